@@ -1,0 +1,140 @@
+"""The answers file of `sms-tui apply`: strict (a typo fails), every problem listed at once.
+
+Secrets may come from SMSAPI_PASSWORD_MD5 / SMSAPI_PASSWORD / SMSAPI_TOKEN so the file can be
+shared between shops without them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+
+from sms_tui.i18n import t
+from sms_tui.logs import register_secret
+from sms_tui.rules import check_md5, check_phone, check_sender_name, clean_field, md5_hex
+from sms_tui.settings import AccountSettings, Alerts, SenderSettings
+from sms_tui.smsapi.auth import AuthMode, Platform
+
+ENV_SECRETS = {"password_md5": "SMSAPI_PASSWORD_MD5", "password": "SMSAPI_PASSWORD", "token": "SMSAPI_TOKEN"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AccountAnswers(_Strict):
+    platform: Platform = Platform.PL
+    username: str = ""
+    password_md5: SecretStr | None = None
+    password: SecretStr | None = None
+    token: SecretStr | None = None
+    api_url: str | None = None
+
+
+class SenderAnswers(_Strict):
+    mode: Literal["eco", "pro"] = "eco"
+    name: str | None = None
+
+
+class TestAnswers(_Strict):
+    to: str
+    message: str | None = None
+
+
+class AlertAnswers(_Strict):
+    low_balance: float = 0.0
+
+
+class AnswersFile(_Strict):
+    account: AccountAnswers
+    sender: SenderAnswers = SenderAnswers()
+    test: TestAnswers
+    alerts: AlertAnswers = AlertAnswers()
+
+
+@dataclass
+class Answers:
+    account: AccountSettings
+    sender: SenderSettings
+    to: str
+    message: str
+    alerts: Alerts
+
+
+class AnswersError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def read(path: Path, env: Mapping[str, str] | None = None) -> Answers:
+    env = os.environ if env is None else env
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise AnswersError([t("answers.toml", path=path, reason=exc)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswersError([t("answers.unreadable", path=path, reason=getattr(exc, "strerror", None) or exc)]) from None
+    return from_mapping(raw, env)
+
+
+def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
+    problems: list[str] = []
+    account = raw.get("account")
+    if isinstance(account, dict):
+        for key, var in ENV_SECRETS.items():
+            if env.get(var) and key not in account:
+                account[key] = env[var]
+    try:
+        parsed = AnswersFile.model_validate(raw)
+    except ValidationError as exc:
+        for item in exc.errors():
+            where = ".".join(str(p) for p in item["loc"])
+            reason = t("answers.unknown_key") if item["type"] == "extra_forbidden" else item["msg"]
+            problems.append(f"{where}: {reason}")
+        raise AnswersError(problems) from None
+    acc = parsed.account
+    for secret in (acc.password_md5, acc.password, acc.token):
+        register_secret(secret.get_secret_value() if secret else None)
+    given = [k for k in ("password_md5", "password", "token") if getattr(acc, k) is not None]
+    md5: str | None = None
+    if len(given) > 1:
+        problems.append(f"account: {t('answers.one_secret', keys=', '.join(given))}")
+    elif not given:
+        problems.append(f"account: {t('answers.no_secret')}")
+    elif acc.password_md5 is not None:
+        check = check_md5(acc.password_md5.get_secret_value())
+        if check.ok:
+            md5 = check.value
+        else:
+            problems.append(f"account.password_md5: {t(check.reason or 'md5.empty', length=check.length)}")
+    elif acc.password is not None:
+        md5 = md5_hex(acc.password.get_secret_value())
+        register_secret(md5)
+    if md5 is not None and not acc.username.strip():
+        problems.append(f"account.username: {t('answers.no_username')}")
+    sender = parsed.sender
+    if sender.mode == "pro":
+        check_name = check_sender_name(sender.name or "")
+        for reason in check_name.reasons:
+            hint = f" ({t('sender.suggest', name=check_name.suggestion)})" if check_name.suggestion else ""
+            problems.append(f"sender.name: {t(reason)}{hint}")
+    elif sender.name:
+        problems.append(f"sender.name: {t('answers.name_for_eco')}")
+    phone = check_phone(parsed.test.to)
+    if not phone.ok:
+        problems.append(f"test.to: {t(phone.reason or 'phone.invalid')}")
+    if problems:
+        raise AnswersError(problems)
+    auth = AuthMode.TOKEN if acc.token is not None else AuthMode.MD5
+    settings = AccountSettings(platform=acc.platform, auth=auth, username=clean_field(acc.username).strip(),
+                               password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url)
+    message = clean_field(parsed.test.message, keep_newlines=True) if parsed.test.message else t("flow.test_message")
+    return Answers(settings, SenderSettings(mode=sender.mode, name=sender.name if sender.mode == "pro" else None),
+                   phone.number, message, Alerts(low_balance=parsed.alerts.low_balance))

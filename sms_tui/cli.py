@@ -1,0 +1,132 @@
+"""Argument parsing and dispatch. Textual is imported only when the wizard starts, so the
+headless commands stay fast and work on servers where the terminal cannot show a TUI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sms_tui import __version__
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import set_language, t
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Global options, accepted before or after the subcommand (SUPPRESS keeps the earlier value)."""
+    def d(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--config", metavar="PATH", default=d(None), help="settings file (default: SMS_TUI_CONFIG or the user config folder)")
+    parser.add_argument("--api-url", metavar="URL", default=d(None), help="SMSAPI base URL (proxy, sandbox)")
+    parser.add_argument("--lang", choices=("pl", "en"), default=d(None), help="language (default: from LANG, else pl)")
+    parser.add_argument("--ca-bundle", metavar="FILE", default=d(None), help="extra CA certificates (PEM) for a TLS-intercepting proxy")
+    parser.add_argument("--debug", action="store_true", default=d(False), help="verbose log file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sms-tui", description="Connect a shop's software to the SMSAPI SMS gateway. "
+                                     "With no command: the setup wizard.",
+                                     epilog="exit codes: 0 ok, 2 usage/answers, 3 SMSAPI unreachable, 4 credentials refused or IP filter, "
+                                     "5 send or sender refused, 6 balance under threshold (check), 130 interrupted")
+    parser.add_argument("--version", action="version", version=f"sms-tui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="the wizard on the built-in SMSAPI sandbox (no account needed)")
+    parser.add_argument("--restart-command", metavar="CMD", help="offer to run CMD after saving (restarts the shop software)")
+    parser.add_argument("--mouse", action="store_true", help="enable mouse reporting in the wizard")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("apply", help="all wizard steps from an answers file, no questions")
+    p.add_argument("answers", metavar="ANSWERS.toml")
+    p.add_argument("--dry-run", action="store_true", help="validate and send with test=1; write nothing")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("check", help="are the saved settings still working?")
+    p.add_argument("--json", action="store_true")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("send", help="send a message with the saved settings")
+    p.add_argument("--to", required=True, metavar="NUMBER")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--message", metavar="TEXT")
+    group.add_argument("--stdin", action="store_true", help="read the message from standard input")
+    p.add_argument("--idx", metavar="ID", help="your unique id: the same id is never delivered twice")
+    p.add_argument("--json", action="store_true")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("show", help="the saved settings, secrets masked")
+    p.add_argument("--json", action="store_true")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("sandbox", help="run the SMSAPI sandbox in the foreground")
+    p.add_argument("--port", type=int, default=8765)
+    _common(p, suppress=True)
+    return parser
+
+
+def _context(args: argparse.Namespace) -> object:
+    from sms_tui.commands.common import Context
+    from sms_tui.config import default_path
+
+    return Context(config_path=default_path(args.config), api_url=args.api_url, ca_bundle=args.ca_bundle,
+                   debug=args.debug, json=getattr(args, "json", False))
+
+
+def _no_terminal() -> bool:
+    return not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") in ("", "dumb")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else int(ExitCode.USAGE)
+    set_language(args.lang)
+    from sms_tui import logs
+
+    logs.setup(args.debug)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except Exception:  # the last line of defence: a short message and the log, never a traceback
+        import logging
+
+        logging.getLogger("sms_tui").exception("unexpected error")
+        print(t("cli.crash", path=logs.log_path() or "-"), file=sys.stderr)
+        return int(ExitCode.FAILURE)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "sandbox":
+        from sms_tui.commands import sandbox
+
+        return sandbox.run(args.port)
+    if command is None:
+        if _no_terminal():
+            print(t("cli.no_terminal"), file=sys.stderr)
+            return int(ExitCode.USAGE)
+        from sms_tui.tui.launch import run_wizard
+
+        return run_wizard(args)
+    ctx = _context(args)
+    if command == "apply":
+        from sms_tui.commands import apply
+
+        return apply.run(ctx, args.answers, dry_run=args.dry_run)  # type: ignore[arg-type]
+    if command == "check":
+        from sms_tui.commands import check
+
+        return check.run(ctx)  # type: ignore[arg-type]
+    if command == "send":
+        from sms_tui.commands import send
+
+        return send.run(ctx, args.to, args.message, args.stdin, args.idx)  # type: ignore[arg-type]
+    from sms_tui.commands import show
+
+    return show.run(ctx)  # type: ignore[arg-type]

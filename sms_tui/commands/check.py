@@ -1,0 +1,49 @@
+"""`sms-tui check`: are the saved credentials still good, what is left, is the sender active?"""
+
+from __future__ import annotations
+
+from sms_tui import flow
+from sms_tui.commands.common import Context, Reporter, load_settings, run_async
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import t
+from sms_tui.settings import Settings
+from sms_tui.smsapi import SmsapiError
+
+
+def run(ctx: Context) -> int:
+    rep = Reporter(ctx.json)
+    settings = load_settings(ctx, rep)
+    if isinstance(settings, int):
+        return settings
+    return run_async(lambda: _check(ctx, rep, settings))
+
+
+async def _check(ctx: Context, rep: Reporter, settings: Settings) -> int:
+    session = flow.Session(ctx.client_options(settings.account.platform, settings.account.api_url))
+    try:
+        status = await flow.verify(session, settings.account.credentials())
+    except SmsapiError as exc:
+        return rep.api_failure("credentials", exc)
+    finally:
+        await session.aclose()
+    balance = status.balance
+    data = {"points": balance.points, "pro_count": balance.pro_count, "eco_count": balance.eco_count,
+            "low_balance": settings.alerts.low_balance}
+    rep.step("credentials", True, t("check.credentials_ok", user=settings.account.username or "token"))
+    rep.step("balance", True, t("check.balance", points=balance.points, pro=_n(balance.pro_count), eco=_n(balance.eco_count)), **data)
+    sender = settings.sender
+    problems = flow.sender_problems(sender.mode, sender.name, status.senders)
+    if problems:
+        for key in problems:
+            rep.step("sender", False, t(key, name=sender.name))
+        return rep.finish(ExitCode.REFUSED, **data, sender=sender.from_field, problems=problems)
+    rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+    threshold = settings.alerts.low_balance
+    if threshold and (balance.points or 0) < threshold:
+        rep.step("balance", False, t("check.low_balance", points=balance.points, threshold=threshold))
+        return rep.finish(ExitCode.LOW_BALANCE, **data, sender=sender.from_field)
+    return rep.finish(ExitCode.OK, **data, sender=sender.from_field)
+
+
+def _n(value: int | None) -> str:
+    return "?" if value is None else str(value)

@@ -1,0 +1,97 @@
+"""What every headless command shares: options, the step reporter, error → exit code."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from sms_tui import config, logs
+from sms_tui.exitcodes import ExitCode, exit_code_for
+from sms_tui.i18n import t
+from sms_tui.messages import describe
+from sms_tui.settings import Settings
+from sms_tui.smsapi import ApiError, ClientOptions, Platform, SmsapiError
+
+
+@dataclass
+class Context:
+    config_path: Path
+    api_url: str | None = None
+    ca_bundle: str | None = None
+    debug: bool = False
+    json: bool = False
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+
+    def client_options(self, platform: Platform, saved_api_url: str | None = None) -> ClientOptions:
+        return ClientOptions(platform=platform, api_url=self.api_url or saved_api_url, ca_bundle=self.ca_bundle,
+                             connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+
+
+class Reporter:
+    """One plain line per step (no ANSI: it goes to scripts and logs), or one JSON object at the end."""
+
+    def __init__(self, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        self.as_json = as_json
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.steps: list[dict[str, Any]] = []
+
+    def step(self, name: str, ok: bool, text: str, **data: Any) -> None:
+        self.steps.append({"step": name, "ok": ok, "message": text, **data})
+        if not self.as_json:
+            mark = t("cli.ok") if ok else t("cli.fail")
+            print(f"{mark} {text}", file=self.out if ok else self.err, flush=True)
+
+    def info(self, text: str) -> None:
+        if not self.as_json:
+            print(text, file=self.out, flush=True)
+
+    def finish(self, code: ExitCode, **data: Any) -> int:
+        if self.as_json:
+            payload = {"ok": code == ExitCode.OK, "exit_code": int(code), "exit_name": code.name.lower(),
+                       "steps": self.steps, **data}
+            print(json.dumps(payload, ensure_ascii=False, default=str), file=self.out, flush=True)
+        return int(code)
+
+    def api_failure(self, step: str, error: SmsapiError) -> int:
+        extra: dict[str, Any] = {"category": error.category.value}
+        if isinstance(error, ApiError):
+            extra["code"] = error.code
+        else:
+            extra["kind"] = getattr(error, "kind", None)
+        self.step(step, False, describe(error) + log_hint(), **extra)
+        return self.finish(exit_code_for(error), error=extra)
+
+
+def log_hint() -> str:
+    path = logs.log_path()
+    return f" ({t('cli.log', path=path)})" if path else ""
+
+
+def load_settings(ctx: Context, rep: Reporter) -> Settings | int:
+    """The saved settings, or the exit code after reporting why there are none."""
+    try:
+        settings, warnings = config.load(ctx.config_path)
+    except config.ConfigError as exc:
+        rep.step("settings", False, exc.describe())
+        return rep.finish(ExitCode.USAGE)
+    for warning in warnings:
+        rep.step("settings", True, warning.describe())
+    if settings is None:
+        rep.step("settings", False, t("config.missing", path=ctx.config_path))
+        return rep.finish(ExitCode.USAGE)
+    return settings
+
+
+def run_async(factory: Callable[[], Awaitable[int]]) -> int:
+    try:
+        return asyncio.run(factory())  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)

@@ -1,0 +1,25 @@
+"""`sms-tui sandbox`: the loopback SMSAPI in the foreground, for trying scripts without an account."""
+
+from __future__ import annotations
+
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import t
+
+
+def run(port: int) -> int:
+    from sms_tui.sandbox import Sandbox
+
+    try:
+        server = Sandbox(port)
+    except OSError as exc:
+        print(t("sandbox.port", port=port, reason=exc.strerror or exc))
+        return int(ExitCode.USAGE)
+    print(t("sandbox.running", url=server.url), flush=True)
+    print(t("sandbox.accounts"), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        return int(ExitCode.OK)
+    finally:
+        server.stop()
+    return int(ExitCode.OK)

@@ -1,0 +1,27 @@
+"""`sms-tui show`: the saved settings with every secret masked."""
+
+from __future__ import annotations
+
+from sms_tui.commands.common import Context, Reporter, load_settings
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import t
+
+
+def run(ctx: Context) -> int:
+    rep = Reporter(ctx.json)
+    settings = load_settings(ctx, rep)
+    if isinstance(settings, int):
+        return settings
+    data = settings.masked()
+    if not ctx.json:
+        acc, snd = data["account"], data["sender"]
+        rep.info(t("show.file", path=ctx.config_path))
+        rep.info(t("show.account", platform=acc["platform"], auth=acc["auth"], user=acc.get("username") or "—"))
+        rep.info(t("show.secret", secret=acc.get("password_md5") or acc.get("token") or "—"))
+        rep.info(t("show.sender", mode=snd["mode"].upper(), name=snd.get("name") or "—"))
+        verified = data.get("verified")
+        if verified and not verified.get("skipped"):
+            rep.info(t("show.verified", to=verified["to"], at=verified["at"], id=verified["message_id"]))
+        else:
+            rep.info(t("show.unverified"))
+    return rep.finish(ExitCode.OK, settings=data, config=str(ctx.config_path))

@@ -1,0 +1,162 @@
+"""The settings file: atomic, 0600, locked while written, never silently lost.
+
+Atomic = temp file in the same folder, fsync, os.replace, fsync the folder; a crash at any
+point leaves either the old file or the new one, whole. A file we cannot read is kept as .bak
+before anything replaces it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import shutil
+import stat
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import tomli_w
+from pydantic import ValidationError
+
+from sms_tui.settings import SCHEMA, Settings
+
+FILE_NAME = "smsapi.toml"
+
+
+class ConfigError(Exception):
+    """A message key and its parameters; the text comes from the catalogue at display time."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(f"{key}: {params}")
+        self.key = key
+        self.params = params
+
+    def describe(self) -> str:
+        from sms_tui.i18n import t
+
+        return t(self.key, **self.params)
+
+
+def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """--config, then SMS_TUI_CONFIG, then the platform's user config folder."""
+    env = os.environ if env is None else env
+    if cli_path:
+        return Path(cli_path).expanduser()
+    if env.get("SMS_TUI_CONFIG"):
+        return Path(env["SMS_TUI_CONFIG"]).expanduser()
+    import platformdirs  # deferred: only needed when no path is given
+
+    return platformdirs.user_config_path("sms-tui") / FILE_NAME
+
+
+def _lineno(error: tomllib.TOMLDecodeError) -> int:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else 0
+
+
+def validation_reasons(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "-"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
+    """(settings or None when there is no file, warnings). Raises ConfigError for a bad file."""
+    warnings: list[ConfigError] = []
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None, warnings
+    except OSError as exc:
+        raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
+    if mode & 0o077:
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+            warnings.append(ConfigError("config.tightened", path=path, mode=oct(stat.S_IMODE(mode))))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config.corrupt", path=path, line=_lineno(exc), reason=str(exc).split(" (at")[0]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("config.unreadable", path=path, reason=getattr(exc, "strerror", None) or exc) from None
+    schema = data.get("schema", SCHEMA)
+    if isinstance(schema, int) and schema > SCHEMA:
+        raise ConfigError("config.newer", path=path, schema=schema)
+    try:
+        return Settings.model_validate(data), warnings
+    except ValidationError as exc:
+        raise ConfigError("config.invalid", path=path, reason=validation_reasons(exc)) from None
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """One writer at a time; flock dies with its process, so a stale lock frees itself."""
+    lock_path = path.with_name(path.name + ".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+            pid = holder[0] if holder else "?"
+            since = time.strftime("%H:%M:%S", time.localtime(float(holder[1]))) if len(holder) > 1 else "?"
+            raise ConfigError("config.locked", pid=pid, since=since) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {time.time():.0f}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Path:
+    """Write atomically with 0600 in a 0700 folder; keeps a .bak of a file it could not read."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with locked(path):
+            _keep_unreadable(path, overwrite_newer)
+            payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
+            _atomic_write(path, payload)
+    except OSError as exc:
+        reason = "brak miejsca na dysku / disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise ConfigError("config.unwritable", path=path, reason=reason) from None
+    return path
+
+
+def _keep_unreadable(path: Path, overwrite_newer: bool) -> None:
+    if not path.exists():
+        return
+    try:
+        load(path)
+    except ConfigError as exc:
+        if exc.key == "config.newer" and not overwrite_newer:
+            raise
+        backup = path.with_name(path.name + ".bak")
+        shutil.copy2(path, backup)
+        backup.chmod(0o600)
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,28 @@
+"""Exit codes of the headless commands: a public interface, documented in README."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from sms_tui.smsapi.errors import Category, MissingCredentials, SmsapiError, TransportError
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1  # unexpected: the message names the log file
+    USAGE = 2  # bad arguments or answers file, no terminal for the wizard
+    UNREACHABLE = 3  # DNS, refused, TLS, timeout, HTTP 5xx: SMSAPI not reachable
+    CREDENTIALS = 4  # 101, 102, 401 or IP filter 105
+    REFUSED = 5  # SMSAPI refused the send or the sender name (points, number, sender, message…)
+    LOW_BALANCE = 6  # `check`: points under the configured threshold
+    INTERRUPTED = 130
+
+
+def exit_code_for(error: SmsapiError) -> ExitCode:
+    if isinstance(error, MissingCredentials):
+        return ExitCode.USAGE
+    if isinstance(error, TransportError):
+        return ExitCode.UNREACHABLE
+    if error.category in (Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER):
+        return ExitCode.CREDENTIALS
+    return ExitCode.REFUSED

@@ -1,0 +1,123 @@
+"""The wizard's steps without a screen. The TUI and the headless commands both call these,
+so there is one implementation of "verify", "pick a sender", "test send" and "save"."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from sms_tui import config
+from sms_tui.rules import check_sender_name
+from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings, Verified
+from sms_tui.smsapi import (
+    ApiError,
+    Balance,
+    Category,
+    ClientOptions,
+    Credentials,
+    SenderName,
+    SendResult,
+    SmsapiClient,
+    SmsapiError,
+)
+from sms_tui.smsapi.client import make_http
+
+
+class Session:
+    """One HTTP client (one SSL context) for the program's life, whatever credentials are tried."""
+
+    def __init__(self, options: ClientOptions) -> None:
+        self.options = options
+        self._http: httpx.AsyncClient | None = None
+
+    def client(self, credentials: Credentials, options: ClientOptions | None = None) -> SmsapiClient:
+        if self._http is None:
+            self._http = make_http(self.options)
+        return SmsapiClient(credentials, options or self.options, http=self._http)
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+
+@dataclass
+class AccountStatus:
+    balance: Balance
+    senders: list[SenderName] | None = None
+    senders_error: SmsapiError | None = None
+
+
+async def verify(session: Session, credentials: Credentials) -> AccountStatus:
+    """Credentials check plus the sender list; a token without the Sendernames scope still passes."""
+    api = session.client(credentials)
+    balance = await api.check_credentials()
+    try:
+        senders: list[SenderName] | None = await api.senders()
+        return AccountStatus(balance, senders)
+    except ApiError as exc:
+        if exc.category is not Category.PERMISSION:
+            raise
+        return AccountStatus(balance, None, exc)
+
+
+def sender_problems(mode: str, name: str | None, senders: Sequence[SenderName] | None) -> list[str]:
+    """i18n keys of everything wrong with the sender choice; empty when it can be used now."""
+    if mode == "eco":
+        return []
+    check = check_sender_name(name or "")
+    if not check.ok:
+        return list(check.reasons)
+    if senders is None:
+        return []
+    found = next((s for s in senders if s.sender == check.name), None)
+    if found is None:
+        return ["sender.not_on_account"]
+    if found.status == "PENDING":
+        return ["sender.pending"]
+    if found.status == "REJECTED":
+        return ["sender.rejected"]
+    if not found.active:
+        return ["sender.inactive"]
+    return []
+
+
+def stable_idx(*parts: str) -> str:
+    """The same answers give the same idx, so re-running `apply` cannot deliver a second test SMS
+    within SMSAPI's check_idx window (error 53 instead)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+    return f"smstui-{digest}"
+
+
+async def test_send(session: Session, credentials: Credentials, sender: SenderSettings, to: str, message: str,
+                    *, idx: str | None = None, dry_run: bool = False) -> SendResult:
+    api = session.client(credentials)
+    return await api.send(to, message, sender.from_field, test=dry_run, idx=idx)
+
+
+def build_settings(account: AccountSettings, sender: SenderSettings, result: SendResult | None, to: str,
+                   *, skipped: bool = False, alerts: Alerts | None = None) -> Settings:
+    verified = None
+    if result is not None or skipped:
+        verified = Verified(to=to, message_id=result.message_id if result else "", points=result.points if result else 0.0,
+                            at=datetime.now(UTC), skipped=skipped)
+    return Settings(account=account, sender=sender, verified=verified, alerts=alerts or Alerts())
+
+
+def save(settings: Settings, path: Path) -> Path:
+    return config.save(settings, path)
+
+
+@dataclass
+class StepLog:
+    """What a headless run did, step by step, for plain lines or one JSON object."""
+
+    steps: list[dict[str, object]] = field(default_factory=list)
+
+    def add(self, step: str, ok: bool, text: str, **data: object) -> None:
+        self.steps.append({"step": step, "ok": ok, "text": text, **data})

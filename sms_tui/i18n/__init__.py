@@ -1,0 +1,45 @@
+"""One catalogue per language; every user-facing sentence is looked up here by key.
+
+Polish is the default (the users are technicians in Polish shops); `--lang`, then LC_ALL /
+LC_MESSAGES / LANG decide otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from sms_tui.i18n import en, pl
+
+CATALOGUES: dict[str, Mapping[str, str]] = {"pl": pl.MESSAGES, "en": en.MESSAGES}
+LANGUAGES = tuple(CATALOGUES)
+_current = "pl"
+
+
+def detect_language(env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "pl"
+    return "pl"
+
+
+def set_language(lang: str | None) -> str:
+    global _current
+    _current = lang if lang in CATALOGUES else detect_language()
+    return _current
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, /, **params: object) -> str:
+    """The sentence for `key` in the current language; a missing key shows itself, never crashes."""
+    template = CATALOGUES[_current].get(key) or CATALOGUES["en"].get(key) or key
+    return template.format(**params) if params else template
+
+
+def has(key: str) -> bool:
+    return key in CATALOGUES[_current]

@@ -1,0 +1,31 @@
+"""Any SmsapiError → one sentence saying what happened and what to do, in the current language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sms_tui.i18n import has, t
+from sms_tui.smsapi.errors import ApiError, MissingCredentials, SmsapiError, TransportError, message_key
+
+
+def what_happened(error: SmsapiError) -> str:
+    if isinstance(error, ApiError):
+        return t(message_key(error.code), code=error.code, server=error.server_message or "—")
+    if isinstance(error, TransportError):
+        host = urlsplit(error.host).hostname or error.host or "SMSAPI"
+        return t(f"net.{error.kind}", host=host, status=error.http_status or "?")
+    if isinstance(error, MissingCredentials):
+        return t("net.missing")
+    return str(error)
+
+
+def what_to_do(error: SmsapiError) -> str:
+    if isinstance(error, ApiError):
+        specific = f"err.do.{error.code}"
+        return t(specific) if has(specific) else t(f"err.do.{error.category.value}")
+    return ""
+
+
+def describe(error: SmsapiError) -> str:
+    """`what happened` + `what to do`: the whole message a technician reads."""
+    return " ".join(part for part in (what_happened(error), what_to_do(error)) if part)

@@ -1,0 +1,47 @@
+"""Recipient numbers: whatever the technician types → digits with country code, as SMSAPI wants."""
+
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from sms_tui.rules.text import clean_field
+
+_SMS_CAPABLE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.PAGER}
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    ok: bool
+    number: str = ""  # 48500000000
+    reason: str | None = None  # i18n key when not ok
+    country_code: int = 0
+
+
+def check_phone(raw: str, default_region: str = "PL") -> PhoneCheck:
+    """`500 000 000`, `+48 500-000-000`, `0048500000000`, `48500000000` → `48500000000`.
+
+    A number without a country code is Polish; landlines cannot receive SMS, so they are refused
+    here instead of costing a round trip that ends in error 13.
+    """
+    text = clean_field(raw).strip()
+    if not text:
+        return PhoneCheck(False, reason="phone.empty")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if any(ch.isalpha() for ch in text) or not digits:
+        return PhoneCheck(False, reason="phone.chars")
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        return PhoneCheck(False, reason="phone.invalid")
+    if not phonenumbers.is_valid_number(parsed):
+        if parsed.country_code == 48 and len(str(parsed.national_number)) != 9:
+            return PhoneCheck(False, reason="phone.length_pl", country_code=48)
+        return PhoneCheck(False, reason="phone.invalid", country_code=parsed.country_code or 0)
+    number = f"{parsed.country_code}{parsed.national_number}"
+    kind = phonenumbers.number_type(parsed)
+    if kind == PhoneNumberType.FIXED_LINE:
+        return PhoneCheck(False, number, "phone.landline", parsed.country_code)
+    if kind not in _SMS_CAPABLE:
+        return PhoneCheck(False, number, "phone.not_mobile", parsed.country_code)
+    return PhoneCheck(True, number, None, parsed.country_code)

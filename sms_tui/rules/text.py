@@ -1,0 +1,15 @@
+"""Neutralise pasted control characters before a value is stored, sent or echoed to a terminal."""
+
+import re
+
+# C0 and C1 controls plus DEL; an ESC left in a value would be an escape sequence when echoed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_field(value: str, *, keep_newlines: bool = False) -> str:
+    """Drop control characters (and ANSI sequences as a whole) from a one-line field."""
+    value = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", value)
+    value = re.sub(r"\x1b\][^\x07\x1b]*(\x07|\x1b\\)", "", value)
+    if not keep_newlines:
+        value = value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("", value)

@@ -1,0 +1,265 @@
+"""The sandbox's HTTP side: legacy *.do and REST endpoints, auth, formats and injected faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from sms_tui.sandbox.state import Account, Fault, SandboxState, SendRefused
+
+CONTROL = "/__sandbox/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Silent: the sandbox runs inside the TUI and the tests; stderr would write over both."""
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _params(self) -> dict[str, str]:
+        query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if body:
+            if (self.headers.get("Content-Type") or "").startswith("application/json"):
+                data = json.loads(body or b"{}")
+                query.update({k: str(v) for k, v in data.items()} if isinstance(data, dict) else {})
+            else:
+                query.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return query
+
+    def _reply(self, status: int, body: bytes | str | Any, content_type: str = "application/json") -> None:
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _fault_before(self, fault: Fault | None) -> bool:
+        """Apply a fault that replaces the answer; True when the request is fully handled."""
+        if fault is None:
+            return False
+        state = self.server.state
+        if fault.kind == "delay":
+            state_sleep(self.server, fault.seconds)
+            return False
+        if fault.kind.startswith("http5"):
+            self._reply(int(fault.kind[4:]), "<html><body>Bad gateway</body></html>", "text/html")
+        elif fault.kind == "drop_before":
+            self._drop()
+        elif fault.kind == "garbage":
+            self._reply(200, os.urandom(64) + b"\xff\xfe<not smsapi>", "application/json")
+        elif fault.kind == "empty":
+            self._reply(200, b"", "application/json")
+        elif fault.kind in ("truncate", "stall"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "400")
+            self.end_headers()
+            self.wfile.write(b'{"count":1,"list":[{"id":"1')
+            self.wfile.flush()
+            if fault.kind == "stall":
+                state_sleep(self.server, fault.seconds or 60)
+            self._drop()
+        else:
+            return False
+        del state
+        return True
+
+    def _dispatch(self, method: str) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(CONTROL):
+            return self._control(method, path[len(CONTROL):])
+        params = self._params()
+        state = self.server.state
+        with state.lock:
+            state.requests.append((method, path))
+        fault = state.take_fault(path)
+        if self._fault_before(fault):
+            return None
+        status, body, content_type = self._route(method, path, params)
+        if fault is not None and fault.kind == "drop_after":
+            return self._drop()
+        return self._reply(status, body, content_type)
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch("POST")
+
+    # -- SMSAPI ---------------------------------------------------------------------------------
+
+    def _account(self, params: dict[str, str]) -> tuple[Account | None, int]:
+        """(account, 0) or (None, legacy error code); the bearer header wins, as at SMSAPI."""
+        state = self.server.state
+        auth = self.headers.get("Authorization") or ""
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else params.get("access_token")
+        if token:
+            account = state.by_token(token)
+        elif params.get("username") and params.get("password"):
+            account = state.by_password(params["username"], params["password"])
+        else:
+            return None, 102 if params.get("username") else 101
+        if account is None:
+            return None, 101
+        if account.ip_filter:
+            return None, 105
+        return account, 0
+
+    def _route(self, method: str, path: str, params: dict[str, str]) -> tuple[int, Any, str]:
+        legacy = path.endswith(".do")
+        plain = legacy and params.get("format") != "json"
+        account, code = self._account(params)
+        scope = {"/sms.do": "sms", "/sender.do": "sendernames", "/sms/sendernames": "sendernames",
+                 "/profile": "profile", "/user.do": "profile"}.get(path)
+        if account is not None and scope and self.headers.get("Authorization") and scope not in account.scopes:
+            code = 401
+        if code:
+            return self._error(legacy, plain, code, account is None and code in (101, 102))
+        assert account is not None
+        state = self.server.state
+        try:
+            if path == "/sms.do":
+                result = state.send(account, params)
+                if plain:
+                    return 200, ";".join(f"OK:{m['id']}:{m['points']}" for m in result["list"]), "text/plain"
+                return 200, result, "application/json"
+            if path == "/user.do":
+                balance = state.balance(account)
+                if plain:
+                    return 200, f"Points: {balance['points']:.4f};{balance['proCount']};{balance['ecoCount']}", "text/plain"
+                return 200, balance, "application/json"
+            if path == "/sender.do":
+                return 200, state.senders(account), "application/json"
+            if path == "/profile":
+                return 200, {"name": account.username, "email": f"{account.username}@example.invalid", "username": account.username,
+                             "phone_number": account.phone, "payment_type": "prepaid", "user_type": "native",
+                             "points": round(account.points, 4)}, "application/json"
+            if path == "/sms/sendernames":
+                items = state.senders(account)
+                return 200, {"size": len(items), "collection": items}, "application/json"
+            if path == "/ping":
+                return 200, {"authorized": True, "unavailable": []}, "application/json"
+        except SendRefused as refused:
+            if plain:
+                return 200, f"ERROR:{refused.code}", "text/plain"
+            return 200, {"error": refused.code, "message": refused.message, **refused.extra}, "application/json"
+        return 404, {"message": "Not found", "error": "not_found"}, "application/json"
+
+    def _error(self, legacy: bool, plain: bool, code: int, bad_credentials: bool) -> tuple[int, Any, str]:
+        text = {101: "Authorization failed", 102: "Invalid username or password", 105: "Invalid IP address",
+                401: "Token doesn't have permissions for this action"}[code]
+        if plain:
+            return 200, f"ERROR:{code}", "text/plain"
+        if legacy:
+            return 200, {"error": code, "message": text}, "application/json"
+        status = 401 if bad_credentials else 403
+        return status, {"error": "authorization_failed" if bad_credentials else "forbidden", "message": text}, "application/json"
+
+    # -- control --------------------------------------------------------------------------------
+
+    def _control(self, method: str, name: str) -> None:
+        state = self.server.state
+        if name == "outbox":
+            with state.lock:
+                items = [vars(d) for d in state.outbox]
+            return self._reply(200, items)
+        if name == "faults" and method == "POST":
+            data = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"[]")
+            for item in data if isinstance(data, list) else [data]:
+                state.inject(Fault(**item))
+            return self._reply(200, {"queued": len(state.faults)})
+        if name == "reset" and method == "POST":
+            state.reset()
+            return self._reply(200, {"reset": True})
+        return self._reply(404, {"error": "not_found"})
+
+
+def state_sleep(server: _Server, seconds: float) -> None:
+    """Sleep that ends early when the sandbox stops, so tests never wait for a stalled fault."""
+    server.stopping.wait(seconds)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: SandboxState, ssl_context: ssl.SSLContext | None) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+        self.stopping = threading.Event()
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
+
+
+class Sandbox:
+    """`with Sandbox() as sb: sb.url` — a real server on 127.0.0.1 in a background thread."""
+
+    def __init__(self, port: int = 0, *, host: str = "127.0.0.1", ssl_context: ssl.SSLContext | None = None,
+                 state: SandboxState | None = None) -> None:
+        self.state = state or SandboxState()
+        self._server = _Server((host, port), self.state, ssl_context)
+        self._scheme = "https" if ssl_context else "http"
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"{self._scheme}://127.0.0.1:{self.port}/"
+
+    def start(self) -> Sandbox:
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="sms-tui-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=2)
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def inject(self, kind: str, path: str | None = None, *, seconds: float = 0.0, times: int = 1) -> None:
+        self.state.inject(Fault(kind, path, seconds, times))
+
+    @property
+    def outbox(self) -> list[Any]:
+        with self.state.lock:
+            return list(self.state.outbox)
+
+    def wait_idle(self, seconds: float = 0.0) -> None:
+        time.sleep(seconds)

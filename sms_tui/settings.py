@@ -1,0 +1,101 @@
+"""What the wizard and `apply` produce and the shop software reads (documented in README)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
+
+SCHEMA = 1
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AccountSettings(_Section):
+    platform: Platform = Platform.PL
+    auth: AuthMode = AuthMode.MD5
+    username: str = ""
+    password_md5: SecretStr | None = None
+    token: SecretStr | None = None
+    api_url: str | None = None  # only when not SMSAPI itself: a proxy or the sandbox
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> AccountSettings:
+        if self.auth is AuthMode.MD5 and not (self.username and self.password_md5):
+            raise ValueError("auth = md5 needs username and password_md5")
+        if self.auth is AuthMode.TOKEN and not self.token:
+            raise ValueError("auth = token needs token")
+        return self
+
+    def credentials(self) -> Credentials:
+        if self.auth is AuthMode.TOKEN:
+            assert self.token is not None
+            return Credentials(AuthMode.TOKEN, username=self.username, token=self.token)
+        assert self.password_md5 is not None
+        return Credentials(AuthMode.MD5, username=self.username, password_md5=self.password_md5)
+
+
+class SenderSettings(_Section):
+    mode: Literal["eco", "pro"] = "eco"
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _name_for_pro(self) -> SenderSettings:
+        if self.mode == "pro" and not self.name:
+            raise ValueError("mode = pro needs name")
+        return self
+
+    @property
+    def from_field(self) -> str:
+        """The `from` parameter of sms.do."""
+        return "ECO" if self.mode == "eco" else (self.name or "")
+
+
+class Verified(_Section):
+    """The test send that allowed saving; `skipped` when saved without one after confirmation."""
+
+    to: str = ""
+    message_id: str = ""
+    points: float = 0.0
+    at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    skipped: bool = False
+
+
+class Alerts(_Section):
+    low_balance: float = 0.0  # warn below this many points; 0 = off
+
+
+class Settings(_Section):
+    schema_: int = Field(SCHEMA, alias="schema")
+    account: AccountSettings
+    sender: SenderSettings = Field(default_factory=SenderSettings)
+    verified: Verified | None = None
+    alerts: Alerts = Field(default_factory=Alerts)
+
+    def to_toml_dict(self) -> dict[str, Any]:
+        """Plain data for the TOML writer: secrets revealed (the file is 0600), Nones dropped."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        account = data["account"]
+        for key in ("password_md5", "token"):
+            secret = getattr(self.account, key)
+            if secret is not None:
+                account[key] = secret.get_secret_value()
+        return data
+
+    def masked(self) -> dict[str, Any]:
+        """For `show` and the summary: the same shape with every secret masked."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for key in ("password_md5", "token"):
+            if getattr(self.account, key) is not None:
+                data["account"][key] = mask(getattr(self.account, key).get_secret_value())
+        return data
+
+
+def mask(secret: str) -> str:
+    """Enough to tell two secrets apart, not enough to use one."""
+    return "•" * 8 + (secret[-2:] if len(secret) >= 16 else "")

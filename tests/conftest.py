@@ -1,0 +1,49 @@
+"""Every test gets its own HOME and XDG folders (the developer's settings never leak in or get
+written) and Polish as the language; the sandbox is a real server on a free loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sms_tui import i18n
+from sms_tui.sandbox import Sandbox
+from sms_tui.smsapi import ClientOptions, Credentials
+
+DEMO_MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".local/state"),
+                     ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache")):
+        monkeypatch.setenv(var, str(home / sub))
+    for var in ("SMS_TUI_CONFIG", "SMS_TUI_LOG", "SMSAPI_PASSWORD", "SMSAPI_PASSWORD_MD5", "SMSAPI_TOKEN",
+                "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "pl_PL.UTF-8")
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    i18n.set_language("pl")
+    return home
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as server:
+        yield server
+
+
+@pytest.fixture
+def options(sandbox: Sandbox) -> ClientOptions:
+    return ClientOptions(api_url=sandbox.url, retry_delay=0.01, read_timeout=5.0, connect_timeout=2.0)
+
+
+@pytest.fixture(params=["md5", "token"])
+def demo_credentials(request: pytest.FixtureRequest) -> Credentials:
+    if request.param == "md5":
+        return Credentials.md5("demo", DEMO_MD5)
+    return Credentials.bearer("demo-token")
