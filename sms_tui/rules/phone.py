@@ -39,9 +39,10 @@ def check_phone(raw: str, default_region: str = "PL") -> PhoneCheck:
             return PhoneCheck(False, reason="phone.length_pl", country_code=48)
         return PhoneCheck(False, reason="phone.invalid", country_code=parsed.country_code or 0)
     number = f"{parsed.country_code}{parsed.national_number}"
+    country = int(parsed.country_code or 0)
     kind = phonenumbers.number_type(parsed)
     if kind == PhoneNumberType.FIXED_LINE:
-        return PhoneCheck(False, number, "phone.landline", parsed.country_code)
+        return PhoneCheck(False, number, "phone.landline", country)
     if kind not in _SMS_CAPABLE:
-        return PhoneCheck(False, number, "phone.not_mobile", parsed.country_code)
-    return PhoneCheck(True, number, None, parsed.country_code)
+        return PhoneCheck(False, number, "phone.not_mobile", country)
+    return PhoneCheck(True, number, None, country)

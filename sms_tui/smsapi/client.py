@@ -6,9 +6,9 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import httpx
 
@@ -20,6 +20,7 @@ from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_sender
 from sms_tui.smsapi.transport import classify, ssl_context
 
 log = logging.getLogger("sms_tui.smsapi")
+T = TypeVar("T")
 
 
 def new_idx() -> str:
@@ -114,7 +115,7 @@ class SmsapiClient:
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    async def _idempotent(self, method: str, path: str, parser: Any, *, form: dict[str, str] | None = None) -> Any:
+    async def _idempotent(self, method: str, path: str, parser: Callable[..., T], *, form: dict[str, str] | None = None) -> T:
         last: TransportError | None = None
         for attempt in range(1, min(self.options.attempts, len(self.hosts) + 1) + 1):
             host = self.hosts[(attempt - 1) % len(self.hosts)]

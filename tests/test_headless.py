@@ -1,0 +1,228 @@
+"""The headless commands in-process and as subprocesses, against the sandbox over real sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sms_tui.cli import main
+from sms_tui.exitcodes import ExitCode
+from sms_tui.sandbox import Sandbox
+from tests.conftest import DEMO_MD5
+
+ECO_MD5 = f"""
+[account]
+username = "demo"
+password_md5 = "{DEMO_MD5.upper()}"
+[sender]
+mode = "eco"
+[test]
+to = "+48 500-000-000"
+"""
+PRO_TOKEN = """
+[account]
+token = "demo-token"
+[sender]
+mode = "pro"
+name = "DemoSerwis"
+[test]
+to = "600 123 456"
+message = "Serwis: test bramki"
+"""
+
+
+def _answers(tmp_path: Path, text: str, name: str = "answers.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def _run(sandbox: Sandbox, config: Path, *argv: str) -> int:
+    return main([*argv, "--api-url", sandbox.url, "--config", str(config)])
+
+
+def test_apply_eco_md5(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", _answers(tmp_path, ECO_MD5)) == ExitCode.OK
+    text = config.read_text()
+    assert 'mode = "eco"' in text and DEMO_MD5 in text and 'to = "48500000000"' in text
+    assert [(m.to, m.sender) for m in sandbox.outbox] == [("48500000000", "ECO")]
+    out = capsys.readouterr().out
+    assert "ustawienia zapisane" in out and "\x1b[" not in out and DEMO_MD5 not in out
+
+
+def test_apply_pro_token_json(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", _answers(tmp_path, PRO_TOKEN), "--json", "--lang", "en") == ExitCode.OK
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] and payload["settings"]["sender"] == {"mode": "pro", "name": "DemoSerwis"}
+    assert "demo-token" not in json.dumps(payload)
+    assert sandbox.outbox[0].message == "Serwis: test bramki"
+
+
+def test_apply_secret_from_environment(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMSAPI_PASSWORD", "demo")
+    answers = _answers(tmp_path, '[account]\nusername = "demo"\n[test]\nto = "500000000"\n')
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", answers) == ExitCode.OK
+    assert DEMO_MD5 in config.read_text() and "password =" not in config.read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (ECO_MD5.replace(DEMO_MD5.upper(), DEMO_MD5[:31]), ["account.password_md5: Hasło MD5 ma 31 znaków"]),
+        (PRO_TOKEN.replace("DemoSerwis", "Kraśnik"), ["sender.name: Nazwa nadawcy nie może zawierać polskich liter", "Krasnik"]),
+        (PRO_TOKEN.replace("600 123 456", "22 123 45 67"), ["test.to: To numer stacjonarny"]),
+        ('[account]\nusername = "demo"\n[test]\nto = "500000000"\n', ["account: brak hasła"]),
+        (ECO_MD5.replace("[sender]", "[sender]\ncolour = 1").replace("username", "usrname"),
+         ["sender.colour: nieznany klucz", "account.usrname: nieznany klucz"]),
+        ("[account\n", ["nie jest poprawnym TOML"]),
+    ],
+)
+def test_apply_bad_answers(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], text: str, expected: list[str]) -> None:
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", _answers(tmp_path, text)) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    for fragment in expected:
+        assert fragment in err
+    assert not config.exists() and sandbox.outbox == []
+
+
+def test_apply_unreadable_answers(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(sandbox, tmp_path / "c.toml", "apply", str(tmp_path / "missing.toml")) == ExitCode.USAGE
+    assert "Nie można odczytać pliku odpowiedzi" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("replace", "code", "fragment"),
+    [
+        (("demo-token", "zly-token"), ExitCode.CREDENTIALS, "Hasło do API może być inne"),
+        (("demo-token", "filtr-token"), ExitCode.CREDENTIALS, "Filtr IP"),
+        (("DemoSerwis", "NowySklep"), ExitCode.REFUSED, "czeka na zatwierdzenie"),
+        (("DemoSerwis", "Odrzucona"), ExitCode.REFUSED, "odrzuciło nazwę"),
+        (("demo-token", "pusty-token"), ExitCode.REFUSED, "Doładuj konto"),
+        (("demo-token", "nowy-token"), ExitCode.REFUSED, "pełną aktywację"),
+    ],
+)
+def test_apply_refusals(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], replace: tuple[str, str],
+                        code: ExitCode, fragment: str) -> None:
+    text = PRO_TOKEN.replace(*replace)
+    if replace[1] in ("pusty-token", "nowy-token"):
+        text = text.replace('mode = "pro"\nname = "DemoSerwis"', 'mode = "eco"')
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", _answers(tmp_path, text)) == code
+    assert fragment in capsys.readouterr().err
+    assert not config.exists() and sandbox.outbox == []
+
+
+def test_apply_unreachable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = tmp_path / "smsapi.toml"
+    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--api-url", f"http://127.0.0.1:{port}/", "--config", str(config)]) == ExitCode.UNREACHABLE
+    assert "odrzucił połączenie" in capsys.readouterr().err
+
+
+def test_dry_run_changes_nothing(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "smsapi.toml"
+    config.write_text("# the old settings\n")
+    assert _run(sandbox, config, "apply", _answers(tmp_path, PRO_TOKEN), "--dry-run", "--json") == ExitCode.OK
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["dry_run"] and payload["settings"]["account"]["auth"] == "token"
+    assert config.read_text() == "# the old settings\n" and sandbox.outbox == []
+
+
+def test_apply_twice_sends_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "smsapi.toml"
+    answers = _answers(tmp_path, PRO_TOKEN)
+    assert _run(sandbox, config, "apply", answers) == ExitCode.OK
+    assert _run(sandbox, config, "apply", answers) == ExitCode.OK
+    assert "nie wysyłam drugi raz" in capsys.readouterr().out
+    assert len(sandbox.outbox) == 1
+
+
+@pytest.fixture
+def configured(tmp_path: Path, sandbox: Sandbox) -> Path:
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", _answers(tmp_path, PRO_TOKEN)) == ExitCode.OK
+    return config
+
+
+def test_check(configured: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert _run(sandbox, configured, "check", "--json") == ExitCode.OK
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["points"] == pytest.approx(9.84) and payload["sender"] == "DemoSerwis"
+
+
+def test_check_low_balance(configured: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    configured.write_text(configured.read_text().replace("low_balance = 0.0", "low_balance = 50"))
+    assert _run(sandbox, configured, "check") == ExitCode.LOW_BALANCE
+    assert "mniej niż próg 50" in capsys.readouterr().err
+
+
+def test_check_without_settings(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(sandbox, tmp_path / "none.toml", "check") == ExitCode.USAGE
+    assert "Brak zapisanych ustawień" in capsys.readouterr().err
+
+
+def test_send_twice_same_idx(configured: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("send", "--to", "500 000 000", "--message", "Auto gotowe", "--idx", "zlecenie-17")
+    assert _run(sandbox, configured, *args) == ExitCode.OK
+    assert _run(sandbox, configured, *args) == ExitCode.OK
+    assert "już przyjęta" in capsys.readouterr().out
+    assert [m.message for m in sandbox.outbox].count("Auto gotowe") == 1
+
+
+def test_send_refused_number(configured: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(sandbox, configured, "send", "--to", "22 123 45 67", "--message", "x") == ExitCode.USAGE
+    assert "stacjonarny" in capsys.readouterr().err
+
+
+def test_show_masks_secrets(configured: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert _run(sandbox, configured, "show") == ExitCode.OK
+    assert _run(sandbox, configured, "show", "--json") == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "demo-token" not in out and "DemoSerwis" in out and "••••" in out
+
+
+def test_no_terminal_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == ExitCode.USAGE  # pytest's stdin is not a terminal
+    assert "sms-tui apply" in capsys.readouterr().err
+
+
+def test_usage_error_is_2() -> None:
+    assert main(["send", "--to"]) == ExitCode.USAGE
+
+
+def _cli(*argv: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sms_tui", *argv], capture_output=True, text=True, input=stdin,
+                          env={**os.environ, **(env or {})}, timeout=60)
+
+
+def test_subprocess_apply_send_show(tmp_path: Path, sandbox: Sandbox) -> None:
+    config = str(tmp_path / "smsapi.toml")
+    answers = _answers(tmp_path, ECO_MD5.replace(f'password_md5 = "{DEMO_MD5.upper()}"', ""))
+    done = _cli("apply", answers, "--api-url", sandbox.url, "--config", config, env={"SMSAPI_PASSWORD_MD5": DEMO_MD5})
+    assert done.returncode == 0, done.stderr
+    done = _cli("--config", config, "send", "--stdin", "--to", "500000000", "--api-url", sandbox.url, stdin="Z wejścia\n")
+    assert done.returncode == 0, done.stderr
+    assert sandbox.outbox[-1].message == "Z wejścia"
+    done = _cli("show", "--config", config, "--lang", "en")
+    assert done.returncode == 0 and "Mode: ECO" in done.stdout and DEMO_MD5 not in done.stdout
+    assert _cli("check", "--config", config, "--api-url", "http://127.0.0.1:9/").returncode == ExitCode.UNREACHABLE
+
+
+def test_subprocess_version() -> None:
+    done = _cli("--version")
+    assert done.returncode == 0 and done.stdout.startswith("sms-tui ")

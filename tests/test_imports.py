@@ -1,0 +1,32 @@
+"""The core imports without Textual, and the headless commands never load it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = ["sms_tui.smsapi", "sms_tui.rules", "sms_tui.config", "sms_tui.flow", "sms_tui.sandbox", "sms_tui.answers",
+        "sms_tui.commands.apply", "sms_tui.commands.check", "sms_tui.commands.send", "sms_tui.commands.show"]
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_core_imports_without_textual() -> None:
+    modules = _modules_after("\n".join(f"import {m}" for m in CORE))
+    assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["show"], ["check"], ["apply", "/nonexistent.toml"],
+                                  ["send", "--to", "500000000", "--message", "x"]])
+def test_commands_do_not_import_textual(argv: list[str], tmp_path: object) -> None:
+    code = (f"import sys; from sms_tui.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass")
+    modules = _modules_after(code)
+    assert "textual" not in modules
+    assert "sms_tui.tui" not in modules
