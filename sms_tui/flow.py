@@ -53,9 +53,9 @@ class AccountStatus:
     senders_error: SmsapiError | None = None
 
 
-async def verify(session: Session, credentials: Credentials) -> AccountStatus:
+async def verify(session: Session, credentials: Credentials, options: ClientOptions | None = None) -> AccountStatus:
     """Credentials check plus the sender list; a token without the Sendernames scope still passes."""
-    api = session.client(credentials)
+    api = session.client(credentials, options)
     balance = await api.check_credentials()
     try:
         senders: list[SenderName] | None = await api.senders()
@@ -95,8 +95,8 @@ def stable_idx(*parts: str) -> str:
 
 
 async def test_send(session: Session, credentials: Credentials, sender: SenderSettings, to: str, message: str,
-                    *, idx: str | None = None, dry_run: bool = False) -> SendResult:
-    api = session.client(credentials)
+                    *, idx: str | None = None, dry_run: bool = False, options: ClientOptions | None = None) -> SendResult:
+    api = session.client(credentials, options)
     return await api.send(to, message, sender.from_field, test=dry_run, idx=idx)
 
 

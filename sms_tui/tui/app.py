@@ -1,0 +1,89 @@
+"""The wizard app: routes between the six step screens; all state is in `Wizard`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from sms_tui.i18n import t
+from sms_tui.tui.screens.checklist import ChecklistScreen
+from sms_tui.tui.screens.credentials import CredentialsScreen
+from sms_tui.tui.screens.sender import SenderScreen
+from sms_tui.tui.screens.summary import SummaryScreen
+from sms_tui.tui.screens.test_send import TestSendScreen
+from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from sms_tui.tui.screens.welcome import WelcomeScreen
+from sms_tui.wizard import Wizard
+
+if TYPE_CHECKING:
+    from sms_tui.sandbox import Sandbox
+    from sms_tui.tui.screens.base import StepScreen
+
+STEP_SCREENS: tuple[type[StepScreen], ...] = (WelcomeScreen, ChecklistScreen, CredentialsScreen, SenderScreen,
+                                             TestSendScreen, SummaryScreen)
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "sms-tui"
+    # Tab as a priority binding moves focus before the next key is routed: over a slow link keys
+    # arrive in bursts, and a focus change queued behind them sends "demo<Tab>pass" into one field.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "request_quit", show=False, priority=True),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
+
+    def __init__(self, wizard: Wizard, *, sandbox: Sandbox | None = None, ascii_only: bool = False) -> None:
+        super().__init__()
+        self.wizard = wizard
+        self.sandbox = sandbox
+        self.ascii_only = ascii_only
+        self._started = False
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.go(self.wizard.state.step)
+        self._check_size(self.size.width, self.size.height)
+
+    def go(self, step: int) -> None:
+        """Show step `step` (1–6), rebuilt from the wizard state."""
+        step = min(max(step, 1), len(STEP_SCREENS))
+        self.wizard.state.step = step
+        screen = STEP_SCREENS[step - 1]()
+        if self._started:
+            self.switch_screen(screen)
+        else:
+            self._started = True
+            self.push_screen(screen)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        on_top = isinstance(self.screen, TooSmallScreen)
+        if small and not on_top:
+            self.push_screen(TooSmallScreen())
+        elif not small and on_top:
+            self.pop_screen()
+
+    def action_request_quit(self) -> None:
+        if self.wizard.state.dirty and self.wizard.state.saved_to is None:
+            self._confirm_quit()
+        else:
+            self.exit(0)
+
+    @work(exclusive=True, group="quit")
+    async def _confirm_quit(self) -> None:
+        from sms_tui.tui.screens.confirm import ConfirmScreen
+
+        if await self.push_screen_wait(ConfirmScreen(t("wiz.quit_question"), yes=t("wiz.quit_yes"), no=t("wiz.quit_no"))):
+            self.exit(0)
+
+    async def on_unmount(self) -> None:
+        await self.wizard.aclose()

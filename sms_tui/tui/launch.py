@@ -1,0 +1,43 @@
+"""Start the wizard: pick the config path, start the sandbox for --demo, run the app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from sms_tui.config import default_path
+from sms_tui.smsapi import ClientOptions
+from sms_tui.wizard import Wizard
+
+
+def run_wizard(args: argparse.Namespace) -> int:
+    from sms_tui.tui.app import WizardApp  # deferred: Textual loads only for the wizard
+
+    sandbox = None
+    api_url = args.api_url
+    config_path = default_path(args.config)
+    if args.demo:
+        from sms_tui.sandbox import Sandbox
+
+        sandbox = Sandbox().start()
+        api_url = sandbox.url
+        if not args.config:  # the demo never touches the real settings
+            config_path = Path(tempfile.mkdtemp(prefix="sms-tui-demo-")) / "smsapi.toml"
+    wizard = Wizard(config_path, ClientOptions(api_url=api_url, ca_bundle=args.ca_bundle),
+                    demo=args.demo, restart_command=args.restart_command)
+    wizard.prefill_from_disk()
+    ascii_only = getattr(args, "ascii", False) or os.environ.get("TERM") == "linux"
+    app = WizardApp(wizard, sandbox=sandbox, ascii_only=ascii_only)
+    try:
+        code = app.run(mouse=args.mouse)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+            if not args.config:
+                shutil.rmtree(config_path.parent, ignore_errors=True)
+    if app.return_code:
+        return int(app.return_code)
+    return int(code or 0)

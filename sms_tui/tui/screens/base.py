@@ -1,0 +1,130 @@
+"""What every step shares: the "Krok N z 6" header with the step list, a reason line, Back/Next,
+and the keys (Esc back, ctrl+n next, F1 help). State lives in the Wizard, so a screen can be
+rebuilt at any time — going back and forth never loses what was typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Input, Static
+
+from sms_tui.i18n import t
+from sms_tui.tui.widgets.local_keys import LocalButton
+from sms_tui.wizard import STEPS
+
+if TYPE_CHECKING:
+    from sms_tui.tui.app import WizardApp
+    from sms_tui.wizard import Wizard
+
+
+def step_bar(current: int) -> str:
+    """Current step in brackets (a text cue, not only colour), finished ones with a tick."""
+    parts = []
+    for number, name in enumerate(STEPS, start=1):
+        label = f"{number} {t(f'wiz.step.{name}')}"
+        if number == current:
+            parts.append(f"[b reverse] {label} [/]")
+        elif number < current:
+            parts.append(label)
+        else:
+            parts.append(f"[dim]{label}[/]")
+    return " › ".join(parts)
+
+
+class StepScreen(Screen[None]):
+    STEP: ClassVar[int] = 0
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False),
+        Binding("ctrl+n", "next", show=False, priority=True),
+        Binding("f1", "help", show=False, priority=True),
+    ]
+
+    @property
+    def wizard(self) -> Wizard:
+        return self.wiz_app.wizard
+
+    @property
+    def wiz_app(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        name = STEPS[self.STEP - 1]
+        with Horizontal(id="top"):
+            yield Static(t("wiz.title"), id="title")
+            yield Static(t("wiz.step_of", n=self.STEP, total=len(STEPS)), id="step-of")
+        yield Static(step_bar(self.STEP), id="steps")
+        with VerticalScroll(id="body", can_focus=False):
+            yield Static(f"[b]{t(f'wiz.{name}.heading')}[/]", classes="heading")
+            yield from self.body()
+        yield Static("", id="problem", markup=False)
+        with Horizontal(id="nav"):
+            if self.STEP > 1:
+                yield LocalButton(t("wiz.back"), id="back", compact=True)
+            yield from self.extra_buttons()
+            yield LocalButton(self.next_label(), id="next", variant="primary", compact=True)
+        yield Static(t("wiz.keys"), id="keys")
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def extra_buttons(self) -> ComposeResult:
+        yield from ()
+
+    def next_label(self) -> str:
+        return t("wiz.next")
+
+    # -- behaviour every step overrides as needed ----------------------------------------------
+
+    def store(self) -> None:
+        """Copy the fields into the wizard state (on Next and on Back)."""
+
+    def problem(self) -> str | None:
+        """Why Next is refused, or None."""
+        return None
+
+    async def before_next(self) -> bool:
+        """A step may do work (a live check) before leaving; False stays."""
+        return True
+
+    # -- shared plumbing ------------------------------------------------------------------------
+
+    def show_problem(self, text: str | None, *, ok: bool = False) -> None:
+        line = self.query_one("#problem", Static)
+        line.update(text or "")
+        line.set_class(bool(text) and not ok, "error")
+        line.set_class(bool(text) and ok, "ok")
+
+    async def action_next(self) -> None:
+        self.store()
+        problem = self.problem()
+        if problem:
+            self.show_problem(f"{t('wiz.refused')} {problem}")
+            return
+        if await self.before_next():
+            self.wiz_app.go(self.STEP + 1)
+
+    def action_back(self) -> None:
+        self.store()
+        if self.STEP > 1:
+            self.wiz_app.go(self.STEP - 1)
+
+    def action_help(self) -> None:
+        from sms_tui.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(STEPS[self.STEP - 1]))
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            event.stop()
+            await self.action_next()
+        elif event.button.id == "back":
+            event.stop()
+            self.action_back()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()

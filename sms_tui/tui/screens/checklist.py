@@ -1,0 +1,31 @@
+"""Step 2: the panel steps from the vendor's manual as a checklist. Unticked items are allowed
+and remembered; the sender step warns when full activation is missing."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Static
+
+from sms_tui.i18n import t
+from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.cues import CueCheckbox
+from sms_tui.wizard import CHECKLIST
+
+
+class ChecklistScreen(StepScreen):
+    STEP = 2
+
+    def body(self) -> ComposeResult:
+        yield Static(t("wiz.checklist.intro"))
+        for key in CHECKLIST:
+            yield CueCheckbox(t(f"wiz.check.{key}"), self.wizard.state.checklist.get(key, False), id=f"chk-{key}", compact=True)
+            yield Static(t(f"wiz.check.{key}.why"), classes="why")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        key = (event.checkbox.id or "").removeprefix("chk-")
+        self.wizard.state.checklist[key] = event.value
+        self.wizard.state.dirty = True
+
+    def store(self) -> None:
+        for key in CHECKLIST:
+            self.wizard.state.checklist[key] = self.query_one(f"#chk-{key}", Checkbox).value

@@ -1,0 +1,42 @@
+"""A yes/no question: quitting with unsaved changes, saving without a test, running a command."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from sms_tui.i18n import t
+from sms_tui.tui.widgets.local_keys import LocalButton
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", show=False),
+        Binding("t,y", "answer(True)", show=False),
+    ]
+
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes or t("wiz.yes"), no or t("wiz.no")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.question, id="question")
+            with Horizontal(id="answers"):
+                yield LocalButton(self.no, id="no", compact=True)
+                yield LocalButton(self.yes, id="yes", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)

@@ -1,0 +1,164 @@
+"""Step 3: platform, username and the API password (MD5 from the panel, or the plain API
+password hashed on the spot, or an OAuth token), checked live against SMSAPI in a worker."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, RadioSet, Static
+
+from sms_tui.i18n import t
+from sms_tui.messages import describe
+from sms_tui.smsapi import Platform, SmsapiError
+from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.local_keys import LocalButton, LocalRadioSet
+from sms_tui.tui.widgets.field import Field
+from sms_tui.tui.widgets.cues import CueRadio
+from sms_tui.tui.widgets.secret_input import SecretInput
+
+KINDS = ("md5", "plain", "token")
+
+
+class CredentialsScreen(StepScreen):
+    STEP = 3
+
+    def body(self) -> ComposeResult:
+        s = self.wizard.state
+        if self.wizard.load_problem:
+            yield Static(self.wizard.load_problem, classes="warn")
+        elif self.wizard.existing and self.wizard.existing.verified:
+            v = self.wizard.existing.verified
+            yield Static(t("wiz.cred.existing", at=v.at.strftime("%Y-%m-%d %H:%M UTC"), to=v.to), classes="hint")
+        with Horizontal(classes="row"):
+            yield Static(t("wiz.cred.platform"), classes="label")
+            with LocalRadioSet(id="platform", compact=True):
+                for p in Platform:
+                    yield CueRadio(f"smsapi.{p.value}", s.platform is p, id=f"platform-{p.value}", compact=True)
+        with Horizontal(classes="row"):
+            yield Static(t("wiz.cred.kind"), classes="label")
+            with LocalRadioSet(id="kind", compact=True):
+                for kind in KINDS:
+                    yield CueRadio(t(f"wiz.cred.kind.{kind}"), s.secret_kind == kind, id=f"kind-{kind}", compact=True)
+        with Horizontal(classes="row", id="user-row"):
+            yield Static(t("wiz.cred.username"), classes="label")
+            yield Field(s.username, id="username", compact=True, max_length=64)
+        with Horizontal(classes="row"):
+            yield Static(t(f"wiz.cred.secret.{s.secret_kind}"), classes="label", id="secret-label")
+            yield SecretInput(id="secret", compact=True, max_length=200,
+                              placeholder=t("wiz.cred.kept") if self._has_secret() else "")
+        yield Static(t(f"wiz.cred.where.{s.secret_kind}"), id="where", classes="hint")
+        yield Static(self._status_text(), id="status", markup=False)
+        if self.wizard.demo:
+            yield Static(t("wiz.cred.demo"), classes="hint")
+
+    def extra_buttons(self) -> ComposeResult:
+        yield LocalButton(t("wiz.cred.check"), id="check", compact=True)
+
+    def on_mount(self) -> None:
+        self._sync_kind()
+        target = "#username" if not self.wizard.state.username and self.wizard.state.secret_kind != "token" else "#secret"
+        self.query_one(target, Input).focus()
+
+    def _has_secret(self) -> bool:
+        s = self.wizard.state
+        return bool(s.token) if s.secret_kind == "token" else bool(s.password_md5)
+
+    def _status_text(self) -> str:
+        status = self.wizard.state.status
+        if status is None:
+            return ""
+        b = status.balance
+        text = t("wiz.cred.ok", points=b.points if b.points is not None else "?")
+        if b.pro_count is not None:
+            text += " " + t("wiz.cred.buys", pro=b.pro_count, eco=b.eco_count)
+        low = self.wizard.state.low_balance
+        if low and (b.points or 0) < low:
+            text += "\n" + t("check.low_balance", points=b.points, threshold=low)
+        return f"✓ {text}"
+
+    def _sync_kind(self) -> None:
+        kind = self.wizard.state.secret_kind
+        self.query_one("#user-row").display = kind != "token"
+        self.query_one("#secret-label", Static).update(t(f"wiz.cred.secret.{kind}"))
+        self.query_one("#where", Static).update(t(f"wiz.cred.where.{kind}"))
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        pressed = event.pressed.id or ""
+        s = self.wizard.state
+        if pressed.startswith("platform-"):
+            s.platform = Platform(pressed.removeprefix("platform-"))
+        elif pressed.startswith("kind-"):
+            s.secret_kind = pressed.removeprefix("kind-")  # type: ignore[assignment]
+            self.query_one("#secret", Input).value = ""
+            self.query_one("#secret", Input).placeholder = ""
+            s.password_md5 = s.token = None
+            self._sync_kind()
+        s.status = None
+        s.dirty = True
+        self.query_one("#status", Static).update("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        s = self.wizard.state
+        changed = (event.input.id == "secret" and event.value) or (event.input.id == "username" and event.value.strip() != s.username)
+        if s.status is not None and changed:
+            self.wizard.state.status = None
+            self.query_one("#status", Static).update("")
+
+    def store(self) -> str | None:  # type: ignore[override]
+        s = self.wizard.state
+        s.username = self.query_one("#username", Input).value.strip()
+        raw = self.query_one("#secret", Input).value
+        if raw:
+            return self.wizard.set_secret(s.secret_kind, raw)
+        return None
+
+    def problem(self) -> str | None:
+        s = self.wizard.state
+        if s.secret_kind != "token" and not s.username:
+            return t("answers.no_username")
+        if not self._has_secret():
+            return t({"md5": "md5.empty", "plain": "wiz.cred.plain_missing", "token": "wiz.cred.token_missing"}[s.secret_kind])
+        return None
+
+    async def action_next(self) -> None:
+        error = self.store()
+        if error:
+            self.show_problem(f"{t('wiz.refused')} {error}")
+            return
+        await super().action_next()
+
+    async def before_next(self) -> bool:
+        if self.wizard.state.status is not None:
+            return True
+        self.verify(then_next=True)
+        return False
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "check":
+            event.stop()
+            error = self.store()
+            problem = error or self.problem()
+            if problem:
+                self.show_problem(f"{t('wiz.refused')} {problem}")
+            else:
+                self.verify(then_next=False)
+            return
+        await super().on_button_pressed(event)
+
+    @work(exclusive=True, group="verify")
+    async def verify(self, then_next: bool) -> None:
+        status_line = self.query_one("#status", Static)
+        status_line.update(t("wiz.cred.checking"))
+        self.show_problem(None)
+        try:
+            await self.wizard.verify()
+        except SmsapiError as exc:
+            status_line.update("")
+            self.show_problem(f"✗ {describe(exc)}")
+            return
+        status_line.update(self._status_text())
+        self.query_one("#secret", Input).value = ""
+        self.query_one("#secret", Input).placeholder = t("wiz.cred.kept")
+        if then_next:
+            self.wiz_app.go(4)

@@ -1,0 +1,114 @@
+"""Step 4: ECO or PRO. For PRO the account's sender names come live with their status; a name
+typed here is checked as typed, and a PENDING one is refused with ECO offered meanwhile."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, OptionList, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from sms_tui.i18n import t
+from sms_tui.rules import check_sender_name
+from sms_tui.smsapi import SenderName
+from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.local_keys import LocalButton, LocalRadioSet, LocalOptionList
+from sms_tui.tui.widgets.field import Field
+from sms_tui.tui.widgets.cues import CueRadio
+
+
+def sender_label(sender: SenderName) -> str:
+    status = t(f"wiz.sender.status.{sender.status.lower()}") if sender.status in ("ACTIVE", "PENDING", "REJECTED") else sender.status
+    default = f" {t('wiz.sender.default')}" if sender.is_default else ""
+    return f"{sender.sender:<12} {status}{default}"
+
+
+class SenderScreen(StepScreen):
+    STEP = 4
+
+    def body(self) -> ComposeResult:
+        s = self.wizard.state
+        balance = s.status.balance if s.status else None
+        with LocalRadioSet(id="mode", compact=True):
+            yield CueRadio(t("wiz.sender.eco"), s.sender_mode == "eco", id="mode-eco", compact=True)
+            yield CueRadio(t("wiz.sender.pro"), s.sender_mode == "pro", id="mode-pro", compact=True)
+        if balance is not None and balance.pro_count is not None:
+            yield Static(t("wiz.sender.costs", points=balance.points, pro=balance.pro_count, eco=balance.eco_count), classes="hint")
+        yield Static(t("wiz.sender.eco_note"), id="eco-note", classes="hint")
+        if not s.checklist.get("activated"):
+            yield Static(t("wiz.sender.not_activated"), id="activation-warning", classes="warn")
+        senders = s.status.senders if s.status else None
+        yield Static(t("wiz.sender.list") if senders else t("wiz.sender.no_list"), id="list-label")
+        options = [Option(sender_label(x), id=x.sender) for x in senders or []]
+        yield LocalOptionList(*options, id="senders", compact=True)
+        with Horizontal(classes="row"):
+            yield Static(t("wiz.sender.name"), classes="label")
+            yield Field(s.sender_name, id="name", compact=True, max_length=40)
+        yield Static("", id="name-check", markup=False, classes="hint")
+        yield Static(t("wiz.sender.how_to_add"), id="how-to-add", classes="hint")
+
+    def on_mount(self) -> None:
+        self._sync()
+        self.query_one("#mode", RadioSet).focus()
+
+    def _sync(self) -> None:
+        pro = self.wizard.state.sender_mode == "pro"
+        for selector in ("#list-label", "#senders", "#name-check", "#how-to-add", ".row"):
+            for widget in self.query(selector):
+                widget.display = pro
+        self.query_one("#eco-note").display = not pro
+        self._check_name(self.query_one("#name", Input).value)
+
+    def _check_name(self, value: str) -> None:
+        line = self.query_one("#name-check", Static)
+        if not value.strip():
+            line.update("")
+            return
+        check = check_sender_name(value)
+        problems = [t(r) for r in check.reasons] or [t(k, name=value.strip()) for k in self._problems_for(value)]
+        if problems:
+            hint = f" {t('sender.suggest', name=check.suggestion)}" if check.suggestion else ""
+            line.update("✗ " + " ".join(problems) + hint)
+        else:
+            line.update("✓ " + t("wiz.sender.name_ok"))
+
+    def _problems_for(self, value: str) -> list[str]:
+        self.wizard.state.sender_name = value
+        return self.wizard.sender_problems()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.wizard.state.sender_mode = "pro" if event.pressed.id == "mode-pro" else "eco"
+        self.wizard.state.dirty = True
+        self._sync()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        name = event.option.id or ""
+        self.query_one("#name", Input).value = name
+        self.query_one("#name", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "name":
+            self.wizard.state.dirty = True
+            self._check_name(event.value)
+
+    def store(self) -> None:
+        self.wizard.state.sender_name = self.query_one("#name", Input).value.strip()
+
+    def problem(self) -> str | None:
+        problems = self.wizard.sender_problems()
+        if not problems:
+            return None
+        name = self.wizard.state.sender_name
+        text = " ".join(t(key, name=name) for key in problems)
+        check = check_sender_name(name)
+        return text + (f" {t('sender.suggest', name=check.suggestion)}" if check.suggestion else "")
+
+    def extra_buttons(self) -> ComposeResult:
+        yield LocalButton(t("wiz.sender.use_eco"), id="use-eco", compact=True)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "use-eco":
+            event.stop()
+            self.query_one("#mode-eco", CueRadio).value = True
+            return
+        await super().on_button_pressed(event)

@@ -1,0 +1,120 @@
+"""Step 6: everything reviewed (secrets masked) and saved atomically with 0600; then the
+reminder to restart the shop software, or --restart-command after confirmation."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Button, Static
+
+from sms_tui.config import ConfigError
+from sms_tui.i18n import t
+from sms_tui.rules import check_phone
+from sms_tui.settings import mask
+from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.local_keys import LocalButton
+
+
+class SummaryScreen(StepScreen):
+    STEP = 6
+
+    def body(self) -> ComposeResult:
+        yield Static(self._review(), id="review", markup=False)
+        yield Static(t("wiz.save.path", path=self.wizard.config_path), id="path", markup=False, classes="hint")
+        yield Static(self._after_save(), id="saved", markup=False)
+        yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
+
+    def _review(self) -> str:
+        s = self.wizard.state
+        secret = s.token if s.secret_kind == "token" else s.password_md5
+        rows = [
+            (t("wiz.save.platform"), f"smsapi.{s.platform.value}"),
+            (t("wiz.save.auth"), t(f"wiz.cred.kind.{s.secret_kind}")),
+            (t("wiz.cred.username"), s.username or "—"),
+            (t("wiz.save.secret"), mask(secret.get_secret_value()) if secret else "—"),
+            (t("wiz.save.sender"), "ECO" if s.sender_mode == "eco" else f"PRO: {s.sender_name}"),
+            (t("wiz.save.test"), self._test_line()),
+        ]
+        if s.status is not None and s.status.balance.points is not None:
+            rows.append((t("wiz.save.balance"), f"{s.status.balance.points} pkt"))
+            if s.low_balance and s.status.balance.points < s.low_balance:
+                rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=s.low_balance)))
+        unticked = [k for k, v in s.checklist.items() if not v]
+        if unticked:
+            rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(s.checklist))))
+        if "activated" in unticked:
+            rows.append(("!", t("wiz.sender.not_activated").lstrip("! ")))
+        return "\n".join(f"{label:<14} {value}" for label, value in rows)
+
+    def _test_line(self) -> str:
+        s = self.wizard.state
+        if s.test_result is not None:
+            return t("wiz.save.test_ok", to=check_phone(s.test_to).number, id=s.test_result.message_id or "—")
+        if s.skipped_test:
+            return t("wiz.save.test_skipped")
+        return t("wiz.save.test_none")
+
+    def _after_save(self) -> str:
+        saved = self.wizard.state.saved_to
+        if saved is None:
+            return ""
+        text = "✓ " + t("wiz.save.saved", path=saved) + "\n" + t("apply.restart")
+        return text
+
+    def _outbox(self) -> str:
+        """In --demo the test SMS is shown arriving in the sandbox's outbox."""
+        sandbox = self.wiz_app.sandbox
+        if sandbox is None:
+            return ""
+        lines = [t("wiz.save.outbox")]
+        for item in sandbox.outbox[-3:]:
+            lines.append(f"  → {item.to} [{item.sender}] {item.message[:50]}")
+        return "\n".join(lines) if len(lines) > 1 else ""
+
+    def extra_buttons(self) -> ComposeResult:
+        if self.wizard.restart_command:
+            yield LocalButton(t("wiz.save.restart"), id="restart", compact=True, disabled=self.wizard.state.saved_to is None)
+
+    def next_label(self) -> str:
+        return t("wiz.save.finish") if self.wizard.state.saved_to else t("wiz.save.save")
+
+    def problem(self) -> str | None:
+        return None if self.wizard.test_passed else t("wiz.test.needed")
+
+    async def action_next(self) -> None:
+        if self.wizard.state.saved_to is not None:
+            self.app.exit(0)
+            return
+        problem = self.problem()
+        if problem:
+            self.show_problem(f"{t('wiz.refused')} {problem}")
+            return
+        try:
+            self.wizard.save()
+        except ConfigError as exc:
+            self.show_problem(f"✗ {exc.describe()}")
+            return
+        self.query_one("#saved", Static).update(self._after_save())
+        self.query_one("#next", Button).label = t("wiz.save.finish")
+        self.show_problem(None)
+        if self.wizard.restart_command:
+            self.query_one("#restart", Button).disabled = False
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "restart":
+            event.stop()
+            self.restart()
+            return
+        await super().on_button_pressed(event)
+
+    @work(exclusive=True, group="restart")
+    async def restart(self) -> None:
+        from sms_tui.tui.screens.confirm import ConfirmScreen
+
+        question = t("wiz.save.restart_question", cmd=self.wizard.restart_command)
+        if not await self.app.push_screen_wait(ConfirmScreen(question)):
+            return
+        self.show_problem(t("wiz.save.restarting"), ok=True)
+        code, output = await self.wizard.run_restart()
+        key = "wiz.save.restart_ok" if code == 0 else "wiz.save.restart_failed"
+        self.show_problem(t(key, code=code) + (f"\n{output}" if output else ""), ok=code == 0)

@@ -1,0 +1,60 @@
+"""Step 1: what will be set up, and the registration link with the referral code AC6K —
+as text, an OSC 8 link, a QR code for a phone, and a key that copies it (OSC 52). No browser
+is ever started on the server."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from sms_tui.i18n import t
+from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.local_keys import LocalButton
+from sms_tui.tui.widgets.qr import QrCode
+from sms_tui.wizard import REFERRAL_CODE, REGISTRATION_URL
+
+
+class WelcomeScreen(StepScreen):
+    STEP = 1
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_link", show=False),
+        Binding("m", "have_account", show=False),
+    ]
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="welcome"):
+            with Vertical(id="welcome-text"):
+                yield Static(t("wiz.welcome.intro"))
+                yield Static(t("wiz.welcome.need"))
+                yield Static(t("wiz.welcome.link_label"))
+                yield Static(Content.from_markup(f"[link=\"{REGISTRATION_URL}\"]{REGISTRATION_URL}[/link]"), id="link")
+                yield Static(t("wiz.welcome.code", code=REFERRAL_CODE), id="code")
+                yield Static(t("wiz.welcome.keys"), classes="hint")
+            yield QrCode(REGISTRATION_URL, ascii_only=self.wiz_app.ascii_only, id="qr")
+
+    def extra_buttons(self) -> ComposeResult:
+        yield LocalButton(t("wiz.welcome.copy"), id="copy", compact=True)
+        yield LocalButton(t("wiz.welcome.have_account"), id="have-account", compact=True)
+
+    def next_label(self) -> str:
+        return t("wiz.welcome.register")
+
+    def action_copy_link(self) -> None:
+        self.app.copy_to_clipboard(REGISTRATION_URL)
+        self.show_problem(t("wiz.welcome.copied"), ok=True)
+
+    def action_have_account(self) -> None:
+        self.wiz_app.go(3)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "copy":
+            self.action_copy_link()
+        elif event.button.id == "have-account":
+            self.action_have_account()
+        else:
+            await super().on_button_pressed(event)

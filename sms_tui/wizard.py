@@ -1,0 +1,233 @@
+"""The wizard's state and actions, UI-free: screens read this and call it; it calls `flow`.
+
+Keeping it here (not in the screens) means every SMSAPI call and file write of the TUI goes
+through the same code as `apply`, and the draft (issue: dropped SSH link) can be saved from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+
+from sms_tui import config, flow
+from sms_tui.i18n import t
+from sms_tui.logs import register_secret
+from sms_tui.rules import check_md5, check_phone, clean_field, md5_hex, measure
+from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings
+from sms_tui.smsapi import AuthMode, ClientOptions, Credentials, Platform, SendResult, SmsapiError, new_idx
+
+STEPS = ("welcome", "checklist", "credentials", "sender", "test", "summary")
+CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
+REGISTRATION_URL = "https://ssl.smsapi.pl/rejestracja/AC6K"
+REFERRAL_CODE = "AC6K"
+SecretKind = Literal["md5", "plain", "token"]
+# Typical list prices in points per message part, for an estimate before the balance is known.
+TYPICAL_PRICE = {"pro": 0.16, "eco": 0.07}
+
+
+@dataclass
+class WizardState:
+    step: int = 1
+    checklist: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(CHECKLIST, False))
+    platform: Platform = Platform.PL
+    secret_kind: SecretKind = "md5"
+    username: str = ""
+    password_md5: SecretStr | None = None
+    token: SecretStr | None = None
+    status: flow.AccountStatus | None = None
+    sender_mode: Literal["eco", "pro"] = "eco"
+    sender_name: str = ""
+    test_to: str = ""
+    test_message: str = ""
+    test_result: SendResult | None = None
+    skipped_test: bool = False
+    low_balance: float = 0.0
+    saved_to: Path | None = None
+    dirty: bool = False
+
+
+class Wizard:
+    """One per app run; owns the HTTP session so every check reuses one connection pool."""
+
+    def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
+                 restart_command: str | None = None) -> None:
+        self.config_path = config_path
+        self.options = options
+        self.demo = demo
+        self.restart_command = restart_command
+        self.state = WizardState(test_message=t("flow.test_message"))
+        self.session = flow.Session(options)
+        self._idx_key: tuple[str, ...] | None = None
+        self._idx: str | None = None
+        self.existing: Settings | None = None
+        self.load_problem: str | None = None
+
+    # -- start ----------------------------------------------------------------------------------
+
+    def prefill_from_disk(self) -> None:
+        """A server that already has settings opens pre-filled, with what was verified and when."""
+        try:
+            settings, _ = config.load(self.config_path)
+        except config.ConfigError as exc:
+            self.load_problem = exc.describe()
+            return
+        if settings is None:
+            return
+        self.existing = settings
+        s, acc = self.state, settings.account
+        s.platform, s.username = acc.platform, acc.username
+        if acc.auth is AuthMode.TOKEN:
+            s.secret_kind, s.token = "token", acc.token
+        else:
+            s.secret_kind, s.password_md5 = "md5", acc.password_md5
+        s.sender_mode, s.sender_name = settings.sender.mode, settings.sender.name or ""
+        if settings.verified:
+            s.test_to = settings.verified.to
+        s.low_balance = settings.alerts.low_balance
+        s.checklist = dict.fromkeys(CHECKLIST, True)
+
+    # -- step 3: credentials --------------------------------------------------------------------
+
+    def set_secret(self, kind: SecretKind, raw: str) -> str | None:
+        """Store the typed secret (hashing a plain password at once); an error text or None."""
+        s = self.state
+        s.secret_kind = kind
+        value = clean_field(raw).strip()
+        s.status = None
+        if kind == "token":
+            s.token = SecretStr(value) if value else None
+            register_secret(value)
+            return None if value else t("wiz.cred.token_missing")
+        if kind == "plain":
+            if not value:
+                s.password_md5 = None
+                return t("wiz.cred.plain_missing")
+            register_secret(value)
+            digest = md5_hex(value)
+            register_secret(digest)
+            s.password_md5 = SecretStr(digest)
+            return None
+        check = check_md5(value)
+        s.password_md5 = SecretStr(check.value) if check.ok else None
+        register_secret(check.value or None)
+        return None if check.ok else t(check.reason or "md5.empty", length=check.length)
+
+    def credentials(self) -> Credentials:
+        s = self.state
+        if s.secret_kind == "token":
+            return Credentials(AuthMode.TOKEN, username=s.username, token=s.token)
+        return Credentials(AuthMode.MD5, username=s.username, password_md5=s.password_md5)
+
+    def _options(self) -> ClientOptions:
+        return ClientOptions(platform=self.state.platform, api_url=self.options.api_url, ca_bundle=self.options.ca_bundle,
+                             connect_timeout=self.options.connect_timeout, read_timeout=self.options.read_timeout)
+
+    async def verify(self) -> flow.AccountStatus:
+        self.state.status = await flow.verify(self.session, self.credentials(), self._options())
+        self.state.dirty = True
+        return self.state.status
+
+    # -- step 4: sender -------------------------------------------------------------------------
+
+    def sender_problems(self) -> list[str]:
+        s = self.state
+        senders = s.status.senders if s.status else None
+        return flow.sender_problems(s.sender_mode, s.sender_name.strip(), senders)
+
+    def sender(self) -> SenderSettings:
+        s = self.state
+        return SenderSettings(mode=s.sender_mode, name=s.sender_name.strip() if s.sender_mode == "pro" else None)
+
+    # -- step 5: test send ----------------------------------------------------------------------
+
+    def test_problems(self) -> list[str]:
+        s = self.state
+        problems = []
+        phone = check_phone(s.test_to)
+        if not phone.ok:
+            problems.append(t(phone.reason or "phone.invalid"))
+        length = measure(s.test_message)
+        if length.empty:
+            problems.append(t("send.empty"))
+        elif length.too_long:
+            problems.append(t("send.too_long", units=length.units))
+        return problems
+
+    def idx_for_test(self) -> str:
+        """The same number, text and sender keep one idx: Retry after a lost answer cannot send twice."""
+        key = (self.state.platform, self.state.username, self.sender().from_field,
+               check_phone(self.state.test_to).number, self.state.test_message)
+        if key != self._idx_key or self._idx is None:
+            self._idx_key, self._idx = key, new_idx()
+        return self._idx
+
+    def estimated_cost(self, parts: int) -> float:
+        """Per-part price from what the balance buys when known (points / count), else typical."""
+        s = self.state
+        balance = s.status.balance if s.status else None
+        count = (balance.pro_count if s.sender_mode == "pro" else balance.eco_count) if balance else None
+        if balance is not None and balance.points and count:
+            price = balance.points / count
+        else:
+            price = TYPICAL_PRICE[s.sender_mode]
+        return round(max(parts, 1) * price, 2)
+
+    async def send_test(self) -> SendResult:
+        s = self.state
+        to = check_phone(s.test_to).number
+        idx = self.idx_for_test()
+        result = await flow.test_send(self.session, self.credentials(), self.sender(), to, s.test_message, idx=idx,
+                                      options=self._options())
+        s.test_result, s.skipped_test, s.dirty = result, False, True
+        try:
+            balance = await self.session.client(self.credentials(), self._options()).balance()
+            s.status = flow.AccountStatus(balance, s.status.senders if s.status else None)
+        except SmsapiError:  # the send succeeded; a missing new balance is no failure
+            pass
+        return result
+
+    def skip_test(self) -> None:
+        self.state.skipped_test = True
+        self.state.dirty = True
+
+    @property
+    def test_passed(self) -> bool:
+        return self.state.test_result is not None or self.state.skipped_test
+
+    # -- step 6: save ---------------------------------------------------------------------------
+
+    def build_settings(self) -> Settings:
+        s = self.state
+        auth = AuthMode.TOKEN if s.secret_kind == "token" else AuthMode.MD5
+        account = AccountSettings(platform=s.platform, auth=auth, username=s.username,
+                                  password_md5=s.password_md5 if auth is AuthMode.MD5 else None,
+                                  token=s.token if auth is AuthMode.TOKEN else None,
+                                  api_url=self.options.api_url if self.demo else None)
+        return flow.build_settings(account, self.sender(), s.test_result, check_phone(s.test_to).number,
+                                   skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance))
+
+    def save(self) -> Path:
+        path = flow.save(self.build_settings(), self.config_path)
+        self.state.saved_to, self.state.dirty = path, False
+        return path
+
+    async def run_restart(self) -> tuple[int, str]:
+        """Run --restart-command (after the screen asked); its exit code and last output lines."""
+        assert self.restart_command
+        proc = await asyncio.create_subprocess_exec(*shlex.split(self.restart_command), stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL)
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
+        except TimeoutError:
+            proc.kill()
+            return -1, t("wiz.save.restart_timeout")
+        text = clean_field(out.decode("utf-8", "replace"), keep_newlines=True)
+        return proc.returncode or 0, "\n".join(text.strip().splitlines()[-8:])
+
+    async def aclose(self) -> None:
+        await self.session.aclose()
