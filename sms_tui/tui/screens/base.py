@@ -117,14 +117,27 @@ class StepScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(STEPS[self.STEP - 1]))
 
+    # Textual calls a handler of every class in the MRO, so subclasses use these hooks instead
+    # of their own on_button_pressed / on_input_submitted (which would run twice).
+
+    async def handle_button(self, button_id: str) -> bool:
+        """A step's own buttons; True when handled."""
+        return False
+
+    def handle_submit(self, input_id: str) -> None:
+        """Enter in a field: the next field by default."""
+        self.focus_next()
+
     async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "next":
-            event.stop()
+        event.stop()
+        button_id = event.button.id or ""
+        if await self.handle_button(button_id):
+            return
+        if button_id == "next":
             await self.action_next()
-        elif event.button.id == "back":
-            event.stop()
+        elif button_id == "back":
             self.action_back()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.focus_next()
+        self.handle_submit(event.input.id or "")

@@ -134,17 +134,16 @@ class CredentialsScreen(StepScreen):
         self.verify(then_next=True)
         return False
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "check":
-            event.stop()
+    async def handle_button(self, button_id: str) -> bool:
+        if button_id == "check":
             error = self.store()
             problem = error or self.problem()
             if problem:
                 self.show_problem(f"{t('wiz.refused')} {problem}")
             else:
                 self.verify(then_next=False)
-            return
-        await super().on_button_pressed(event)
+            return True
+        return False
 
     @work(exclusive=True, group="verify")
     async def verify(self, then_next: bool) -> None:

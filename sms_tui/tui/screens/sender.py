@@ -106,9 +106,8 @@ class SenderScreen(StepScreen):
     def extra_buttons(self) -> ComposeResult:
         yield LocalButton(t("wiz.sender.use_eco"), id="use-eco", compact=True)
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "use-eco":
-            event.stop()
+    async def handle_button(self, button_id: str) -> bool:
+        if button_id == "use-eco":
             self.query_one("#mode-eco", CueRadio).value = True
-            return
-        await super().on_button_pressed(event)
+            return True
+        return False

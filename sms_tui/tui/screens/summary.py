@@ -100,12 +100,11 @@ class SummaryScreen(StepScreen):
         if self.wizard.restart_command:
             self.query_one("#restart", Button).disabled = False
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "restart":
-            event.stop()
+    async def handle_button(self, button_id: str) -> bool:
+        if button_id == "restart":
             self.restart()
-            return
-        await super().on_button_pressed(event)
+            return True
+        return False
 
     @work(exclusive=True, group="restart")
     async def restart(self) -> None:

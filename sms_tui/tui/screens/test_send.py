@@ -80,10 +80,9 @@ class TestSendScreen(StepScreen):
             self.wizard.state.test_message = event.value
             self._update_count(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def handle_submit(self, input_id: str) -> None:
         """Enter in the number goes to the text; Enter in the text sends."""
-        event.stop()
-        if event.input.id == "message":
+        if input_id == "message":
             self.query_one("#send", Button).press()
         else:
             self.focus_next()
@@ -98,25 +97,22 @@ class TestSendScreen(StepScreen):
             return t("wiz.test.needed")
         return None
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        button = event.button.id
-        if button == "send":
-            event.stop()
+    async def handle_button(self, button_id: str) -> bool:
+        if button_id == "send":
             self.store()
             problems = self.wizard.test_problems()
             if problems:
                 self.show_problem(f"{t('wiz.refused')} {' '.join(problems)}")
-                return
-            self.send()
-        elif button == "cancel":
-            event.stop()
+            else:
+                self.send()
+        elif button_id == "cancel":
             self.workers.cancel_group(self, "send")
             self.show_problem(t("wiz.test.cancelled"))
-        elif button == "skip":
-            event.stop()
+        elif button_id == "skip":
             self._confirm_skip()
         else:
-            await super().on_button_pressed(event)
+            return False
+        return True
 
     @work(exclusive=True, group="confirm")
     async def _confirm_skip(self) -> None:

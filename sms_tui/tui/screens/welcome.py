@@ -51,10 +51,11 @@ class WelcomeScreen(StepScreen):
     def action_have_account(self) -> None:
         self.wiz_app.go(3)
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy":
+    async def handle_button(self, button_id: str) -> bool:
+        if button_id == "copy":
             self.action_copy_link()
-        elif event.button.id == "have-account":
+        elif button_id == "have-account":
             self.action_have_account()
         else:
-            await super().on_button_pressed(event)
+            return False
+        return True

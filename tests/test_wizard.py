@@ -1,0 +1,306 @@
+"""The wizard driven by keys at 80×24 against the sandbox (pilot tests)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Input
+
+from sms_tui import i18n
+from sms_tui.sandbox import Sandbox
+from tests.conftest import DEMO_MD5
+from tests.wizard_helpers import fill, make_app, problem, screen_name, settle
+
+
+async def _to_credentials(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("m")  # "I already have an account"
+    await settle(pilot, app)
+    assert screen_name(app) == "CredentialsScreen"
+
+
+async def test_eco_with_md5_typed_by_keys(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "smsapi.toml"
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert screen_name(app) == "WelcomeScreen"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("space", "tab", "space", "tab", "space", "tab", "space", "tab", "space")
+        assert all(app.wizard.state.checklist.values())
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press(*"demo", "tab", *DEMO_MD5, "ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen"
+        await pilot.press("ctrl+n")  # ECO is the default
+        await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"
+        await pilot.press(*"+48 500-000-000", "enter", "enter")
+        await settle(pilot, app)
+        assert sandbox.outbox[0].sender == "ECO"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SummaryScreen"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+    data = tomllib.loads(config.read_text())
+    assert data["account"]["password_md5"] == DEMO_MD5 and data["sender"] == {"mode": "eco"}
+    assert data["verified"]["to"] == "48500000000" and not data["verified"]["skipped"]
+    assert len(sandbox.outbox) == 1
+
+
+async def test_pro_with_token(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "smsapi.toml"
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        await pilot.press("shift+tab", "right", "right", "space")  # login kind: token
+        assert app.wizard.state.secret_kind == "token"
+        fill(app, "#secret", "demo-token")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("right", "space")  # PRO
+        fill(app, "#name", "DemoSerwis")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#to", "600123456")
+        await pilot.click("#send")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+    data = tomllib.loads(config.read_text())
+    assert data["account"]["auth"] == "token" and data["account"]["token"] == "demo-token"
+    assert data["sender"] == {"mode": "pro", "name": "DemoSerwis"}
+    assert [(m.to, m.sender) for m in sandbox.outbox] == [("48600123456", "DemoSerwis")]
+
+
+async def test_wrong_credentials_then_corrected(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", "0" * 32)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "CredentialsScreen"
+        assert "Hasło do API może być inne niż hasło do panelu" in problem(app)
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen"
+
+
+async def test_plain_password_is_hashed_and_not_kept(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        await pilot.press("shift+tab", "right", "space")  # plain API password
+        fill(app, "#username", "demo")
+        fill(app, "#secret", "demo")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen"
+        assert app.wizard.state.password_md5 is not None
+        assert app.wizard.state.password_md5.get_secret_value() == DEMO_MD5
+
+
+async def test_pending_name_refused_then_eco(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("right", "space", "tab", "down", "enter")  # PRO, second name: NowySklep
+        assert app.screen.query_one("#name", Input).value == "NowySklep"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen"
+        assert "czeka na zatwierdzenie" in problem(app)
+        await pilot.click("#use-eco")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"
+        assert app.wizard.sender().from_field == "ECO"
+
+
+async def test_no_points_shows_the_fix(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        await pilot.press("shift+tab", "right", "right", "space")
+        fill(app, "#secret", "pusty-token")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#to", "500000000")
+        await pilot.click("#send")
+        await settle(pilot, app)
+        assert "Doładuj konto" in problem(app) and "103" in problem(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"  # saving needs a good test
+        assert "najpierw wyślij testowy SMS" in problem(app)
+
+
+async def test_back_from_5_to_3_and_forward_keeps_values(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("right", "space")
+        fill(app, "#name", "DemoSerwis")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#to", "500 000 000")
+        fill(app, "#message", "Mój tekst")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert screen_name(app) == "CredentialsScreen"
+        assert app.screen.query_one("#username", Input).value == "demo"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.query_one("#name", Input).value == "DemoSerwis"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.query_one("#to", Input).value == "500 000 000"
+        assert app.screen.query_one("#message", Input).value == "Mój tekst"
+
+
+async def test_retry_after_lost_answer_sends_once(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#to", "500000000")
+        sandbox.inject("drop_after", "/sms.do", times=3)  # every attempt's answer is lost
+        await pilot.click("#send")
+        await settle(pilot, app)
+        assert "nie zostanie wysłany dwa razy" in problem(app)
+        await pilot.click("#send")  # Retry
+        await settle(pilot, app)
+    assert len(sandbox.outbox) == 1
+
+
+async def test_quit_with_unsaved_changes_asks(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("space")
+        await pilot.press("ctrl+q")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert screen_name(app) == "ChecklistScreen"
+        assert app.screen.query_one("#chk-registered", Checkbox).value
+        await pilot.press("ctrl+q")
+        await settle(pilot, app, workers=False)
+        await pilot.press("t")
+        await settle(pilot, app)
+    assert app.return_code == 0 and not (tmp_path / "s.toml").exists()
+
+
+async def test_quit_without_changes_does_not_ask(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")
+        await settle(pilot, app)
+    assert app.return_code == 0
+
+
+async def test_f1_opens_help(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        await pilot.press("f1")
+        await settle(pilot, app)
+        assert screen_name(app) == "HelpScreen"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert screen_name(app) == "CredentialsScreen"
+
+
+async def test_too_small_then_restored(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "kept")
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot, app)
+        assert screen_name(app) == "TooSmallScreen"
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, app)
+        assert screen_name(app) == "CredentialsScreen"
+        assert app.screen.query_one("#username", Input).value == "kept"
+
+
+async def test_existing_settings_prefill(sandbox: Sandbox, tmp_path: Path) -> None:
+    from sms_tui.cli import main
+
+    config = tmp_path / "s.toml"
+    answers = tmp_path / "a.toml"
+    answers.write_text('[account]\ntoken = "demo-token"\n[sender]\nmode = "pro"\nname = "DemoSerwis"\n[test]\nto = "500000000"\n')
+    import asyncio
+
+    assert await asyncio.to_thread(main, ["apply", str(answers), "--config", str(config), "--api-url", sandbox.url]) == 0
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        text = " ".join(str(w.render()) for w in app.screen.query(".hint"))
+        assert "sprawdzone" in text and "48500000000" in text
+        assert app.wizard.state.secret_kind == "token" and app.wizard.state.sender_name == "DemoSerwis"
+
+
+async def test_secret_field_cannot_be_copied(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        app.screen.query_one("#secret", Input).focus()
+        await pilot.press(*"tajne-haslo", "ctrl+shift+a", "ctrl+c", "ctrl+x")
+        assert "tajne" not in (app.clipboard or "")
+        assert app.screen.query_one("#secret", Input).value == "tajne-haslo"
+
+
+def test_catalogues_have_the_same_keys() -> None:
+    pl, en = set(i18n.CATALOGUES["pl"]), set(i18n.CATALOGUES["en"])
+    assert pl == en, f"missing in en: {pl - en}; missing in pl: {en - pl}"
+
+
+def test_every_used_key_exists() -> None:
+    import re
+
+    root = Path(__file__).parent.parent / "sms_tui"
+    used: set[str] = set()
+    for path in root.rglob("*.py"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
+    missing = {key for key in used if key not in i18n.CATALOGUES["pl"]}
+    assert not missing
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_error_table_has_messages(lang: str) -> None:
+    from sms_tui.smsapi.errors import ERROR_TABLE, Category, message_key
+
+    catalogue = i18n.CATALOGUES[lang]
+    for code in [*ERROR_TABLE, 1050, 4100]:
+        assert message_key(code) in catalogue, code
+    for category in Category:
+        assert f"err.do.{category.value}" in catalogue

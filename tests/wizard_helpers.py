@@ -1,0 +1,40 @@
+"""Shared pilot helpers: build the app against the sandbox, move through steps with keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from sms_tui.sandbox import Sandbox
+from sms_tui.smsapi import ClientOptions
+from sms_tui.tui.app import WizardApp
+from sms_tui.wizard import Wizard
+
+
+def make_app(sandbox: Sandbox, config: Path, **kwargs: object) -> WizardApp:
+    wizard = Wizard(config, ClientOptions(api_url=sandbox.url, retry_delay=0.01), demo=True, **kwargs)  # type: ignore[arg-type]
+    wizard.prefill_from_disk()
+    return WizardApp(wizard, sandbox=sandbox)
+
+
+def screen_name(app: WizardApp) -> str:
+    return type(app.screen).__name__
+
+
+def problem(app: WizardApp) -> str:
+    return str(app.screen.query_one("#problem").render())
+
+
+async def settle(pilot: Pilot[int], app: WizardApp, *, workers: bool = True) -> None:
+    """Wait for screen switches (Textual delays them) and for running workers (not when a worker
+    is waiting for a dialog's answer: it would wait forever)."""
+    await pilot.pause()
+    if workers:
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def fill(app: WizardApp, selector: str, value: str) -> None:
+    app.screen.query_one(selector, Input).value = value
