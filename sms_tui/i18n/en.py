@@ -302,4 +302,5 @@ MESSAGES: dict[str, str] = {
     "wiz.save.restart_ok": "Restart command finished (code {code}).",
     "wiz.save.restart_failed": "The restart command failed (code {code}). Restart the program by hand.",
     "wiz.save.restart_timeout": "The restart command did not finish within 2 minutes and was stopped.",
+    "wiz.save.not_activated": "not fully activated: only \"Standard\" sender names",
 }

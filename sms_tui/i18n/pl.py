@@ -307,4 +307,5 @@ MESSAGES: dict[str, str] = {
     "wiz.save.restart_ok": "Polecenie restartu zakończone (kod {code}).",
     "wiz.save.restart_failed": "Polecenie restartu nie powiodło się (kod {code}). Uruchom program ponownie ręcznie.",
     "wiz.save.restart_timeout": "Polecenie restartu nie skończyło się w 2 minuty i zostało przerwane.",
+    "wiz.save.not_activated": "bez pełnej aktywacji: tylko nazwy nadawcy „Standardowe”",
 }

@@ -43,7 +43,7 @@ class SummaryScreen(StepScreen):
         if unticked:
             rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(s.checklist))))
         if "activated" in unticked:
-            rows.append(("!", t("wiz.sender.not_activated").lstrip("! ")))
+            rows.append(("!", t("wiz.save.not_activated")))
         return "\n".join(f"{label:<14} {value}" for label, value in rows)
 
     def _test_line(self) -> str:
@@ -68,7 +68,8 @@ class SummaryScreen(StepScreen):
             return ""
         lines = [t("wiz.save.outbox")]
         for item in sandbox.outbox[-3:]:
-            lines.append(f"  → {item.to} [{item.sender}] {item.message[:50]}")
+            text = item.message if len(item.message) <= 40 else item.message[:39] + "…"
+            lines.append(f"  → {item.to} [{item.sender}] {text}")
         return "\n".join(lines) if len(lines) > 1 else ""
 
     def extra_buttons(self) -> ComposeResult:

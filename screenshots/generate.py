@@ -1,0 +1,39 @@
+"""Write the README's screenshots: the same recipes the snapshot tests compare (tests/tour.py).
+
+    python screenshots/generate.py        # SVGs into screenshots/
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+async def shoot() -> None:
+    from sms_tui import i18n
+    from sms_tui.sandbox import Sandbox
+    from tests.tour import TOUR, tour_app
+
+    for stop in TOUR:
+        if stop.no_color:
+            os.environ["NO_COLOR"] = "1"
+        else:
+            os.environ.pop("NO_COLOR", None)
+        i18n.set_language(stop.lang)
+        with Sandbox() as sandbox:
+            app = tour_app(sandbox)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await stop.run_before(pilot)
+                await pilot.pause()
+                path = app.save_screenshot(filename=f"{stop.name}.svg", path=str(ROOT / "screenshots"))
+                print(path)
+
+
+if __name__ == "__main__":
+    asyncio.run(shoot())
