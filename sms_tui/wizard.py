@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from sms_tui import config, flow
+from sms_tui import config, draft, flow
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_md5, check_phone, clean_field, md5_hex, measure
@@ -90,6 +90,36 @@ class Wizard:
             s.test_to = settings.verified.to
         s.low_balance = settings.alerts.low_balance
         s.checklist = dict.fromkeys(CHECKLIST, True)
+
+    # -- the draft (dropped SSH links) ---------------------------------------------------------
+
+    def save_draft(self) -> None:
+        s = self.state
+        values = {"step": s.step, "checklist": s.checklist, "platform": s.platform.value, "secret_kind": s.secret_kind,
+                  "username": s.username, "sender_mode": s.sender_mode, "sender_name": s.sender_name,
+                  "test_to": s.test_to, "test_message": s.test_message, "low_balance": s.low_balance}
+        draft.save(values, self.config_path)
+
+    def offer_draft(self) -> tuple[draft.Draft | None, bool]:
+        return draft.load(self.config_path)
+
+    def resume(self, saved: draft.Draft) -> int:
+        """Apply a draft; returns the step to show (the credentials step when a secret is needed)."""
+        s, v = self.state, saved.values
+        s.checklist = {k: bool(v.get("checklist", {}).get(k, False)) for k in CHECKLIST}
+        s.platform = Platform(v.get("platform", "pl"))
+        s.secret_kind = v.get("secret_kind", "md5") if v.get("secret_kind") in ("md5", "plain", "token") else "md5"
+        for key in ("username", "sender_name", "test_to", "test_message"):
+            setattr(s, key, clean_field(str(v.get(key, getattr(s, key))), keep_newlines=key == "test_message"))
+        s.sender_mode = "pro" if v.get("sender_mode") == "pro" else "eco"
+        s.low_balance = float(v.get("low_balance", 0) or 0)
+        s.dirty = True
+        step = min(max(saved.step, 1), len(STEPS))
+        has_secret = bool(s.token if s.secret_kind == "token" else s.password_md5)
+        return 3 if step > 3 and not has_secret else step
+
+    def discard_draft(self) -> None:
+        draft.clear()
 
     # -- step 3: credentials --------------------------------------------------------------------
 
@@ -214,6 +244,7 @@ class Wizard:
     def save(self) -> Path:
         path = flow.save(self.build_settings(), self.config_path)
         self.state.saved_to, self.state.dirty = path, False
+        draft.clear()
         return path
 
     async def run_restart(self) -> tuple[int, str]:

@@ -40,6 +40,7 @@ def test_secret_not_in_repr() -> None:
     assert "fe01ce2a" not in repr(settings) and "fe01ce2a" not in str(settings.masked())
 
 
+@pytest.mark.faults
 def test_failure_between_write_and_replace_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "smsapi.toml"
     config.save(_settings(), path)
@@ -56,6 +57,7 @@ def test_failure_between_write_and_replace_keeps_old_file(tmp_path: Path, monkey
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+@pytest.mark.faults
 def test_disk_full_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
@@ -81,6 +83,7 @@ def test_disk_full_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert not (tmp_path / "smsapi.toml").exists()
 
 
+@pytest.mark.faults
 def test_corrupt_file_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text('schema = 1\n[account]\nusername = "demo\n')
@@ -161,3 +164,23 @@ def test_token_settings() -> None:
     assert settings.account.credentials().headers() == {"Authorization": "Bearer abc"}
     with pytest.raises(ValueError):
         AccountSettings(auth=AuthMode.TOKEN)
+
+
+@pytest.mark.faults
+def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "smsapi.toml"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from sms_tui import config\n"
+        f"with config.locked(Path({str(path)!r})):\n    print('held', flush=True); time.sleep(60)")],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with pytest.raises(config.ConfigError) as caught:
+        config.save(_settings(), path)
+    assert str(holder.pid) in caught.value.describe()
+    holder.kill()
+    holder.wait()
+    config.save(_settings(), path)  # the dead holder's lock is gone with it
+    assert config.load(path)[0] is not None

@@ -304,3 +304,30 @@ def test_error_table_has_messages(lang: str) -> None:
         assert message_key(code) in catalogue, code
     for category in Category:
         assert f"err.do.{category.value}" in catalogue
+
+
+async def test_slow_answer_keeps_ui_responsive_and_cancel_works(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#to", "500000000")
+        sandbox.inject("delay", "/sms.do", seconds=3)
+        await pilot.click("#send")
+        await pilot.pause(0.2)
+        assert "wysyłam" in str(app.screen.query_one("#result").render())
+        await pilot.press("f1")  # the UI still answers keys while the request runs
+        await pilot.pause()
+        assert screen_name(app) == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#cancel")
+        await settle(pilot, app)
+        assert "Anulowano" in problem(app)
+        assert app.wizard.state.test_result is None
+        assert not app.screen.query_one("#send").disabled

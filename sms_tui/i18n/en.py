@@ -303,4 +303,8 @@ MESSAGES: dict[str, str] = {
     "wiz.save.restart_failed": "The restart command failed (code {code}). Restart the program by hand.",
     "wiz.save.restart_timeout": "The restart command did not finish within 2 minutes and was stopped.",
     "wiz.save.not_activated": "not fully activated: only \"Standard\" sender names",
+    "wiz.draft.dropped": "A draft older than 7 days was dropped — starting afresh.",
+    "wiz.draft.question": "An unfinished setup was found (step {step}, {when}). The password must be typed again — drafts never keep it.",
+    "wiz.draft.resume": "Resume at step {step}",
+    "wiz.draft.fresh": "Start over",
 }

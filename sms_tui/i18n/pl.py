@@ -308,4 +308,8 @@ MESSAGES: dict[str, str] = {
     "wiz.save.restart_failed": "Polecenie restartu nie powiodło się (kod {code}). Uruchom program ponownie ręcznie.",
     "wiz.save.restart_timeout": "Polecenie restartu nie skończyło się w 2 minuty i zostało przerwane.",
     "wiz.save.not_activated": "bez pełnej aktywacji: tylko nazwy nadawcy „Standardowe”",
+    "wiz.draft.dropped": "Porzucono szkic starszy niż 7 dni — zaczynamy od nowa.",
+    "wiz.draft.question": "Znaleziono niedokończoną konfigurację (krok {step}, {when}). Hasło trzeba będzie wpisać ponownie — nie jest przechowywane w szkicu.",
+    "wiz.draft.resume": "Wznów od kroku {step}",
+    "wiz.draft.fresh": "Zacznij od nowa",
 }

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import signal
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from sms_tui import logs
+from sms_tui.draft import Draft
 from sms_tui.i18n import t
 from sms_tui.tui.screens.checklist import ChecklistScreen
 from sms_tui.tui.screens.credentials import CredentialsScreen
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
     from sms_tui.sandbox import Sandbox
     from sms_tui.tui.screens.base import StepScreen
 
+log = logging.getLogger("sms_tui.tui")
 STEP_SCREENS: tuple[type[StepScreen], ...] = (WelcomeScreen, ChecklistScreen, CredentialsScreen, SenderScreen,
                                              TestSendScreen, SummaryScreen)
 
@@ -47,13 +55,43 @@ class WizardApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
+        saved, dropped = self.wizard.offer_draft()
         self.go(self.wizard.state.step)
+        if dropped:
+            self.call_after_refresh(lambda: self.screen.show_problem(t("wiz.draft.dropped")))  # type: ignore[attr-defined]
+        if saved is not None:
+            self._offer_resume(saved)
         self._check_size(self.size.width, self.size.height)
 
+    def _hang_up(self) -> None:
+        """Textual installs no SIGHUP handler: without this a dropped SSH link loses the draft."""
+        log.warning("SIGHUP: terminal gone; draft saved at step %d", self.wizard.state.step)
+        store = getattr(self.screen, "store", None)
+        if store is not None:
+            with contextlib.suppress(Exception):
+                store()  # what was typed on this step, not only what the last Next stored
+        self.wizard.save_draft()
+        self.exit(129)
+
+    @work(exclusive=True, group="resume")
+    async def _offer_resume(self, saved: Draft) -> None:
+        from sms_tui.tui.screens.confirm import ConfirmScreen
+
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved.saved_at))
+        question = t("wiz.draft.question", step=saved.step, when=when)
+        if await self.push_screen_wait(ConfirmScreen(question, yes=t("wiz.draft.resume", step=saved.step), no=t("wiz.draft.fresh"))):
+            self.go(self.wizard.resume(saved))
+        else:
+            self.wizard.discard_draft()
+
     def go(self, step: int) -> None:
-        """Show step `step` (1–6), rebuilt from the wizard state."""
+        """Show step `step` (1–6), rebuilt from the wizard state; the draft is saved on every move."""
         step = min(max(step, 1), len(STEP_SCREENS))
         self.wizard.state.step = step
+        if self._started:
+            self.wizard.save_draft()
         screen = STEP_SCREENS[step - 1]()
         if self._started:
             self.switch_screen(screen)
@@ -83,7 +121,19 @@ class WizardApp(App[int]):
         from sms_tui.tui.screens.confirm import ConfirmScreen
 
         if await self.push_screen_wait(ConfirmScreen(t("wiz.quit_question"), yes=t("wiz.quit_yes"), no=t("wiz.quit_no"))):
+            self.wizard.discard_draft()
             self.exit(0)
+
+    def _fatal_error(self) -> None:
+        """An unexpected exception: log it (secrets redacted), keep the draft, and show a short
+        message with the log path — never Textual's traceback with local variables."""
+        error = self._exception
+        log.error("unexpected error in the wizard", exc_info=(type(error), error, error.__traceback__) if error else None)
+        with contextlib.suppress(Exception):
+            self.wizard.save_draft()
+        self.bell()
+        self._exit_renderables.append(t("cli.crash", path=logs.log_path() or "-"))
+        self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
         await self.wizard.aclose()

@@ -6,15 +6,15 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from sms_tui.i18n import t
 from sms_tui.messages import describe
 from sms_tui.smsapi import Platform, SmsapiError
 from sms_tui.tui.screens.base import StepScreen
-from sms_tui.tui.widgets.local_keys import LocalButton, LocalRadioSet
-from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.cues import CueRadio
+from sms_tui.tui.widgets.field import Field
+from sms_tui.tui.widgets.local_keys import LocalButton, LocalRadioSet
 from sms_tui.tui.widgets.secret_input import SecretInput
 
 KINDS = ("md5", "plain", "token")

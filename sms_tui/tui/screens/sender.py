@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, OptionList, RadioSet, Static
+from textual.widgets import Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from sms_tui.i18n import t
 from sms_tui.rules import check_sender_name
 from sms_tui.smsapi import SenderName
 from sms_tui.tui.screens.base import StepScreen
-from sms_tui.tui.widgets.local_keys import LocalButton, LocalRadioSet, LocalOptionList
-from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.cues import CueRadio
+from sms_tui.tui.widgets.field import Field
+from sms_tui.tui.widgets.local_keys import LocalButton, LocalOptionList, LocalRadioSet
 
 
 def sender_label(sender: SenderName) -> str:

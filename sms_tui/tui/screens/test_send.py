@@ -15,8 +15,8 @@ from sms_tui.messages import describe
 from sms_tui.rules import check_phone, measure
 from sms_tui.smsapi import SmsapiError
 from sms_tui.tui.screens.base import StepScreen
-from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.field import Field
+from sms_tui.tui.widgets.local_keys import LocalButton
 
 
 class TestSendScreen(StepScreen):

@@ -1,0 +1,71 @@
+"""The wizard's resumable draft: saved after every step and on a hang-up, so a dropped SSH link
+loses nothing. No secret is ever in it — the password or token is typed again on resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sms_tui.config import _atomic_write
+
+MAX_AGE = 7 * 24 * 3600
+FIELDS = ("step", "checklist", "platform", "secret_kind", "username", "sender_mode", "sender_name",
+          "test_to", "test_message", "low_balance")
+
+
+def draft_path() -> Path:
+    if os.environ.get("SMS_TUI_DRAFT"):
+        return Path(os.environ["SMS_TUI_DRAFT"])
+    import platformdirs  # deferred: only the wizard keeps drafts
+
+    return platformdirs.user_state_path("sms-tui") / "draft.json"
+
+
+@dataclass
+class Draft:
+    values: dict[str, Any]
+    config_path: str
+    saved_at: float
+
+    @property
+    def step(self) -> int:
+        return int(self.values.get("step", 1))
+
+
+def save(values: dict[str, Any], config_path: Path, path: Path | None = None) -> None:
+    """Atomic and 0600 like the settings; failures are swallowed (a draft must never break a run)."""
+    path = path or draft_path()
+    payload = {"version": 1, "config_path": str(config_path), "saved_at": time.time(),
+               "values": {k: values[k] for k in FIELDS if k in values}}
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _atomic_write(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def load(config_path: Path, path: Path | None = None, *, now: float | None = None) -> tuple[Draft | None, bool]:
+    """(draft for this settings file or None, True when a stale draft was dropped)."""
+    path = path or draft_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        draft = Draft(dict(data["values"]), str(data["config_path"]), float(data["saved_at"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, False
+    if draft.config_path != str(config_path):
+        return None, False
+    if (now or time.time()) - draft.saved_at > MAX_AGE:
+        clear(path)
+        return None, True
+    return draft, False
+
+
+def clear(path: Path | None = None) -> None:
+    try:
+        (path or draft_path()).unlink()
+    except OSError:
+        pass

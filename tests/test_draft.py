@@ -1,0 +1,121 @@
+"""Nothing lost on a dropped SSH link: the draft, resume or start over, a real SIGHUP in a pty."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sms_tui import draft
+from sms_tui.sandbox import Sandbox
+from tests.conftest import DEMO_MD5
+from tests.wizard_helpers import fill, make_app, problem, screen_name, settle
+
+
+async def test_resume_after_leaving_mid_way(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await settle(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("right", "space")
+        fill(app, "#name", "DemoSerwis")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"
+    saved = json.loads(draft.draft_path().read_text())
+    assert saved["values"]["step"] == 5 and saved["values"]["sender_name"] == "DemoSerwis"
+    assert DEMO_MD5 not in draft.draft_path().read_text()
+    assert oct(draft.draft_path().stat().st_mode & 0o777) == "0o600"
+
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("t")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "CredentialsScreen"  # the secret is typed again
+        assert app.wizard.state.username == "demo" and app.wizard.state.sender_name == "DemoSerwis"
+
+
+async def test_start_over_discards_the_draft(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    draft.save({"step": 2, "username": "x"}, config)
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, workers=False)
+        await pilot.press("n")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "WelcomeScreen"
+    assert draft.load(config) == (None, False)
+
+
+async def test_old_draft_is_dropped_with_a_note(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    draft.save({"step": 4}, config)
+    data = json.loads(draft.draft_path().read_text())
+    data["saved_at"] -= 8 * 24 * 3600
+    draft.draft_path().write_text(json.dumps(data))
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "WelcomeScreen"
+        assert "starszy niż 7 dni" in problem(app)
+    assert not draft.draft_path().exists()
+
+
+def _read_until(fd: int, needle: bytes, timeout: float = 20.0) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{needle!r} not seen; last output {seen[-300:]!r}")
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+@pytest.mark.faults
+def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
+    """A real hang-up: the wizard in a pty gets SIGHUP while the technician is typing."""
+    master, slave = pty.openpty()
+    os.set_blocking(master, True)
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "sms_tui", "--demo", "--config", str(tmp_path / "s.toml")],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        _read_until(master, b"Krok 1 z 6")
+        os.write(master, b"m")
+        _read_until(master, b"Krok 3 z 6")
+        os.write(master, b"sklep17")
+        _read_until(master, b"sklep17")
+        proc.send_signal(signal.SIGHUP)
+        assert proc.wait(timeout=15) != 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    saved = json.loads(draft.draft_path().read_text())
+    assert saved["values"]["step"] == 3 and saved["values"]["username"] == "sklep17"
