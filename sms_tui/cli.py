@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p, suppress=True)
 
+    p = sub.add_parser("doctor", help="every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance")
+    p.add_argument("--json", action="store_true")
+    _common(p, suppress=True)
+
     p = sub.add_parser("show", help="the saved settings, secrets masked")
     p.add_argument("--json", action="store_true")
     _common(p, suppress=True)
@@ -123,6 +127,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sms_tui.commands import check
 
         return check.run(ctx)  # type: ignore[arg-type]
+    if command == "doctor":
+        from sms_tui.commands import doctor
+
+        return doctor.run(ctx)  # type: ignore[arg-type]
     if command == "send":
         from sms_tui.commands import send
 

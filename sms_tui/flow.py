@@ -31,9 +31,10 @@ from sms_tui.smsapi.client import make_http
 class Session:
     """One HTTP client (one SSL context) for the program's life, whatever credentials are tried."""
 
-    def __init__(self, options: ClientOptions) -> None:
+    def __init__(self, options: ClientOptions, *, http: httpx.AsyncClient | None = None) -> None:
         self.options = options
-        self._http: httpx.AsyncClient | None = None
+        self._http = http
+        self._own = http is None
 
     def client(self, credentials: Credentials, options: ClientOptions | None = None) -> SmsapiClient:
         if self._http is None:
@@ -41,7 +42,7 @@ class Session:
         return SmsapiClient(credentials, options or self.options, http=self._http)
 
     async def aclose(self) -> None:
-        if self._http is not None:
+        if self._http is not None and self._own:
             await self._http.aclose()
             self._http = None
 

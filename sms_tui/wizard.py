@@ -7,6 +7,7 @@ through the same code as `apply`, and the draft (issue: dropped SSH link) can be
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Literal
 from pydantic import SecretStr
 
 from sms_tui import config, draft, flow
+from sms_tui.diagnose import Finding, explain
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_md5, check_phone, clean_field, md5_hex, measure
@@ -161,6 +163,15 @@ class Wizard:
         self.state.status = await flow.verify(self.session, self.credentials(), self._options())
         self.state.dirty = True
         return self.state.status
+
+    async def diagnose(self, error: SmsapiError) -> Finding:
+        """The support-style diagnosis; a wrong platform is switched at once (one key to retry)."""
+        to = check_phone(self.state.test_to).number or "48500000000"
+        finding = await explain(self.session, self.credentials(), self._options(), error, test_number=to,
+                                ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP"))
+        if finding.check == "platform":
+            self.state.platform = Platform(finding.data["platform"])
+        return finding
 
     # -- step 4: sender -------------------------------------------------------------------------
 

@@ -102,12 +102,12 @@ def test_apply_unreadable_answers(tmp_path: Path, sandbox: Sandbox, capsys: pyte
 @pytest.mark.parametrize(
     ("replace", "code", "fragment"),
     [
-        (("demo-token", "zly-token"), ExitCode.CREDENTIALS, "Hasło do API może być inne"),
-        (("demo-token", "filtr-token"), ExitCode.CREDENTIALS, "Filtr IP"),
+        (("demo-token", "zly-token"), ExitCode.CREDENTIALS, "Token odrzucony"),
+        (("demo-token", "filtr-token"), ExitCode.CREDENTIALS, "SMSAPI widzi ten serwer jako 127.0.0.1"),
         (("DemoSerwis", "NowySklep"), ExitCode.REFUSED, "czeka na zatwierdzenie"),
         (("DemoSerwis", "Odrzucona"), ExitCode.REFUSED, "odrzuciło nazwę"),
         (("demo-token", "pusty-token"), ExitCode.REFUSED, "Doładuj konto"),
-        (("demo-token", "nowy-token"), ExitCode.REFUSED, "pełną aktywację"),
+        (("demo-token", "nowy-token"), ExitCode.REFUSED, "nie jest w pełni aktywowane"),
     ],
 )
 def test_apply_refusals(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], replace: tuple[str, str],

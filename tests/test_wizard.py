@@ -87,7 +87,7 @@ async def test_wrong_credentials_then_corrected(sandbox: Sandbox, tmp_path: Path
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert screen_name(app) == "CredentialsScreen"
-        assert "Hasło do API może być inne niż hasło do panelu" in problem(app)
+        assert "hasło do API jest inne niż hasło do panelu" in problem(app)
         fill(app, "#secret", DEMO_MD5)
         await pilot.press("ctrl+n")
         await settle(pilot, app)

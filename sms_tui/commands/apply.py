@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sms_tui import answers, config, flow
-from sms_tui.commands.common import Context, Reporter, run_async
+from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.smsapi import SmsapiError
@@ -24,13 +24,16 @@ def run(ctx: Context, path: str, *, dry_run: bool) -> int:
 
 
 async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: bool) -> int:
-    session = flow.Session(ctx.client_options(ans.account.platform, ans.account.api_url))
+    if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
+        ans.account = ans.account.model_copy(update={"api_url": ctx.api_url})
+    options = ctx.client_options(ans.account.platform, ans.account.api_url)
+    session = flow.Session(options)
     credentials = ans.account.credentials()
     try:
         try:
             status = await flow.verify(session, credentials)
         except SmsapiError as exc:
-            return rep.api_failure("credentials", exc)
+            return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, ans.to)
         rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
         problems = flow.sender_problems(ans.sender.mode, ans.sender.name, status.senders)
         if problems:
@@ -42,7 +45,7 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         try:
             result = await flow.test_send(session, credentials, ans.sender, ans.to, ans.message, idx=idx, dry_run=dry_run)
         except SmsapiError as exc:
-            return rep.api_failure("test_send", exc)
+            return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, ans.to)
     finally:
         await session.aclose()
     if result.already_accepted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sms_tui import flow
-from sms_tui.commands.common import Context, Reporter, load_settings, run_async
+from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.settings import Settings
@@ -19,11 +19,14 @@ def run(ctx: Context) -> int:
 
 
 async def _check(ctx: Context, rep: Reporter, settings: Settings) -> int:
-    session = flow.Session(ctx.client_options(settings.account.platform, settings.account.api_url))
+    options = ctx.client_options(settings.account.platform, settings.account.api_url)
+    session = flow.Session(options)
+    credentials = settings.account.credentials()
     try:
-        status = await flow.verify(session, settings.account.credentials())
+        status = await flow.verify(session, credentials)
     except SmsapiError as exc:
-        return rep.api_failure("credentials", exc)
+        test_number = settings.verified.to if settings.verified and settings.verified.to else "48500000000"
+        return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, test_number)
     finally:
         await session.aclose()
     balance = status.balance

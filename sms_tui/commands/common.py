@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -11,11 +12,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sms_tui import config, logs
+from sms_tui.diagnose import Finding, explain
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 from sms_tui.messages import describe
 from sms_tui.settings import Settings
-from sms_tui.smsapi import ApiError, ClientOptions, Platform, SmsapiError
+from sms_tui.smsapi import ApiError, ClientOptions, Credentials, Platform, SmsapiError
 
 
 @dataclass
@@ -59,14 +61,27 @@ class Reporter:
             print(json.dumps(payload, ensure_ascii=False, default=str), file=self.out, flush=True)
         return int(code)
 
-    def api_failure(self, step: str, error: SmsapiError) -> int:
+    def api_failure(self, step: str, error: SmsapiError, finding: Finding | None = None) -> int:
         extra: dict[str, Any] = {"category": error.category.value}
         if isinstance(error, ApiError):
             extra["code"] = error.code
         else:
             extra["kind"] = getattr(error, "kind", None)
-        self.step(step, False, describe(error) + log_hint(), **extra)
+        if finding is not None:
+            extra["diagnosis"] = {"check": finding.check, **finding.data}
+        text = finding.text if finding is not None else describe(error)
+        self.step(step, False, text + log_hint(), **extra)
         return self.finish(exit_code_for(error), error=extra)
+
+
+async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
+                            options: ClientOptions, test_number: str = "48500000000") -> int:
+    """Report an SMSAPI failure with its diagnosis (wrong platform, missing token scope, IP…)."""
+    finding = None
+    if isinstance(error, ApiError):
+        finding = await explain(session, credentials, options, error, test_number=test_number,
+                                ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP"))
+    return rep.api_failure(step, error, finding)
 
 
 def log_hint() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from sms_tui import flow
-from sms_tui.commands.common import Context, Reporter, load_settings, run_async
+from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.rules import check_phone, clean_field, measure
@@ -37,11 +37,13 @@ def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | 
 
 
 async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str) -> int:
-    session = flow.Session(ctx.client_options(settings.account.platform, settings.account.api_url))
+    options = ctx.client_options(settings.account.platform, settings.account.api_url)
+    session = flow.Session(options)
+    credentials = settings.account.credentials()
     try:
-        result = await flow.test_send(session, settings.account.credentials(), settings.sender, to, text, idx=idx)
+        result = await flow.test_send(session, credentials, settings.sender, to, text, idx=idx)
     except SmsapiError as exc:
-        return rep.api_failure("send", exc)
+        return await diagnosed_failure(rep, "send", exc, session, credentials, options, to)
     finally:
         await session.aclose()
     if result.already_accepted:

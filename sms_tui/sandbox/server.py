@@ -93,6 +93,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._control(method, path[len(CONTROL):])
         params = self._params()
         state = self.server.state
+        self.platform: str | None = None
+        for prefix in ("pl", "com"):  # /pl/… and /com/… act as the two platforms' hosts
+            if path.startswith(f"/{prefix}/"):
+                self.platform, path = prefix, path[len(prefix) + 1:]
         with state.lock:
             state.requests.append((method, path))
         fault = state.take_fault(path)
@@ -122,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
             account = state.by_password(params["username"], params["password"])
         else:
             return None, 102 if params.get("username") else 101
-        if account is None:
+        if account is None or (self.platform and account.platform != self.platform):
             return None, 101
         if account.ip_filter:
             return None, 105
@@ -169,7 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
         return 404, {"message": "Not found", "error": "not_found"}, "application/json"
 
     def _error(self, legacy: bool, plain: bool, code: int, bad_credentials: bool) -> tuple[int, Any, str]:
-        text = {101: "Authorization failed", 102: "Invalid username or password", 105: "Invalid IP address",
+        text = {101: "Authorization failed", 102: "Invalid username or password",
+                105: f"Invalid IP address {self.client_address[0]}",
                 401: "Token doesn't have permissions for this action"}[code]
         if plain:
             return 200, f"ERROR:{code}", "text/plain"

@@ -30,6 +30,7 @@ class Account:
     activated: bool = True
     phone: str = "48500100200"  # the registration number: the only one an unactivated account may reach
     ip_filter: bool = False
+    platform: str = "pl"  # which of the sandbox's /pl/ and /com/ hosts knows this account
     seen_idx: set[str] = field(default_factory=set)
 
     @property
@@ -47,6 +48,7 @@ def demo_accounts() -> list[Account]:
         Account("filtr", "filtr", 10.0, token="filtr-token", ip_filter=True, senders={"Test": "ACTIVE"}),
         Account("wezszy", "wezszy", 10.0, token="demo-token-bez-sms", scopes=frozenset({"profile"}),
                 senders={"Test": "ACTIVE"}),
+        Account("komercja", "komercja", 10.0, token="com-token", platform="com", senders={"Shop": "ACTIVE"}),
     ]
 
 

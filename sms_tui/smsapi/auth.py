@@ -29,9 +29,10 @@ HOSTS: dict[Platform, tuple[str, str]] = {
 
 
 def base_urls(platform: Platform, api_url: str | None = None) -> tuple[str, ...]:
-    """The primary then the backup host; a user-given URL (proxy, sandbox) is the only one."""
+    """The primary then the backup host; a user-given URL (proxy, sandbox) is the only one.
+    `{platform}` in that URL becomes pl or com, so a proxy or the sandbox can serve both."""
     if api_url:
-        return (api_url.rstrip("/") + "/",)
+        return (api_url.replace("{platform}", platform.value).rstrip("/") + "/",)
     return HOSTS[platform]
 
 

@@ -23,7 +23,7 @@ def run_wizard(args: argparse.Namespace) -> int:
         from sms_tui.sandbox import Sandbox
 
         sandbox = Sandbox().start()
-        api_url = sandbox.url
+        api_url = sandbox.url + "{platform}/"
         if not args.config:  # the demo never touches the real settings
             config_path = Path(tempfile.mkdtemp(prefix="sms-tui-demo-")) / "smsapi.toml"
     wizard = Wizard(config_path, ClientOptions(api_url=api_url, ca_bundle=args.ca_bundle),

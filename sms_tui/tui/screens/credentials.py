@@ -9,7 +9,6 @@ from textual.containers import Horizontal
 from textual.widgets import Input, RadioSet, Static
 
 from sms_tui.i18n import t
-from sms_tui.messages import describe
 from sms_tui.smsapi import Platform, SmsapiError
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.cues import CueRadio
@@ -153,8 +152,13 @@ class CredentialsScreen(StepScreen):
         try:
             await self.wizard.verify()
         except SmsapiError as exc:
+            status_line.update(t("wiz.cred.diagnosing"))
+            finding = await self.wizard.diagnose(exc)
             status_line.update("")
-            self.show_problem(f"✗ {describe(exc)}")
+            self.show_problem(f"✗ {finding.text}")
+            if finding.check == "platform":
+                self.query_one(f"#platform-{self.wizard.state.platform.value}", CueRadio).value = True
+                self.show_problem(f"✗ {finding.text} {t('wiz.cred.switched')}")
             return
         status_line.update(self._status_text())
         self.query_one("#secret", Input).value = ""

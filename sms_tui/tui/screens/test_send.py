@@ -11,7 +11,6 @@ from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from sms_tui.i18n import t
-from sms_tui.messages import describe
 from sms_tui.rules import check_phone, measure
 from sms_tui.smsapi import SmsapiError
 from sms_tui.tui.screens.base import StepScreen
@@ -129,8 +128,10 @@ class TestSendScreen(StepScreen):
         try:
             await self.wizard.send_test()
         except SmsapiError as exc:
+            finding = await self.wizard.diagnose(exc)
             self.query_one("#result", Static).update("")
-            self.show_problem(f"✗ {describe(exc)} {t('wiz.test.retry_safe')}")
+            retry = f" {t('wiz.test.retry_safe')}" if exc.category.value in ("retry", "server") else ""
+            self.show_problem(f"✗ {finding.text}{retry}")
             return
         self.query_one("#result", Static).update(self._result_text())
         self.query_one("#next", Button).focus()

@@ -1,0 +1,109 @@
+"""`sms-tui doctor`: every check a support technician would run, one line each, with the fix."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import httpx
+
+from sms_tui import config, diagnose, flow
+from sms_tui.commands.common import Context, Reporter, run_async
+from sms_tui.diagnose import Finding
+from sms_tui.exitcodes import ExitCode, exit_code_for
+from sms_tui.i18n import t
+from sms_tui.messages import describe
+from sms_tui.settings import Settings
+from sms_tui.smsapi import ApiError, AuthMode, ClientOptions, Platform, SmsapiError, base_urls
+from sms_tui.smsapi.client import make_http
+
+
+def run(ctx: Context) -> int:
+    rep = Reporter(ctx.json)
+    return run_async(lambda: _doctor(ctx, rep))
+
+
+async def _doctor(ctx: Context, rep: Reporter) -> int:
+    findings: list[Finding] = []
+    code = ExitCode.OK
+
+    def add(finding: Finding) -> None:
+        findings.append(finding)
+        mark = t(f"doctor.mark.{finding.status}")
+        rep.steps.append({"step": finding.check, "status": finding.status, "message": finding.text, **finding.data})
+        rep.info(f"[{mark:^5}] {finding.check:<12} {finding.text}")
+
+    settings: Settings | None = None
+    try:
+        settings, warnings = config.load(ctx.config_path)
+        if settings is None:
+            add(Finding("settings", "fail", t("config.missing", path=ctx.config_path)))
+            code = ExitCode.USAGE
+        else:
+            for warning in warnings:
+                add(Finding("settings", "warn", warning.describe()))
+            if not warnings:
+                add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path)))
+    except config.ConfigError as exc:
+        add(Finding("settings", "fail", exc.describe()))
+        code = ExitCode.USAGE
+    add(diagnose.proxy_finding(dict(os.environ)))
+
+    platform = settings.account.platform if settings else Platform.PL
+    options = ctx.client_options(platform, settings.account.api_url if settings else None)
+    base = base_urls(platform, options.api_url)[0]
+    host = urlsplit(base).hostname or base
+    dns = await diagnose.dns_finding(host)
+    add(dns)
+    http = make_http(options)
+    try:
+        if dns.status == "ok":
+            for finding in await diagnose.tls_clock_findings(http, base):
+                add(finding)
+                if finding.status == "fail" and code == ExitCode.OK:
+                    code = ExitCode.UNREACHABLE
+        elif code == ExitCode.OK:
+            code = ExitCode.UNREACHABLE
+        if settings is not None and code == ExitCode.OK:
+            code = await _account_checks(settings, options, add, http)
+    finally:
+        await http.aclose()
+    return rep.finish(code, checks=len(findings), failed=sum(f.status == "fail" for f in findings))
+
+
+async def _account_checks(settings: Settings, options: ClientOptions, add: Callable[[Finding], None],
+                          http: httpx.AsyncClient) -> ExitCode:
+    session = flow.Session(options, http=http)
+    credentials = settings.account.credentials()
+    test_number = settings.verified.to if settings.verified and settings.verified.to else "48500000000"
+    try:
+        status = await flow.verify(session, credentials, options)
+    except SmsapiError as exc:
+        if isinstance(exc, ApiError):
+            add(await diagnose.explain(session, credentials, options, exc, test_number=test_number,
+                                       ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP")))
+        else:
+            add(Finding("credentials", "fail", describe(exc)))
+        return exit_code_for(exc)
+    add(Finding("credentials", "ok", t("check.credentials_ok", user=settings.account.username or "token")))
+    if credentials.mode is AuthMode.TOKEN:
+        missing = await diagnose.missing_scopes(session, credentials, options, test_number)
+        if missing:
+            link = diagnose.panel_link("tokens", settings.account.platform)
+            add(Finding("permissions", "fail", t("diag.scopes", scopes=diagnose.scope_names(missing), link=link), {"missing_scopes": missing}))
+            return ExitCode.CREDENTIALS
+        add(Finding("permissions", "ok", t("doctor.scopes_ok")))
+    problems = flow.sender_problems(settings.sender.mode, settings.sender.name, status.senders)
+    for key in problems:
+        add(Finding("sender", "fail", t(key, name=settings.sender.name)))
+    if problems:
+        return ExitCode.REFUSED
+    add(Finding("sender", "ok", t("apply.sender_ok", sender=settings.sender.from_field)))
+    points = status.balance.points or 0
+    threshold = settings.alerts.low_balance
+    if threshold and points < threshold:
+        add(Finding("balance", "warn", t("check.low_balance", points=points, threshold=threshold)))
+        return ExitCode.LOW_BALANCE
+    add(Finding("balance", "ok", t("doctor.balance", points=points)))
+    return ExitCode.OK
