@@ -7,6 +7,7 @@ through the same code as `apply`, and the draft (issue: dropped SSH link) can be
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shlex
 from dataclasses import dataclass, field
@@ -156,8 +157,7 @@ class Wizard:
         return Credentials(AuthMode.MD5, username=s.username, password_md5=s.password_md5)
 
     def _options(self) -> ClientOptions:
-        return ClientOptions(platform=self.state.platform, api_url=self.options.api_url, ca_bundle=self.options.ca_bundle,
-                             connect_timeout=self.options.connect_timeout, read_timeout=self.options.read_timeout)
+        return dataclasses.replace(self.options, platform=self.state.platform)
 
     async def verify(self) -> flow.AccountStatus:
         self.state.status = await flow.verify(self.session, self.credentials(), self._options())

@@ -331,3 +331,26 @@ async def test_slow_answer_keeps_ui_responsive_and_cancel_works(sandbox: Sandbox
         assert "Anulowano" in problem(app)
         assert app.wizard.state.test_result is None
         assert not app.screen.query_one("#send").disabled
+
+
+async def test_low_balance_threshold_is_saved_and_warned(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#to", "500000000")
+        await pilot.click("#send")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        fill(app, "#low-balance", "25")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert "mniej niż próg 25" in str(app.screen.query_one("#review").render())
+    assert tomllib.loads(config.read_text())["alerts"]["low_balance"] == 25.0

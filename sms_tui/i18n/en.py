@@ -329,4 +329,5 @@ MESSAGES: dict[str, str] = {
     "doctor.settings_ok": "settings file {path} readable, mode 0600",
     "doctor.scopes_ok": "the token has the SMS, Sendernames and Profile permissions",
     "doctor.balance": "{points} points on the account",
+    "wiz.save.low_balance": "Warn when the balance is below (points; 0 = off):",
 }

@@ -334,4 +334,5 @@ MESSAGES: dict[str, str] = {
     "doctor.settings_ok": "plik ustawień {path} czytelny, uprawnienia 0600",
     "doctor.scopes_ok": "token ma uprawnienia SMS, Sendernames i Profile",
     "doctor.balance": "na koncie {points} pkt",
+    "wiz.save.low_balance": "Ostrzegaj przy saldzie poniżej (pkt; 0 = wyłączone):",
 }

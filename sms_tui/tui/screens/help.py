@@ -10,7 +10,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from sms_tui.diagnose import panel_link
 from sms_tui.i18n import t
+
+# The panel pages each step sends the technician to (text the terminal can link or copy).
+LINKS = {"welcome": ("registration",), "credentials": ("md5", "tokens"), "sender": ("sendernames",)}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -24,6 +28,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="dialog"):
             yield Static(f"[b]{t('wiz.help.title')}: {t(f'wiz.step.{self.step}')}[/]")
             yield Static(t(f"wiz.help.{self.step}"))
+            links = LINKS.get(self.step, ())
+            if links:
+                yield Static("\n".join(panel_link(page) for page in links), markup=False)
             yield Static(f"[dim]{t('wiz.help.close')}[/]")
 
     def action_dismiss_help(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from sms_tui.config import ConfigError
@@ -12,6 +13,7 @@ from sms_tui.i18n import t
 from sms_tui.rules import check_phone
 from sms_tui.settings import mask
 from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
 
 
@@ -20,6 +22,9 @@ class SummaryScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         yield Static(self._review(), id="review", markup=False)
+        with Horizontal(classes="row"):
+            yield Static(t("wiz.save.low_balance"), classes="label-wide")
+            yield Field(f"{self.wizard.state.low_balance:g}", id="low-balance", compact=True, max_length=8, restrict=r"[0-9.,]*")
         yield Static(t("wiz.save.path", path=self.wizard.config_path), id="path", markup=False, classes="hint")
         yield Static(self._after_save(), id="saved", markup=False)
         yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
@@ -79,6 +84,13 @@ class SummaryScreen(StepScreen):
     def next_label(self) -> str:
         return t("wiz.save.finish") if self.wizard.state.saved_to else t("wiz.save.save")
 
+    def store(self) -> None:
+        raw = self.query_one("#low-balance", Field).value.replace(",", ".").strip() or "0"
+        try:
+            self.wizard.state.low_balance = max(float(raw), 0.0)
+        except ValueError:
+            self.wizard.state.low_balance = 0.0
+
     def problem(self) -> str | None:
         return None if self.wizard.test_passed else t("wiz.test.needed")
 
@@ -86,6 +98,7 @@ class SummaryScreen(StepScreen):
         if self.wizard.state.saved_to is not None:
             self.app.exit(0)
             return
+        self.store()
         problem = self.problem()
         if problem:
             self.show_problem(f"{t('wiz.refused')} {problem}")
@@ -96,6 +109,7 @@ class SummaryScreen(StepScreen):
             self.show_problem(f"✗ {exc.describe()}")
             return
         self.query_one("#saved", Static).update(self._after_save())
+        self.query_one("#review", Static).update(self._review())
         self.query_one("#next", Button).label = t("wiz.save.finish")
         self.show_problem(None)
         if self.wizard.restart_command:
