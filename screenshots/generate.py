@@ -8,11 +8,16 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# Like the tests: a throw-away HOME, so no draft or log of yours changes the pictures.
+_home = tempfile.mkdtemp(prefix="sms-tui-shots-")
+for _var, _sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".state"), ("XDG_CACHE_HOME", ".cache")):
+    os.environ[_var] = os.path.join(_home, _sub)
 
 
 async def shoot() -> None:
