@@ -19,11 +19,14 @@ import time
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tomli_w
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-from sms_tui.settings import SCHEMA, Settings
+    from sms_tui.settings import Settings
+
+SCHEMA = 1  # kept in step with sms_tui.settings.SCHEMA (a test checks it)
 
 FILE_NAME = "smsapi.toml"
 
@@ -86,6 +89,10 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         raise ConfigError("config.corrupt", path=path, line=_lineno(exc), reason=str(exc).split(" (at")[0]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError("config.unreadable", path=path, reason=getattr(exc, "strerror", None) or exc) from None
+    from pydantic import ValidationError
+
+    from sms_tui.settings import Settings
+
     schema = data.get("schema", SCHEMA)
     if isinstance(schema, int) and schema > SCHEMA:
         raise ConfigError("config.newer", path=path, schema=schema)
@@ -121,6 +128,8 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with locked(path):
             _keep_unreadable(path, overwrite_newer)
+            import tomli_w
+
             payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
             _atomic_write(path, payload)
     except OSError as exc:

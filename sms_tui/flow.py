@@ -8,24 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from sms_tui import config
 from sms_tui.rules import check_sender_name
-from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings, Verified
-from sms_tui.smsapi import (
-    ApiError,
-    Balance,
-    Category,
-    ClientOptions,
-    Credentials,
-    SenderName,
-    SendResult,
-    SmsapiClient,
-    SmsapiError,
-)
-from sms_tui.smsapi.client import make_http
+from sms_tui.smsapi import ApiError, Category, ClientOptions, Credentials, SmsapiError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings
+    from sms_tui.smsapi import Balance, SenderName, SendResult, SmsapiClient
 
 
 class Session:
@@ -38,7 +31,11 @@ class Session:
 
     def client(self, credentials: Credentials, options: ClientOptions | None = None) -> SmsapiClient:
         if self._http is None:
+            from sms_tui.smsapi.client import make_http  # deferred: httpx loads on the first call
+
             self._http = make_http(self.options)
+        from sms_tui.smsapi.client import SmsapiClient
+
         return SmsapiClient(credentials, options or self.options, http=self._http)
 
     async def aclose(self) -> None:
@@ -103,6 +100,8 @@ async def test_send(session: Session, credentials: Credentials, sender: SenderSe
 
 def build_settings(account: AccountSettings, sender: SenderSettings, result: SendResult | None, to: str,
                    *, skipped: bool = False, alerts: Alerts | None = None) -> Settings:
+    from sms_tui.settings import Alerts, Settings, Verified
+
     verified = None
     if result is not None or skipped:
         verified = Verified(to=to, message_id=result.message_id if result else "", points=result.points if result else 0.0,

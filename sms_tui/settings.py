@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from sms_tui.rules.text import mask
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 
 SCHEMA = 1
@@ -96,6 +97,3 @@ class Settings(_Section):
         return data
 
 
-def mask(secret: str) -> str:
-    """Enough to tell two secrets apart, not enough to use one."""
-    return "•" * 8 + (secret[-2:] if len(secret) >= 16 else "")

@@ -12,17 +12,20 @@ import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from pydantic import SecretStr
+from typing import TYPE_CHECKING, Literal
 
 from sms_tui import config, draft, flow
 from sms_tui.diagnose import Finding, explain
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_md5, check_phone, clean_field, md5_hex, measure
-from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings
-from sms_tui.smsapi import AuthMode, ClientOptions, Credentials, Platform, SendResult, SmsapiError, new_idx
+from sms_tui.smsapi import AuthMode, ClientOptions, Credentials, Platform, SmsapiError, new_idx
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from sms_tui.settings import SenderSettings, Settings
+    from sms_tui.smsapi import SendResult
 
 STEPS = ("welcome", "checklist", "credentials", "sender", "test", "summary")
 CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
@@ -128,6 +131,8 @@ class Wizard:
 
     def set_secret(self, kind: SecretKind, raw: str) -> str | None:
         """Store the typed secret (hashing a plain password at once); an error text or None."""
+        from pydantic import SecretStr
+
         s = self.state
         s.secret_kind = kind
         value = clean_field(raw).strip()
@@ -181,6 +186,8 @@ class Wizard:
         return flow.sender_problems(s.sender_mode, s.sender_name.strip(), senders)
 
     def sender(self) -> SenderSettings:
+        from sms_tui.settings import SenderSettings
+
         s = self.state
         return SenderSettings(mode=s.sender_mode, name=s.sender_name.strip() if s.sender_mode == "pro" else None)
 
@@ -243,6 +250,8 @@ class Wizard:
     # -- step 6: save ---------------------------------------------------------------------------
 
     def build_settings(self) -> Settings:
+        from sms_tui.settings import AccountSettings, Alerts
+
         s = self.state
         auth = AuthMode.TOKEN if s.secret_kind == "token" else AuthMode.MD5
         account = AccountSettings(platform=s.platform, auth=auth, username=s.username,

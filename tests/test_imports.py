@@ -30,3 +30,20 @@ def test_commands_do_not_import_textual(argv: list[str], tmp_path: object) -> No
     modules = _modules_after(code)
     assert "textual" not in modules
     assert "sms_tui.tui" not in modules
+
+
+def test_wizard_start_defers_heavy_imports() -> None:
+    """First paint over SSH: pydantic, httpx and phonenumbers load on first use, not at start."""
+    modules = _modules_after("import sms_tui.tui.launch, sms_tui.tui.app")
+    assert not {"pydantic", "httpx", "phonenumbers", "tomli_w"} & modules
+
+
+def test_version_imports_almost_nothing() -> None:
+    modules = _modules_after("from sms_tui.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass")
+    assert not {"pydantic", "httpx", "phonenumbers", "textual", "asyncio"} & modules
+
+
+def test_schema_numbers_agree() -> None:
+    from sms_tui import config, settings
+
+    assert config.SCHEMA == settings.SCHEMA

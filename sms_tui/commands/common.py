@@ -9,10 +9,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sms_tui import config, logs
-from sms_tui.diagnose import Finding, explain
+
+if TYPE_CHECKING:
+    from sms_tui import diagnose
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 from sms_tui.messages import describe
@@ -61,7 +63,7 @@ class Reporter:
             print(json.dumps(payload, ensure_ascii=False, default=str), file=self.out, flush=True)
         return int(code)
 
-    def api_failure(self, step: str, error: SmsapiError, finding: Finding | None = None) -> int:
+    def api_failure(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None) -> int:
         extra: dict[str, Any] = {"category": error.category.value}
         if isinstance(error, ApiError):
             extra["code"] = error.code
@@ -77,6 +79,8 @@ class Reporter:
 async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
                             options: ClientOptions, test_number: str = "48500000000") -> int:
     """Report an SMSAPI failure with its diagnosis (wrong platform, missing token scope, IP…)."""
+    from sms_tui.diagnose import explain  # deferred: only a failure needs the diagnosis
+
     finding = None
     if isinstance(error, ApiError):
         finding = await explain(session, credentials, options, error, test_number=test_number,

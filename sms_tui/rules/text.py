@@ -13,3 +13,8 @@ def clean_field(value: str, *, keep_newlines: bool = False) -> str:
     if not keep_newlines:
         value = value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     return _CONTROL.sub("", value)
+
+
+def mask(secret: str) -> str:
+    """Enough to tell two secrets apart, not enough to use one."""
+    return "•" * 8 + (secret[-2:] if len(secret) >= 16 else "")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 
 class Platform(StrEnum):
@@ -47,10 +49,14 @@ class Credentials:
 
     @classmethod
     def md5(cls, username: str, password_md5: str) -> Credentials:
+        from pydantic import SecretStr
+
         return cls(AuthMode.MD5, username=username, password_md5=SecretStr(password_md5))
 
     @classmethod
     def bearer(cls, token: str) -> Credentials:
+        from pydantic import SecretStr
+
         return cls(AuthMode.TOKEN, token=SecretStr(token))
 
     @property

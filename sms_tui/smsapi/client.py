@@ -5,38 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
 
 from sms_tui import __version__
-from sms_tui.smsapi.auth import AuthMode, Credentials, Platform, base_urls
+from sms_tui.smsapi.auth import AuthMode, Credentials, base_urls
 from sms_tui.smsapi.errors import ApiError, Category, MissingCredentials, TransportError
+from sms_tui.smsapi.idx import new_idx
 from sms_tui.smsapi.models import Balance, SenderName, SendResult
+from sms_tui.smsapi.options import ClientOptions
 from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_senders
 from sms_tui.smsapi.transport import classify, ssl_context
 
 log = logging.getLogger("sms_tui.smsapi")
 T = TypeVar("T")
 
-
-def new_idx() -> str:
-    """A unique idx per send; SMSAPI's check_idx=1 then refuses a second copy (error 53)."""
-    return "smstui-" + uuid.uuid4().hex[:24]
-
-
-@dataclass(frozen=True)
-class ClientOptions:
-    platform: Platform = Platform.PL
-    api_url: str | None = None
-    ca_bundle: str | None = None
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    attempts: int = 3
-    retry_delay: float = 0.3
 
 
 class SmsapiClient:

@@ -3,6 +3,8 @@ typed here is checked as typed, and a PENDING one is refused with ECO offered me
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, OptionList, RadioSet, Static
@@ -10,9 +12,11 @@ from textual.widgets.option_list import Option
 
 from sms_tui.i18n import t
 from sms_tui.rules import check_sender_name
-from sms_tui.smsapi import SenderName
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.cues import CueRadio
+
+if TYPE_CHECKING:
+    from sms_tui.smsapi import SenderName
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton, LocalOptionList, LocalRadioSet
 

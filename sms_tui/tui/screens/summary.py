@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 from sms_tui.config import ConfigError
 from sms_tui.i18n import t
 from sms_tui.rules import check_phone
-from sms_tui.settings import mask
+from sms_tui.rules.text import mask
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton

@@ -1,0 +1,198 @@
+"""sms-tui's speed and weight over a slow SSH link, each figure against a floor measured in the
+same run on the same machine. One command:
+
+    python benchmarks/run.py [--idle SECONDS] [--rounds N]
+
+Timed assertions do not belong in the test suite; this table is the judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from pty_run import PtyProgram  # noqa: E402
+
+PY = sys.executable
+ROWS: list[tuple[str, str, str, str, str]] = []
+
+
+def row(goal: str, figure: float | str, floor: float | str = "", unit: str = "", target: float | None = None) -> None:
+    ratio = ""
+    if isinstance(figure, float | int) and isinstance(floor, float | int) and floor:
+        ratio = f"{figure / floor:.2f}×"
+        if target is not None:
+            ratio += " ok" if figure / floor <= target else " OVER"
+    elif isinstance(figure, float | int) and target is not None:
+        ratio = "ok" if figure <= target else "OVER"
+    fig = f"{figure:.3g} {unit}" if isinstance(figure, float | int) else figure
+    flo = f"{floor:.3g} {unit}" if isinstance(floor, float | int) else floor
+    ROWS.append((goal, fig, flo, ratio, ""))
+
+
+def env_home() -> dict[str, str]:
+    home = tempfile.mkdtemp(prefix="sms-tui-bench-")
+    return {"HOME": home, "XDG_CONFIG_HOME": f"{home}/.config", "XDG_STATE_HOME": f"{home}/.state",
+            "XDG_CACHE_HOME": f"{home}/.cache", "TEXTUAL_ANIMATIONS": "none", "LANG": "pl_PL.UTF-8"}
+
+
+def first_paint(argv: list[str], marker: bytes, rounds: int) -> tuple[float, int, int]:
+    """Median seconds to the first paint, bytes of the first screen, peak RSS (kB)."""
+    times, sizes, rss = [], [], []
+    for _ in range(rounds):
+        prog = PtyProgram(argv, env_home())
+        try:
+            times.append(prog.read_until(marker))
+            prog.settle()
+            sizes.append(len(prog.output))
+            rss.append(prog.peak_rss_kb())
+        finally:
+            prog.close()
+    return statistics.median(times), int(statistics.median(sizes)), int(statistics.median(rss))
+
+
+def wizard_bytes(idle: float) -> dict[str, float]:
+    prog = PtyProgram([PY, "-m", "sms_tui", "--demo"], env_home())
+    figures: dict[str, float] = {}
+    try:
+        prog.read_until("Krok 1 z 6".encode())
+        figures["first"] = len(prog.output) + prog.settle()
+        figures["idle_1"] = prog.count_for(idle)
+        prog.send(b"\x0e")  # ctrl+n: step 2
+        prog.read_until("Krok 2 z 6".encode())
+        figures["step"] = prog.settle()
+        prog.send(b"\x1b")  # Esc back, then M: "I have an account" -> step 3 with focus in a field
+        prog.settle()
+        prog.send(b"m")
+        prog.read_until("Krok 3 z 6".encode())
+        prog.settle()
+        figures["idle_3"] = prog.count_for(idle)
+        keys = [prog_send_and_settle(prog, ch) for ch in b"demo"]
+        figures["key"] = statistics.median(keys)
+    finally:
+        prog.close()
+    return figures
+
+
+def prog_send_and_settle(prog: PtyProgram, ch: int) -> int:
+    prog.send(bytes([ch]))
+    return prog.settle(quiet=0.25)
+
+
+def command_times(rounds: int) -> list[tuple[str, float]]:
+    from sms_tui.sandbox import Sandbox
+
+    results = []
+    with Sandbox() as sandbox:
+        home = env_home()
+        config = Path(home["HOME"]) / "smsapi.toml"
+        answers = Path(home["HOME"]) / "answers.toml"
+        answers.write_text('[account]\ntoken = "demo-token"\n[test]\nto = "500000000"\n')
+        env = {**os.environ, **home}
+        subprocess.run([PY, "-m", "sms_tui", "apply", str(answers), "--config", str(config), "--api-url", sandbox.url],
+                       env=env, capture_output=True, check=True)
+        for name, argv in (("--version", ["--version"]), ("show", ["show", "--config", str(config)]),
+                           ("check", ["check", "--config", str(config)]), ("apply --help", ["apply", "--help"])):
+            samples = []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                subprocess.run([PY, "-m", "sms_tui", *argv], env=env, capture_output=True)
+                samples.append(time.perf_counter() - started)
+            results.append((name, statistics.median(samples)))
+    floor = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run([PY, "-c", "pass"], capture_output=True)
+        floor.append(time.perf_counter() - started)
+    results.append(("python -c pass (floor)", statistics.median(floor)))
+    return results
+
+
+def import_top(n: int = 5) -> list[str]:
+    done = subprocess.run([PY, "-X", "importtime", "-m", "sms_tui", "show", "--config", "/nonexistent"],
+                          capture_output=True, text=True, env={**os.environ, **env_home()})
+    rows = []
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            parts = [p.strip() for p in line[len("import time:"):].split("|")]
+            if parts[1].isdigit():
+                rows.append((int(parts[1]), parts[2]))
+    return [f"{us / 1000:.1f} ms {name}" for us, name in sorted(rows, reverse=True)[:n]]
+
+
+async def send_overhead(rounds: int) -> tuple[float, float]:
+    import httpx
+
+    from sms_tui.sandbox import Sandbox
+    from sms_tui.smsapi import ClientOptions, Credentials, SmsapiClient
+
+    with Sandbox() as sandbox:
+        sandbox.state.accounts["demo"].points = 1e9
+        form = {"to": "48500000000", "message": "x", "from": "ECO", "format": "json", "encoding": "utf-8", "details": "1"}
+        async with httpx.AsyncClient() as http:
+            await http.post(sandbox.url + "sms.do", data={**form, "test": "1"}, headers={"Authorization": "Bearer demo-token"})
+            started = time.perf_counter()
+            for i in range(rounds):
+                await http.post(sandbox.url + "sms.do", data={**form, "idx": f"bare-{i}", "check_idx": "1"},
+                                headers={"Authorization": "Bearer demo-token"})
+            bare = (time.perf_counter() - started) / rounds
+        async with SmsapiClient(Credentials.bearer("demo-token"), ClientOptions(api_url=sandbox.url)) as api:
+            await api.send("48500000000", "x", "ECO", test=True)
+            started = time.perf_counter()
+            for _ in range(rounds):
+                await api.send("48500000000", "x", "ECO")
+            ours = (time.perf_counter() - started) / rounds
+    return ours * 1000, bare * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle measured per step")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    ours_t, ours_b, ours_rss = first_paint([PY, "-m", "sms_tui", "--demo"], "Krok 1 z 6".encode(), args.rounds)
+    min_t, min_b, min_rss = first_paint([PY, str(ROOT / "benchmarks" / "minimal_app.py")], "Krok 1 z 6".encode(), args.rounds)
+    row("time to first paint (pty 80×24) ≤ 1.15× minimal app", ours_t, min_t, "s", 1.15)
+    row("peak RSS ≤ 1.15× minimal app", ours_rss / 1024, min_rss / 1024, "MB", 1.15)
+    if shutil.which("whiptail"):
+        wt, wb, _ = first_paint(["whiptail", "--msgbox", "Krok 1 z 6", "10", "40"], "Krok 1 z 6".encode(), args.rounds)
+        row("whiptail first paint (reference)", wt, "", "s")
+        row("whiptail first screen (reference)", wb / 1024, "", "KB")
+    figures = wizard_bytes(args.idle)
+    row("first screen ≤ 12 KB (256 colours)", figures["first"] / 1024, min_b / 1024, "KB", None)
+    ROWS[-1] = (*ROWS[-1][:3], "ok" if figures["first"] <= 12 * 1024 else "OVER", "floor: minimal app")
+    row("step change ≤ 6 KB", figures["step"] / 1024, "", "KB", 6)
+    row("typed character ≤ 300 B", figures["key"], "", "B", 300)
+    row(f"idle, step 1, {args.idle:g} s: 0 B/s", figures["idle_1"] / args.idle, "", "B/s", 0)
+    row(f"idle, step 3 (focus in a field), {args.idle:g} s: 0 B/s", figures["idle_3"] / args.idle, "", "B/s", 0)
+    for name, seconds in command_times(args.rounds):
+        row(f"`sms-tui {name}` ≤ 0.15 s median" if "floor" not in name else name, seconds, "", "s", 0.15 if "floor" not in name else None)
+    ours_ms, bare_ms = asyncio.run(send_overhead(50))
+    row("test send vs bare httpx: ≤ +10 ms", ours_ms, bare_ms, "ms", None)
+    ROWS[-1] = (*ROWS[-1][:3], f"+{ours_ms - bare_ms:.2f} ms " + ("ok" if ours_ms - bare_ms <= 10 else "OVER"), "")
+
+    width = max(len(r[0]) for r in ROWS)
+    print(f"{'goal':<{width}}  {'figure':>12}  {'floor':>12}  ratio")
+    for goal, fig, flo, ratio, note in ROWS:
+        print(f"{goal:<{width}}  {fig:>12}  {flo:>12}  {ratio} {note}".rstrip())
+    print("\n`sms-tui show`: slowest imports (python -X importtime):")
+    for line in import_top():
+        print("  " + line)
+    print(f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
+
+
+if __name__ == "__main__":
+    main()
