@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="the wizard on the built-in SMSAPI sandbox (no account needed)")
     parser.add_argument("--restart-command", metavar="CMD", help="offer to run CMD after saving (restarts the shop software)")
     parser.add_argument("--mouse", action="store_true", help="enable mouse reporting in the wizard")
+    parser.add_argument("--ascii", action="store_true", help="ASCII drawing (automatic for TERM=linux)")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

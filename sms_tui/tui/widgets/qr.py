@@ -6,25 +6,31 @@ from __future__ import annotations
 from textual.widgets import Static
 
 
-def qr_text(data: str, *, ascii_only: bool = False) -> str:
-    import segno  # deferred: only the welcome screen needs it
+def qr_matrix(data: str) -> list[list[int]]:
+    from sms_tui.tui.widgets.qr_data import REGISTRATION_MATRIX
+    from sms_tui.wizard import REGISTRATION_URL
 
-    matrix = [list(row) for row in segno.make(data, error="l", boost_error=False).matrix]
+    if data == REGISTRATION_URL:
+        return [[int(ch) for ch in row] for row in REGISTRATION_MATRIX]
+    import segno  # deferred: only for a link that is not precomputed
+
+    return [[int(v) for v in row] for row in segno.make(data, error="l", boost_error=False).matrix]
+
+
+def qr_text(data: str, *, ascii_only: bool = False) -> str:
+    matrix = qr_matrix(data)
     border = 1
     width = len(matrix[0]) + 2 * border
-    rows = [[0] * width for _ in range(border)] + [[0] * border + r + [0] * border for r in matrix] + [[0] * width for _ in range(border)]
+    blank = [0] * width
+    rows = [blank] * border + [[0] * border + r + [0] * border for r in matrix] + [blank] * border
     if len(rows) % 2:
-        rows.append([0] * width)
-    # Light background, dark modules: terminals differ, the quiet zone must be light.
+        rows.append(blank)
+    # Characters paint the light parts (quiet zone included); dark modules stay background, so
+    # the code reads right on dark and light terminal themes alike.
     full, upper, lower, empty = ("#", '"', ",", " ") if ascii_only else ("█", "▀", "▄", " ")
-    lines = []
-    for top, bottom in zip(rows[::2], rows[1::2], strict=True):
-        line = []
-        for a, b in zip(top, bottom, strict=True):
-            # characters paint the light parts; dark modules stay background
-            line.append({(0, 0): full, (0, 1): upper, (1, 0): lower, (1, 1): empty}[(a, b)])
-        lines.append("".join(line))
-    return "\n".join(lines)
+    cell = {(0, 0): full, (0, 1): upper, (1, 0): lower, (1, 1): empty}
+    return "\n".join("".join(cell[(a, b)] for a, b in zip(top, bottom, strict=True))
+                     for top, bottom in zip(rows[::2], rows[1::2], strict=True))
 
 
 class QrCode(Static):
