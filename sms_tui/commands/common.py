@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -15,10 +14,10 @@ from sms_tui import config, logs
 
 if TYPE_CHECKING:
     from sms_tui import diagnose
+    from sms_tui.settings import Settings
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 from sms_tui.messages import describe
-from sms_tui.settings import Settings
 from sms_tui.smsapi import ApiError, ClientOptions, Credentials, Platform, SmsapiError
 
 
@@ -109,6 +108,8 @@ def load_settings(ctx: Context, rep: Reporter) -> Settings | int:
 
 
 def run_async(factory: Callable[[], Awaitable[int]]) -> int:
+    import asyncio  # deferred: `show` never needs an event loop
+
     try:
         return asyncio.run(factory())  # type: ignore[arg-type]
     except KeyboardInterrupt:
