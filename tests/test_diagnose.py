@@ -142,3 +142,35 @@ async def test_wizard_names_missing_token_scope(sandbox: Sandbox, tmp_path: Path
         assert "lacks permissions: Sendernames, SMS" in problem(app)
         assert "wrong password" not in problem(app).lower()
     await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize(("token", "lang", "text"), [
+    ("nowy-token", "pl", "numer podany przy rejestracji"),
+    ("nowy-token", "en", "number used at registration"),
+    ("filtr-token", "pl", "widzi ten serwer jako 127.0.0.1"),
+    ("filtr-token", "en", "sees this server as 127.0.0.1"),
+])
+async def test_wizard_activation_and_ip_filter(sandbox: Sandbox, tmp_path: Path, token: str, lang: str, text: str) -> None:
+    i18n.set_language(lang)
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await settle(pilot, app)
+        await pilot.press("shift+tab", "right", "right", "space")
+        fill(app, "#secret", token)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        if token == "nowy-token":  # credentials pass; the send is refused
+            await pilot.press("ctrl+n")
+            await settle(pilot, app)
+            fill(app, "#to", "600123456")
+            await pilot.click("#send")
+            await settle(pilot, app)
+        assert text in problem(app)
+
+
+def test_doctor_ip_filter_and_activation(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text(f'[account]\nauth = "token"\ntoken = "filtr-token"\napi_url = "{sandbox.url}{{platform}}/"\n')
+    assert main(["doctor", "--config", str(config), "--lang", "en"]) == ExitCode.CREDENTIALS
+    assert "sees this server as 127.0.0.1" in capsys.readouterr().out

@@ -354,3 +354,16 @@ async def test_low_balance_threshold_is_saved_and_warned(sandbox: Sandbox, tmp_p
         await settle(pilot, app)
         assert "mniej niż próg 25" in str(app.screen.query_one("#review").render())
     assert tomllib.loads(config.read_text())["alerts"]["low_balance"] == 25.0
+
+
+async def test_pasted_escape_sequences_are_dropped(sandbox: Sandbox, tmp_path: Path) -> None:
+    from textual import events
+
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_credentials(pilot, app)
+        field = app.screen.query_one("#username", Input)
+        field.focus()
+        field.post_message(events.Paste("de\x1b[2J\x1b]0;x\x07mo\x00\nsecond line"))
+        await pilot.pause()
+        assert field.value == "demo"

@@ -1,11 +1,27 @@
-"""Input without a blinking cursor: a blink redraws ~1.7 KB/s over the SSH link, forever."""
+"""Input for the wizard: no blinking cursor (a blink redraws ~1.7 KB/s over the SSH link,
+forever), and pasted control characters or escape sequences are dropped before they can reach
+the value or be echoed to the terminal."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
+
+from sms_tui.rules import clean_field
 
 
 class Field(Input):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.cursor_blink = False
+
+    def _on_paste(self, event: events.Paste) -> None:
+        cleaned = clean_field(event.text.splitlines()[0] if event.text else "")
+        event.stop()
+        event.prevent_default()
+        if cleaned:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(cleaned)
+            else:
+                self.replace(cleaned, *selection)
