@@ -67,16 +67,16 @@ def wizard_bytes(idle: float) -> dict[str, float]:
     prog = PtyProgram([PY, "-m", "sms_tui", "--demo"], env_home())
     figures: dict[str, float] = {}
     try:
-        prog.read_until("Krok 1 z 6".encode())
+        prog.read_until(b"Krok 1 z 6")
         figures["first"] = len(prog.output) + prog.settle()
         figures["idle_1"] = prog.count_for(idle)
         prog.send(b"\x0e")  # ctrl+n: step 2
-        prog.read_until("Krok 2 z 6".encode())
+        prog.read_until(b"Krok 2 z 6")
         figures["step"] = prog.settle()
         prog.send(b"\x1b")  # Esc back, then M: "I have an account" -> step 3 with focus in a field
         prog.settle()
         prog.send(b"m")
-        prog.read_until("Krok 3 z 6".encode())
+        prog.read_until(b"Krok 3 z 6")
         prog.settle()
         figures["idle_3"] = prog.count_for(idle)
         keys = [prog_send_and_settle(prog, ch) for ch in b"demo"]
@@ -163,15 +163,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    ours_t, ours_b, ours_rss = first_paint([PY, "-m", "sms_tui"], "Krok 1 z 6".encode(), args.rounds)
-    demo_t, _, demo_rss = first_paint([PY, "-m", "sms_tui", "--demo"], "Krok 1 z 6".encode(), args.rounds)
-    min_t, min_b, min_rss = first_paint([PY, str(ROOT / "benchmarks" / "minimal_app.py")], "Krok 1 z 6".encode(), args.rounds)
+    ours_t, _, ours_rss = first_paint([PY, "-m", "sms_tui"], b"Krok 1 z 6", args.rounds)
+    demo_t, _, demo_rss = first_paint([PY, "-m", "sms_tui", "--demo"], b"Krok 1 z 6", args.rounds)
+    min_t, min_b, min_rss = first_paint([PY, str(ROOT / "benchmarks" / "minimal_app.py")], b"Krok 1 z 6", args.rounds)
     row("time to first paint (pty 80×24) ≤ 1.15× minimal app", ours_t, min_t, "s", 1.15)
     row("peak RSS ≤ 1.15× minimal app", ours_rss / 1024, min_rss / 1024, "MB", 1.15)
     row("  --demo (adds the sandbox) first paint", demo_t, min_t, "s")
     row("  --demo peak RSS", demo_rss / 1024, min_rss / 1024, "MB")
     if shutil.which("whiptail"):
-        wt, wb, _ = first_paint(["whiptail", "--msgbox", "Krok 1 z 6", "10", "40"], "Krok 1 z 6".encode(), args.rounds)
+        wt, wb, _ = first_paint(["whiptail", "--msgbox", "Krok 1 z 6", "10", "40"], b"Krok 1 z 6", args.rounds)
         row("whiptail first paint (reference)", wt, "", "s")
         row("whiptail first screen (reference)", wb / 1024, "", "KB")
     figures = wizard_bytes(args.idle)
