@@ -26,6 +26,7 @@ async def shoot() -> None:
     from tests.tour import TOUR, tour_app
 
     for stop in TOUR:
+        os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(dir=_home)  # no draft carried from stop to stop
         if stop.no_color:
             os.environ["NO_COLOR"] = "1"
         else:

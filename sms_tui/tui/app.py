@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 import logging
 import signal
@@ -54,7 +55,7 @@ class WizardApp(App[int]):
         self._started = False
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        self.theme = os.environ.get("SMS_TUI_THEME", "textual-dark")
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
         saved, dropped = self.wizard.offer_draft()
