@@ -21,9 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pty_run import PtyProgram  # noqa: E402
+from tests.ptyprog import PtyProgram  # noqa: E402
 
 PY = sys.executable
 ROWS: list[tuple[str, str, str, str, str]] = []

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +12,7 @@ import pytest
 from sms_tui import draft
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
+from tests.ptyprog import PtyProgram
 from tests.wizard_helpers import fill, make_app, problem, screen_name, settle
 
 
@@ -76,46 +72,19 @@ async def test_old_draft_is_dropped_with_a_note(sandbox: Sandbox, tmp_path: Path
     assert not draft.draft_path().exists()
 
 
-def _read_until(fd: int, needle: bytes, timeout: float = 20.0) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while needle not in seen:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{needle!r} not seen; last output {seen[-300:]!r}")
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                seen += os.read(fd, 65536)
-            except OSError:
-                break
-    return seen
-
-
 @pytest.mark.faults
 def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
     """A real hang-up: the wizard in a pty gets SIGHUP while the technician is typing."""
-    master, slave = pty.openpty()
-    os.set_blocking(master, True)
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    import fcntl
-    import struct
-    import termios
-
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen([sys.executable, "-m", "sms_tui", "--demo", "--config", str(tmp_path / "s.toml")],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
+    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo", "--config", str(tmp_path / "s.toml")])
     try:
-        _read_until(master, b"Krok 1 z 6")
-        os.write(master, b"m")
-        _read_until(master, b"Krok 3 z 6")
-        os.write(master, b"sklep17")
-        _read_until(master, b"sklep17")
-        proc.send_signal(signal.SIGHUP)
-        assert proc.wait(timeout=15) != 0
+        prog.read_until("Krok 1 z 6".encode())
+        prog.send(b"m")
+        prog.read_until("Krok 3 z 6".encode())
+        prog.send(b"sklep17")
+        prog.read_until(b"sklep17")
+        prog.proc.send_signal(signal.SIGHUP)
+        assert prog.proc.wait(timeout=15) != 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
+        prog.close()
     saved = json.loads(draft.draft_path().read_text())
     assert saved["values"]["step"] == 3 and saved["values"]["username"] == "sklep17"

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Checkbox, Input
 
 from sms_tui import i18n
@@ -31,7 +32,10 @@ async def test_eco_with_md5_typed_by_keys(sandbox: Sandbox, tmp_path: Path) -> N
         assert all(app.wizard.state.checklist.values())
         await pilot.press("ctrl+n")
         await settle(pilot, app)
-        await pilot.press(*"demo", "tab", *DEMO_MD5, "ctrl+n")
+        await pilot.press(*"demo", "tab")
+        app.screen.focused.post_message(events.Paste(DEMO_MD5))  # type: ignore[union-attr]  # pasted, as from the panel
+        await pilot.pause()
+        await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen"
         await pilot.press("ctrl+n")  # ECO is the default

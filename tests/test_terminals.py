@@ -1,0 +1,66 @@
+"""The real program in a pseudo-terminal, as PuTTY, xterm, tmux and the Linux console see it."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from tests.ptyprog import PtyProgram
+
+PUTTY_F1 = b"\x1b[11~"  # PuTTY's default ("ESC [n~") function-key sequence for F1
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "xterm", "screen", "linux"])
+def test_terminal_types(term: str) -> None:
+    prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"TERM": term})
+    try:
+        prog.read_until("Krok 1 z 6".encode())
+        prog.settle(quiet=0.15)
+        if term == "linux":
+            assert "█".encode() not in prog.output  # the console font has no blocks: ASCII QR
+            assert b"###" in prog.output
+        prog.send(PUTTY_F1)
+        prog.read_until(b"Pomoc")
+        prog.settle(quiet=0.15)
+        prog.send(b"\x1b")  # a lone Esc closes the help; it must not swallow the next key as Alt+m
+        prog.settle(quiet=0.15)
+        prog.send(b"m")
+        prog.read_until("Krok 3 z 6".encode())
+    finally:
+        prog.close()
+
+
+def test_no_color_is_greyscale_only() -> None:
+    """Textual turns NO_COLOR into greys; the wizard's state is in its text ([x], (*), ✓/✗)."""
+    prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"NO_COLOR": "1"})
+    try:
+        prog.read_until("Krok 1 z 6".encode())
+        prog.settle(quiet=0.15)
+    finally:
+        prog.close()
+    colours = {int(n) for n in re.findall(rb"[34]8;5;(\d+)", prog.output)}
+    greys = {0, 7, 8, 15, 16, 231, *range(232, 256)}
+    assert colours and colours <= greys, colours - greys
+    assert not re.search(rb"[34]8;2;", prog.output)  # no true colour either
+
+
+def test_mouse_reporting_is_off_unless_asked() -> None:
+    for argv, expected in (([], False), (["--mouse"], True)):
+        prog = PtyProgram([sys.executable, "-m", "sms_tui", *argv])
+        try:
+            prog.read_until("Krok 1 z 6".encode())
+            prog.settle(quiet=0.15)
+        finally:
+            prog.close()
+        assert (b"\x1b[?1000h" in prog.output) is expected
+
+
+def test_dumb_terminal_gets_the_apply_hint() -> None:
+    prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"TERM": "dumb"})
+    try:
+        prog.read_until(b"sms-tui apply")
+        assert prog.proc.wait(timeout=10) == 2
+    finally:
+        prog.close()
