@@ -13,7 +13,7 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import Platform
-from tests.wizard_helpers import fill, make_app, problem, screen_name, settle
+from tests.wizard_helpers import fill, log_in_with_token, make_app, problem, screen_name, settle
 
 COM_ONLY = '[account]\nusername = "komercja"\npassword = "komercja"\n[test]\nto = "500000000"\n'
 NO_SCOPE = '[account]\ntoken = "demo-token-bez-sms"\n[test]\nto = "500000000"\n'
@@ -128,12 +128,7 @@ async def test_wizard_names_missing_token_scope(sandbox: Sandbox, tmp_path: Path
     i18n.set_language("en")
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        await settle(pilot, app)
-        await pilot.press("shift+tab", "right", "right", "space")
-        fill(app, "#secret", "demo-token-bez-sms")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await log_in_with_token(pilot, app, "demo-token-bez-sms")
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         fill(app, "#to", "500000000")
@@ -154,12 +149,7 @@ async def test_wizard_activation_and_ip_filter(sandbox: Sandbox, tmp_path: Path,
     i18n.set_language(lang)
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        await settle(pilot, app)
-        await pilot.press("shift+tab", "right", "right", "space")
-        fill(app, "#secret", token)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await log_in_with_token(pilot, app, token)
         if token == "nowy-token":  # credentials pass; the send is refused
             await pilot.press("ctrl+n")
             await settle(pilot, app)

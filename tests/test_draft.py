@@ -13,19 +13,14 @@ from sms_tui import draft
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
 from tests.ptyprog import PtyProgram
-from tests.wizard_helpers import fill, make_app, problem, screen_name, settle
+from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle
 
 
 async def test_resume_after_leaving_mid_way(sandbox: Sandbox, tmp_path: Path) -> None:
     config = tmp_path / "s.toml"
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        await settle(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await log_in(pilot, app)
         await pilot.press("right", "space")
         fill(app, "#name", "DemoSerwis")
         await pilot.press("ctrl+n")
@@ -77,9 +72,9 @@ def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
     """A real hang-up: the wizard in a pty gets SIGHUP while the technician is typing."""
     prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo", "--config", str(tmp_path / "s.toml")])
     try:
-        prog.read_until("Krok 1 z 6".encode())
+        prog.read_until(b"Krok 1 z 6")
         prog.send(b"m")
-        prog.read_until("Krok 3 z 6".encode())
+        prog.read_until(b"Krok 3 z 6")
         prog.send(b"sklep17")
         prog.read_until(b"sklep17")
         prog.proc.send_signal(signal.SIGHUP)

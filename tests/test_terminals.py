@@ -16,7 +16,7 @@ PUTTY_F1 = b"\x1b[11~"  # PuTTY's default ("ESC [n~") function-key sequence for 
 def test_terminal_types(term: str) -> None:
     prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"TERM": term})
     try:
-        prog.read_until("Krok 1 z 6".encode())
+        prog.read_until(b"Krok 1 z 6")
         prog.settle(quiet=0.15)
         if term == "linux":
             assert "█".encode() not in prog.output  # the console font has no blocks: ASCII QR
@@ -27,7 +27,7 @@ def test_terminal_types(term: str) -> None:
         prog.send(b"\x1b")  # a lone Esc closes the help; it must not swallow the next key as Alt+m
         prog.settle(quiet=0.15)
         prog.send(b"m")
-        prog.read_until("Krok 3 z 6".encode())
+        prog.read_until(b"Krok 3 z 6")
     finally:
         prog.close()
 
@@ -36,7 +36,7 @@ def test_no_color_is_greyscale_only() -> None:
     """Textual turns NO_COLOR into greys; the wizard's state is in its text ([x], (*), ✓/✗)."""
     prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"NO_COLOR": "1"})
     try:
-        prog.read_until("Krok 1 z 6".encode())
+        prog.read_until(b"Krok 1 z 6")
         prog.settle(quiet=0.15)
     finally:
         prog.close()
@@ -50,7 +50,7 @@ def test_mouse_reporting_is_off_unless_asked() -> None:
     for argv, expected in (([], False), (["--mouse"], True)):
         prog = PtyProgram([sys.executable, "-m", "sms_tui", *argv])
         try:
-            prog.read_until("Krok 1 z 6".encode())
+            prog.read_until(b"Krok 1 z 6")
             prog.settle(quiet=0.15)
         finally:
             prog.close()

@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input
 from sms_tui import i18n
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
-from tests.wizard_helpers import fill, make_app, problem, screen_name, settle
+from tests.wizard_helpers import fill, log_in, log_in_with_token, make_app, problem, screen_name, settle, to_test_send
 
 
 async def _to_credentials(pilot, app) -> None:  # type: ignore[no-untyped-def]
@@ -115,11 +115,7 @@ async def test_plain_password_is_hashed_and_not_kept(sandbox: Sandbox, tmp_path:
 async def test_pending_name_refused_then_eco(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await log_in(pilot, app)
         await pilot.press("right", "space", "tab", "down", "enter")  # PRO, second name: NowySklep
         assert app.screen.query_one("#name", Input).value == "NowySklep"
         await pilot.press("ctrl+n")
@@ -136,11 +132,7 @@ async def test_pending_name_refused_then_eco(sandbox: Sandbox, tmp_path: Path) -
 async def test_no_points_shows_the_fix(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
-        await pilot.press("shift+tab", "right", "right", "space")
-        fill(app, "#secret", "pusty-token")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await log_in_with_token(pilot, app, "pusty-token")
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         fill(app, "#to", "500000000")
@@ -156,11 +148,7 @@ async def test_no_points_shows_the_fix(sandbox: Sandbox, tmp_path: Path) -> None
 async def test_back_from_5_to_3_and_forward_keeps_values(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await log_in(pilot, app)
         await pilot.press("right", "space")
         fill(app, "#name", "DemoSerwis")
         await pilot.press("ctrl+n")
@@ -185,14 +173,7 @@ async def test_back_from_5_to_3_and_forward_keeps_values(sandbox: Sandbox, tmp_p
 async def test_retry_after_lost_answer_sends_once(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        fill(app, "#to", "500000000")
+        await to_test_send(pilot, app)
         sandbox.inject("drop_after", "/sms.do", times=3)  # every attempt's answer is lost
         await pilot.click("#send")
         await settle(pilot, app)
@@ -313,14 +294,7 @@ def test_error_table_has_messages(lang: str) -> None:
 async def test_slow_answer_keeps_ui_responsive_and_cancel_works(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        fill(app, "#to", "500000000")
+        await to_test_send(pilot, app)
         sandbox.inject("delay", "/sms.do", seconds=3)
         await pilot.click("#send")
         await pilot.pause(0.2)
@@ -341,14 +315,7 @@ async def test_low_balance_threshold_is_saved_and_warned(sandbox: Sandbox, tmp_p
     config = tmp_path / "s.toml"
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        fill(app, "#to", "500000000")
+        await to_test_send(pilot, app)
         await pilot.click("#send")
         await settle(pilot, app)
         await pilot.press("ctrl+n")

@@ -38,3 +38,36 @@ async def settle(pilot: Pilot[int], app: WizardApp, *, workers: bool = True) -> 
 
 def fill(app: WizardApp, selector: str, value: str) -> None:
     app.screen.query_one(selector, Input).value = value
+
+
+async def to_credentials(pilot: Pilot[int], app: WizardApp) -> None:
+    """From the welcome screen: "I already have an account"."""
+    await pilot.press("m")
+    await settle(pilot, app)
+
+
+async def log_in(pilot: Pilot[int], app: WizardApp, username: str = "demo",
+                 secret: str = "fe01ce2a7fbac8fafaed7c982a04e229") -> None:
+    """Steps 1→4 with the demo account's MD5 password."""
+    await to_credentials(pilot, app)
+    fill(app, "#username", username)
+    fill(app, "#secret", secret)
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
+
+
+async def to_test_send(pilot: Pilot[int], app: WizardApp, to: str = "500000000") -> None:
+    """Steps 1→5 with ECO, the number filled in."""
+    await log_in(pilot, app)
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
+    fill(app, "#to", to)
+
+
+async def log_in_with_token(pilot: Pilot[int], app: WizardApp, token: str) -> None:
+    """Steps 1→3 choosing "OAuth token", then Next (the live check)."""
+    await to_credentials(pilot, app)
+    await pilot.press("shift+tab", "right", "right", "space")
+    fill(app, "#secret", token)
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
