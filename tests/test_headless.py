@@ -226,3 +226,25 @@ def test_subprocess_apply_send_show(tmp_path: Path, sandbox: Sandbox) -> None:
 def test_subprocess_version() -> None:
     done = _cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("sms-tui ")
+
+
+def test_sandbox_command_prints_url_and_serves(tmp_path: Path) -> None:
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "sms_tui", "sandbox", "--port", str(port), "--lang", "en"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in first
+        assert "demo-token" in proc.stdout.readline()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/profile", headers={"Authorization": "Bearer demo-token"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["points"] == 10.0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

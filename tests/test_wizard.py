@@ -338,3 +338,48 @@ async def test_pasted_escape_sequences_are_dropped(sandbox: Sandbox, tmp_path: P
         field.post_message(events.Paste("de\x1b[2J\x1b]0;x\x07mo\x00\nsecond line"))
         await pilot.pause()
         assert field.value == "demo"
+
+
+async def test_save_without_test_needs_confirmation_and_is_recorded(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#skip")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("n")  # not confirmed: still no way forward
+        await settle(pilot, app, workers=False)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"
+        await pilot.click("#skip")
+        await settle(pilot, app, workers=False)
+        await pilot.press("t")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+    data = tomllib.loads(config.read_text())
+    assert data["verified"]["skipped"] is True and sandbox.outbox == []
+
+
+async def test_restart_command_runs_after_confirmation(sandbox: Sandbox, tmp_path: Path) -> None:
+    marker = tmp_path / "restarted"
+    app = make_app(sandbox, tmp_path / "s.toml", restart_command=f"sh -c 'echo sklep-zrestartowany; touch {marker}'")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#send")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")  # save
+        await settle(pilot, app)
+        await pilot.click("#restart")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen" and not marker.exists()
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert marker.exists()
+        assert "sklep-zrestartowany" in problem(app)
