@@ -7,10 +7,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sms_tui import __version__
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import set_language, t
+
+if TYPE_CHECKING:
+    from sms_tui.commands.common import Context
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -71,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _context(args: argparse.Namespace) -> object:
-    from sms_tui.commands.common import Context
+def _context(args: argparse.Namespace) -> Context:
+    from sms_tui.commands.common import Context  # deferred: the wizard path never needs it
     from sms_tui.config import default_path
 
     return Context(config_path=default_path(args.config), api_url=args.api_url, ca_bundle=args.ca_bundle,
@@ -123,19 +127,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "apply":
         from sms_tui.commands import apply
 
-        return apply.run(ctx, args.answers, dry_run=args.dry_run)  # type: ignore[arg-type]
+        return apply.run(ctx, args.answers, dry_run=args.dry_run)
     if command == "check":
         from sms_tui.commands import check
 
-        return check.run(ctx)  # type: ignore[arg-type]
+        return check.run(ctx)
     if command == "doctor":
         from sms_tui.commands import doctor
 
-        return doctor.run(ctx)  # type: ignore[arg-type]
+        return doctor.run(ctx)
     if command == "send":
         from sms_tui.commands import send
 
-        return send.run(ctx, args.to, args.message, args.stdin, args.idx)  # type: ignore[arg-type]
+        return send.run(ctx, args.to, args.message, args.stdin, args.idx)
     from sms_tui.commands import show
 
-    return show.run(ctx)  # type: ignore[arg-type]
+    return show.run(ctx)

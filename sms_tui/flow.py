@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,13 +111,3 @@ def build_settings(account: AccountSettings, sender: SenderSettings, result: Sen
 
 def save(settings: Settings, path: Path) -> Path:
     return config.save(settings, path)
-
-
-@dataclass
-class StepLog:
-    """What a headless run did, step by step, for plain lines or one JSON object."""
-
-    steps: list[dict[str, object]] = field(default_factory=list)
-
-    def add(self, step: str, ok: bool, text: str, **data: object) -> None:
-        self.steps.append({"step": step, "ok": ok, "text": text, **data})

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from sms_tui.i18n import en, pl
 
 CATALOGUES: dict[str, Mapping[str, str]] = {"pl": pl.MESSAGES, "en": en.MESSAGES}
-LANGUAGES = tuple(CATALOGUES)
 _current = "pl"
 
 

@@ -7,7 +7,6 @@ import os
 import socket
 import ssl
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -268,6 +267,3 @@ class Sandbox:
     def outbox(self) -> list[Any]:
         with self.state.lock:
             return list(self.state.outbox)
-
-    def wait_idle(self, seconds: float = 0.0) -> None:
-        time.sleep(seconds)
