@@ -13,7 +13,7 @@ from sms_tui import draft
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
 from tests.ptyprog import PtyProgram
-from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle
+from tests.wizard_helpers import choose_pro, log_in, make_app, problem, screen_name, settle
 
 
 async def test_resume_after_leaving_mid_way(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -21,10 +21,7 @@ async def test_resume_after_leaving_mid_way(sandbox: Sandbox, tmp_path: Path) ->
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, app)
-        await pilot.press("right", "space")
-        fill(app, "#name", "DemoSerwis")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await choose_pro(pilot, app)
         assert screen_name(app) == "TestSendScreen"
     saved = json.loads(draft.draft_path().read_text())
     assert saved["values"]["step"] == 5 and saved["values"]["sender_name"] == "DemoSerwis"

@@ -12,13 +12,18 @@ from textual.widgets import Checkbox, Input
 from sms_tui import i18n
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
-from tests.wizard_helpers import fill, log_in, log_in_with_token, make_app, problem, screen_name, settle, to_test_send
-
-
-async def _to_credentials(pilot, app) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("m")  # "I already have an account"
-    await settle(pilot, app)
-    assert screen_name(app) == "CredentialsScreen"
+from tests.wizard_helpers import (
+    choose_pro,
+    fill,
+    log_in,
+    log_in_with_token,
+    make_app,
+    problem,
+    screen_name,
+    settle,
+    to_credentials,
+    to_test_send,
+)
 
 
 async def test_eco_with_md5_typed_by_keys(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -59,7 +64,7 @@ async def test_pro_with_token(sandbox: Sandbox, tmp_path: Path) -> None:
     config = tmp_path / "smsapi.toml"
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         await pilot.press("shift+tab", "right", "right", "space")  # login kind: token
         assert app.wizard.state.secret_kind == "token"
         fill(app, "#secret", "demo-token")
@@ -85,7 +90,7 @@ async def test_pro_with_token(sandbox: Sandbox, tmp_path: Path) -> None:
 async def test_wrong_credentials_then_corrected(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         fill(app, "#username", "demo")
         fill(app, "#secret", "0" * 32)
         await pilot.press("ctrl+n")
@@ -101,7 +106,7 @@ async def test_wrong_credentials_then_corrected(sandbox: Sandbox, tmp_path: Path
 async def test_plain_password_is_hashed_and_not_kept(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         await pilot.press("shift+tab", "right", "space")  # plain API password
         fill(app, "#username", "demo")
         fill(app, "#secret", "demo")
@@ -149,10 +154,7 @@ async def test_back_from_5_to_3_and_forward_keeps_values(sandbox: Sandbox, tmp_p
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, app)
-        await pilot.press("right", "space")
-        fill(app, "#name", "DemoSerwis")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await choose_pro(pilot, app)
         fill(app, "#to", "500 000 000")
         fill(app, "#message", "Mój tekst")
         await pilot.press("escape")
@@ -214,7 +216,7 @@ async def test_quit_without_changes_does_not_ask(sandbox: Sandbox, tmp_path: Pat
 async def test_f1_opens_help(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         await pilot.press("f1")
         await settle(pilot, app)
         assert screen_name(app) == "HelpScreen"
@@ -226,7 +228,7 @@ async def test_f1_opens_help(sandbox: Sandbox, tmp_path: Path) -> None:
 async def test_too_small_then_restored(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         fill(app, "#username", "kept")
         await pilot.resize_terminal(60, 20)
         await settle(pilot, app)
@@ -248,7 +250,7 @@ async def test_existing_settings_prefill(sandbox: Sandbox, tmp_path: Path) -> No
     assert await asyncio.to_thread(main, ["apply", str(answers), "--config", str(config), "--api-url", sandbox.url]) == 0
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         text = " ".join(str(w.render()) for w in app.screen.query(".hint"))
         assert "sprawdzone" in text and "48500000000" in text
         assert app.wizard.state.secret_kind == "token" and app.wizard.state.sender_name == "DemoSerwis"
@@ -257,7 +259,7 @@ async def test_existing_settings_prefill(sandbox: Sandbox, tmp_path: Path) -> No
 async def test_secret_field_cannot_be_copied(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         app.screen.query_one("#secret", Input).focus()
         await pilot.press(*"tajne-haslo", "ctrl+shift+a", "ctrl+c", "ctrl+x")
         assert "tajne" not in (app.clipboard or "")
@@ -332,7 +334,7 @@ async def test_pasted_escape_sequences_are_dropped(sandbox: Sandbox, tmp_path: P
 
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_credentials(pilot, app)
+        await to_credentials(pilot, app)
         field = app.screen.query_one("#username", Input)
         field.focus()
         field.post_message(events.Paste("de\x1b[2J\x1b]0;x\x07mo\x00\nsecond line"))

@@ -44,6 +44,15 @@ async def to_credentials(pilot: Pilot[int], app: WizardApp) -> None:
     """From the welcome screen: "I already have an account"."""
     await pilot.press("m")
     await settle(pilot, app)
+    assert screen_name(app) == "CredentialsScreen"
+
+
+async def choose_pro(pilot: Pilot[int], app: WizardApp, name: str = "DemoSerwis") -> None:
+    """On the sender step: PRO with `name`, then Next."""
+    await pilot.press("right", "space")
+    fill(app, "#name", name)
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
 
 
 async def log_in(pilot: Pilot[int], app: WizardApp, username: str = "demo",
