@@ -39,7 +39,9 @@ class StepScreen(Screen[None]):
     STEP: ClassVar[int] = 0
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False),
-        Binding("ctrl+n", "next", show=False, priority=True),
+        # Not a priority binding: it must wait in the focused field's queue behind the keys typed
+        # before it (a burst "demo<Tab>md5<Ctrl+N>" would otherwise store an empty username).
+        Binding("ctrl+n", "next", show=False),
         Binding("f1", "help", show=False, priority=True),
     ]
 
