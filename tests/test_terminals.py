@@ -70,17 +70,17 @@ def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
     """Over a slow link keys arrive in one read: "demo<Tab>md5<Ctrl+N>" must not end in one field."""
     prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"])
     try:
-        prog.read_until("Krok 1 z 6".encode())
+        prog.read_until(b"Krok 1 z 6")
         prog.settle(quiet=0.15)
         prog.send(b"\x0e")
-        prog.read_until("Krok 2 z 6".encode())
+        prog.read_until(b"Krok 2 z 6")
         prog.settle(quiet=0.3)
         prog.send(b" \t \t \t \t \x0e")  # tick all five boxes and go on, in one burst
-        prog.read_until("Krok 3 z 6".encode())
+        prog.read_until(b"Krok 3 z 6")
         prog.settle(quiet=0.15)
         prog.send(b"demo\tfe01ce2a7fbac8fafaed7c982a04e229\x0e")
-        prog.read_until("Krok 4 z 6".encode())
+        prog.read_until(b"Krok 4 z 6")
         prog.settle(quiet=0.3)
-        assert "Konto bez pełnej aktywacji".encode() not in prog.output.split("Krok 4 z 6".encode())[-1]
+        assert "Konto bez pełnej aktywacji".encode() not in prog.output.split(b"Krok 4 z 6")[-1]
     finally:
         prog.close()
