@@ -330,4 +330,5 @@ MESSAGES: dict[str, str] = {
     "doctor.scopes_ok": "the token has the SMS, Sendernames and Profile permissions",
     "doctor.balance": "{points} points on the account",
     "wiz.save.low_balance": "Warn when the balance is below (points; 0 = off):",
+    "wiz.save.points": "{points} points",
 }

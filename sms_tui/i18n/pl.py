@@ -335,4 +335,5 @@ MESSAGES: dict[str, str] = {
     "doctor.scopes_ok": "token ma uprawnienia SMS, Sendernames i Profile",
     "doctor.balance": "na koncie {points} pkt",
     "wiz.save.low_balance": "Ostrzegaj przy saldzie poniżej (pkt; 0 = wyłączone):",
+    "wiz.save.points": "{points} pkt",
 }

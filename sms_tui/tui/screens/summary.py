@@ -41,7 +41,7 @@ class SummaryScreen(StepScreen):
             (t("wiz.save.test"), self._test_line()),
         ]
         if s.status is not None and s.status.balance.points is not None:
-            rows.append((t("wiz.save.balance"), f"{s.status.balance.points} pkt"))
+            rows.append((t("wiz.save.balance"), t("wiz.save.points", points=s.status.balance.points)))
             if s.low_balance and s.status.balance.points < s.low_balance:
                 rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=s.low_balance)))
         unticked = [k for k, v in s.checklist.items() if not v]
@@ -49,7 +49,8 @@ class SummaryScreen(StepScreen):
             rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(s.checklist))))
         if "activated" in unticked:
             rows.append(("!", t("wiz.save.not_activated")))
-        return "\n".join(f"{label:<14} {value}" for label, value in rows)
+        width = max(len(label) for label, _ in rows) + 1
+        return "\n".join(f"{label:<{width}} {value}" for label, value in rows)
 
     def _test_line(self) -> str:
         s = self.wizard.state
