@@ -385,3 +385,16 @@ async def test_restart_command_runs_after_confirmation(sandbox: Sandbox, tmp_pat
         await settle(pilot, app)
         assert marker.exists()
         assert "sklep-zrestartowany" in problem(app)
+
+
+async def test_truncated_md5_is_refused_beside_the_reason(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        fill(app, "#username", "demo")
+        fill(app, "#secret", DEMO_MD5[:31])
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "CredentialsScreen"
+        assert "31 znaków zamiast 32" in problem(app)
+        assert sandbox.state.requests == []  # refused locally, no round trip

@@ -81,8 +81,9 @@ class StepScreen(Screen[None]):
 
     # -- behaviour every step overrides as needed ----------------------------------------------
 
-    def store(self) -> None:
-        """Copy the fields into the wizard state (on Next and on Back)."""
+    def store(self) -> str | None:
+        """Copy the fields into the wizard state (on Next and on Back); a reason if a field is refused."""
+        return None
 
     def problem(self) -> str | None:
         """Why Next is refused, or None."""
@@ -101,8 +102,7 @@ class StepScreen(Screen[None]):
         line.set_class(bool(text) and ok, "ok")
 
     async def action_next(self) -> None:
-        self.store()
-        problem = self.problem()
+        problem = self.store() or self.problem()
         if problem:
             self.show_problem(f"{t('wiz.refused')} {problem}")
             return

@@ -26,6 +26,7 @@ class ChecklistScreen(StepScreen):
         self.wizard.state.checklist[key] = event.value
         self.wizard.state.dirty = True
 
-    def store(self) -> None:
+    def store(self) -> str | None:
         for key in CHECKLIST:
             self.wizard.state.checklist[key] = self.query_one(f"#chk-{key}", Checkbox).value
+        return None

@@ -104,7 +104,7 @@ class CredentialsScreen(StepScreen):
             self.wizard.state.status = None
             self.query_one("#status", Static).update("")
 
-    def store(self) -> str | None:  # type: ignore[override]
+    def store(self) -> str | None:
         s = self.wizard.state
         s.username = self.query_one("#username", Input).value.strip()
         raw = self.query_one("#secret", Input).value
@@ -119,13 +119,6 @@ class CredentialsScreen(StepScreen):
         if not self._has_secret():
             return t({"md5": "md5.empty", "plain": "wiz.cred.plain_missing", "token": "wiz.cred.token_missing"}[s.secret_kind])
         return None
-
-    async def action_next(self) -> None:
-        error = self.store()
-        if error:
-            self.show_problem(f"{t('wiz.refused')} {error}")
-            return
-        await super().action_next()
 
     async def before_next(self) -> bool:
         if self.wizard.state.status is not None:

@@ -95,8 +95,9 @@ class SenderScreen(StepScreen):
             self.wizard.state.dirty = True
             self._check_name(event.value)
 
-    def store(self) -> None:
+    def store(self) -> str | None:
         self.wizard.state.sender_name = self.query_one("#name", Input).value.strip()
+        return None
 
     def problem(self) -> str | None:
         problems = self.wizard.sender_problems()

@@ -85,12 +85,13 @@ class SummaryScreen(StepScreen):
     def next_label(self) -> str:
         return t("wiz.save.finish") if self.wizard.state.saved_to else t("wiz.save.save")
 
-    def store(self) -> None:
+    def store(self) -> str | None:
         raw = self.query_one("#low-balance", Field).value.replace(",", ".").strip() or "0"
         try:
             self.wizard.state.low_balance = max(float(raw), 0.0)
         except ValueError:
             self.wizard.state.low_balance = 0.0
+        return None
 
     def problem(self) -> str | None:
         return None if self.wizard.test_passed else t("wiz.test.needed")
@@ -99,8 +100,7 @@ class SummaryScreen(StepScreen):
         if self.wizard.state.saved_to is not None:
             self.app.exit(0)
             return
-        self.store()
-        problem = self.problem()
+        problem = self.store() or self.problem()
         if problem:
             self.show_problem(f"{t('wiz.refused')} {problem}")
             return

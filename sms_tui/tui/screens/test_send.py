@@ -86,10 +86,11 @@ class TestSendScreen(StepScreen):
         else:
             self.focus_next()
 
-    def store(self) -> None:
+    def store(self) -> str | None:
         s = self.wizard.state
         s.test_to = self.query_one("#to", Input).value
         s.test_message = self.query_one("#message", Input).value
+        return None
 
     def problem(self) -> str | None:
         if not self.wizard.test_passed:
