@@ -87,6 +87,9 @@ def _no_terminal() -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") in ("", "dumb")
 
 
+_NETWORK_COMMANDS = ("apply", "check", "send", "doctor")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -94,9 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else int(ExitCode.USAGE)
     set_language(args.lang)
-    from sms_tui import logs
+    if args.ca_bundle and not os.access(args.ca_bundle, os.R_OK):
+        reason = t("cli.ca_bundle_denied" if os.path.exists(args.ca_bundle) else "cli.ca_bundle_missing")
+        print(t("cli.ca_bundle", path=args.ca_bundle, reason=reason), file=sys.stderr)
+        return int(ExitCode.USAGE)
+    if args.command in _NETWORK_COMMANDS:
+        from sms_tui.smsapi.tls import prepare
 
-    logs.setup(args.debug)
+        prepare(args.ca_bundle)  # parsed by OpenSSL in a thread while pydantic and httpx import
+    if args.command != "show":  # `show` only reads a file: the logging machinery would be most of its start-up
+        from sms_tui import logs
+
+        logs.setup(args.debug)
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
@@ -105,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # the last line of defence: a short message and the log, never a traceback
         import logging
 
+        from sms_tui import logs
+
+        if logs.log_path() is None:
+            logs.setup(args.debug)
         logging.getLogger("sms_tui").exception("unexpected error")
         print(t("cli.crash", path=logs.log_path() or "-"), file=sys.stderr)
         return int(ExitCode.FAILURE)

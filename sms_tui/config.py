@@ -12,9 +12,7 @@ import errno
 import fcntl
 import os
 import re
-import shutil
 import stat
-import tempfile
 import time
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -146,12 +144,16 @@ def _keep_unreadable(path: Path, overwrite_newer: bool) -> None:
     except ConfigError as exc:
         if exc.key == "config.newer" and not overwrite_newer:
             raise
+        import shutil  # deferred with tempfile below: `show` and `check` only read
+
         backup = path.with_name(path.name + ".bak")
         shutil.copy2(path, backup)
         backup.chmod(0o600)
 
 
 def _atomic_write(path: Path, payload: bytes) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)

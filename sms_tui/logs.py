@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import re
 from pathlib import Path
@@ -50,6 +49,12 @@ def default_log_path() -> Path:
 def setup(debug: bool = False, path: Path | None = None) -> Path | None:
     """Log to a 0600 file; on a read-only home the program still runs, just without a log."""
     global _log_path
+    import logging.handlers  # deferred: `show` and `--version` never log
+
+    root = logging.getLogger("sms_tui")
+    if not root.handlers:
+        # Without a handler Python's last-resort handler prints warnings to stderr, over the TUI.
+        root.addHandler(logging.NullHandler())
     path = path or default_log_path()
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -60,7 +65,6 @@ def setup(debug: bool = False, path: Path | None = None) -> Path | None:
         return None
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("sms_tui")
     for old in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
         root.removeHandler(old)
         old.close()

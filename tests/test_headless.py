@@ -248,3 +248,11 @@ def test_sandbox_command_prints_url_and_serves(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_unreadable_ca_bundle_is_a_usage_error_saying_what_to_give(tmp_path: Path, sandbox: Sandbox,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code = _run(sandbox, tmp_path / "smsapi.toml", "check", "--ca-bundle", str(tmp_path / "proxy-ca.pem"))
+    assert code == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "proxy-ca.pem: nie ma takiego pliku" in err and "PEM" in err and "Traceback" not in err

@@ -47,3 +47,10 @@ def test_schema_numbers_agree() -> None:
     from sms_tui import config, settings
 
     assert config.SCHEMA == settings.SCHEMA
+
+
+def test_show_imports_no_network_or_logging(tmp_path: object) -> None:
+    """`show` only reads a file: no HTTP stack, no event loop, no logging machinery at start-up."""
+    code = f"from sms_tui.cli import main\nmain(['show', '--config', {str(tmp_path) + '/none.toml'!r}])"
+    modules = _modules_after(code)
+    assert not {"httpx", "asyncio", "logging", "ssl", "textual"} & modules

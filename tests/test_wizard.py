@@ -267,7 +267,7 @@ async def test_secret_field_cannot_be_copied(sandbox: Sandbox, tmp_path: Path) -
 
 
 def test_catalogues_have_the_same_keys() -> None:
-    pl, en = set(i18n.CATALOGUES["pl"]), set(i18n.CATALOGUES["en"])
+    pl, en = set(i18n.catalogue("pl")), set(i18n.catalogue("en"))
     assert pl == en, f"missing in en: {pl - en}; missing in pl: {en - pl}"
 
 
@@ -278,7 +278,7 @@ def test_every_used_key_exists() -> None:
     used: set[str] = set()
     for path in root.rglob("*.py"):
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
-    missing = {key for key in used if key not in i18n.CATALOGUES["pl"]}
+    missing = {key for key in used if key not in i18n.catalogue("pl")}
     assert not missing
 
 
@@ -286,7 +286,7 @@ def test_every_used_key_exists() -> None:
 def test_error_table_has_messages(lang: str) -> None:
     from sms_tui.smsapi.errors import ERROR_TABLE, Category, message_key
 
-    catalogue = i18n.CATALOGUES[lang]
+    catalogue = i18n.catalogue(lang)
     for code in [*ERROR_TABLE, 1050, 4100]:
         assert message_key(code) in catalogue, code
     for category in Category:

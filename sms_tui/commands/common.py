@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sms_tui import config, logs
+from sms_tui import config
 
 if TYPE_CHECKING:
     from sms_tui import diagnose
@@ -88,6 +88,8 @@ async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, sessio
 
 
 def log_hint() -> str:
+    from sms_tui import logs  # deferred: `show` never starts logging
+
     path = logs.log_path()
     return f" ({t('cli.log', path=path)})" if path else ""
 

@@ -6,13 +6,20 @@ LC_MESSAGES / LANG decide otherwise.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
 
-from sms_tui.i18n import en, pl
-
-CATALOGUES: dict[str, Mapping[str, str]] = {"pl": pl.MESSAGES, "en": en.MESSAGES}
+LANGUAGES = ("pl", "en")
+_loaded: dict[str, Mapping[str, str]] = {}
 _current = "pl"
+
+
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Loaded on first use: a Polish run never parses the English sentences."""
+    if lang not in _loaded:
+        _loaded[lang] = importlib.import_module(f"sms_tui.i18n.{lang}").MESSAGES
+    return _loaded[lang]
 
 
 def detect_language(env: Mapping[str, str] | None = None) -> str:
@@ -26,7 +33,7 @@ def detect_language(env: Mapping[str, str] | None = None) -> str:
 
 def set_language(lang: str | None) -> str:
     global _current
-    _current = lang if lang in CATALOGUES else detect_language()
+    _current = lang if lang in LANGUAGES else detect_language()
     return _current
 
 
@@ -36,9 +43,9 @@ def language() -> str:
 
 def t(key: str, /, **params: object) -> str:
     """The sentence for `key` in the current language; a missing key shows itself, never crashes."""
-    template = CATALOGUES[_current].get(key) or CATALOGUES["en"].get(key) or key
+    template = catalogue(_current).get(key) or catalogue("en").get(key) or key
     return template.format(**params) if params else template
 
 
 def has(key: str) -> bool:
-    return key in CATALOGUES[_current]
+    return key in catalogue(_current)

@@ -1,21 +1,33 @@
-"""Pure input rules: no I/O, no Textual, so the wizard, `apply` and the sandbox agree on them."""
+"""Pure input rules: no I/O, no Textual, so the wizard, `apply` and the sandbox agree on them.
 
-from sms_tui.rules.md5 import Md5Check, check_md5, md5_hex
-from sms_tui.rules.message import MessageLength, measure
-from sms_tui.rules.phone import PhoneCheck, check_phone
-from sms_tui.rules.sender import SenderCheck, check_sender_name, transliterate
-from sms_tui.rules.text import clean_field
+Names load on first use (PEP 562): `show` needs only `mask`, not the phone-number tables.
+"""
 
-__all__ = [
-    "Md5Check",
-    "MessageLength",
-    "PhoneCheck",
-    "SenderCheck",
-    "check_md5",
-    "check_phone",
-    "check_sender_name",
-    "clean_field",
-    "md5_hex",
-    "measure",
-    "transliterate",
-]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sms_tui.lazy import lazy_getattr
+
+_WHERE = {
+    "Md5Check": "md5", "check_md5": "md5", "md5_hex": "md5", "MessageLength": "message", "measure": "message",
+    "PhoneCheck": "phone", "check_phone": "phone", "SenderCheck": "sender", "check_sender_name": "sender",
+    "transliterate": "sender", "clean_field": "text",
+}
+
+if TYPE_CHECKING:
+    from sms_tui.rules.md5 import Md5Check as Md5Check
+    from sms_tui.rules.md5 import check_md5 as check_md5
+    from sms_tui.rules.md5 import md5_hex as md5_hex
+    from sms_tui.rules.message import MessageLength as MessageLength
+    from sms_tui.rules.message import measure as measure
+    from sms_tui.rules.phone import PhoneCheck as PhoneCheck
+    from sms_tui.rules.phone import check_phone as check_phone
+    from sms_tui.rules.sender import SenderCheck as SenderCheck
+    from sms_tui.rules.sender import check_sender_name as check_sender_name
+    from sms_tui.rules.sender import transliterate as transliterate
+    from sms_tui.rules.text import clean_field as clean_field
+
+__all__ = sorted(_WHERE)
+
+__getattr__ = lazy_getattr(__name__, _WHERE, globals())

@@ -6,8 +6,9 @@ and pydantic they never touch.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sms_tui.lazy import lazy_getattr
 
 _WHERE = {
     "ApiError": "errors", "Category": "errors", "MissingCredentials": "errors", "SmsapiError": "errors",
@@ -35,9 +36,4 @@ if TYPE_CHECKING:
     from sms_tui.smsapi.options import ClientOptions as ClientOptions
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'sms_tui.smsapi' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"sms_tui.smsapi.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE, globals())

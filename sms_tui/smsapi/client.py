@@ -17,7 +17,8 @@ from sms_tui.smsapi.idx import new_idx
 from sms_tui.smsapi.models import Balance, SenderName, SendResult
 from sms_tui.smsapi.options import ClientOptions
 from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_senders
-from sms_tui.smsapi.transport import classify, ssl_context
+from sms_tui.smsapi.tls import context as tls_context
+from sms_tui.smsapi.transport import classify
 
 log = logging.getLogger("sms_tui.smsapi")
 T = TypeVar("T")
@@ -139,11 +140,11 @@ class SmsapiClient:
 
 
 def make_http(options: ClientOptions) -> httpx.AsyncClient:
-    """Built once: each new client rebuilds its SSL context (~20 ms). Proxies come from the env."""
+    """Built once per program: the SSL context is shared (see tls.py). Proxies come from the env."""
     timeout = httpx.Timeout(options.read_timeout, connect=options.connect_timeout)
     return httpx.AsyncClient(
         timeout=timeout,
-        verify=ssl_context(options.ca_bundle),
+        verify=tls_context(options.ca_bundle),
         trust_env=True,
         headers={"User-Agent": f"sms-tui/{__version__}"},
         follow_redirects=False,

@@ -44,10 +44,3 @@ def classify(exc: httpx.HTTPError, host: str) -> TransportError:
     if isinstance(exc, httpx.DecodingError):
         return TransportError("bad_response", text, host=host)
     return TransportError("network", text, ambiguous=True, host=host)
-
-
-def ssl_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
-    """Verification is never switched off; a private CA is added with --ca-bundle."""
-    if ca_bundle:
-        return ssl.create_default_context(cafile=ca_bundle)
-    return True
