@@ -69,9 +69,11 @@ def wizard_bytes(idle: float) -> dict[str, float]:
         prog.read_until(b"Krok 1 z 6")
         figures["first"] = len(prog.output) + prog.settle()
         figures["idle_1"] = prog.count_for(idle)
+        before = len(prog.output)
         prog.send(b"\x0e")  # ctrl+n: step 2
         prog.read_until(b"Krok 2 z 6")
-        figures["step"] = prog.settle()
+        prog.settle()
+        figures["step"] = len(prog.output) - before
         prog.send(b"\x1b")  # Esc back, then M: "I have an account" -> step 3 with focus in a field
         prog.settle()
         prog.send(b"m")

@@ -13,6 +13,7 @@ import subprocess
 import termios
 import time
 from collections.abc import Sequence
+from typing import Any
 
 
 class PtyProgram:
@@ -25,15 +26,38 @@ class PtyProgram:
         os.close(slave)
         self.master = master
         self.output = b""
+        self._term: tuple[Any, Any] | None = None  # pyte screen and stream, made on first look
+        self._fed = 0
 
     def read_until(self, needle: bytes, timeout: float = 20.0) -> float:
-        """Seconds from start until `needle` has been written."""
+        """Seconds from start until `needle` is on the screen (or in the bytes, for sequences).
+        The screen matters: only changed cells are sent, so "Krok 2 z 6" may arrive as "2"."""
         deadline = time.perf_counter() + timeout
-        while needle not in self.output:
+        while needle not in self.output and needle.decode() not in self.screen_text():
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"{needle!r} not seen")
+                raise TimeoutError(f"{needle!r} not seen; screen:\n{self.screen_text()}")
             self._pump(0.05)
         return time.perf_counter() - self.started
+
+    def screen_text(self) -> str:
+        """What a terminal shows now: everything written so far, run through a terminal emulator."""
+        if self._term is None:
+            import pyte
+
+            screen = pyte.Screen(80, 24)
+            self._term = (screen, pyte.ByteStream(screen))
+        screen, stream = self._term
+        if self._fed < len(self.output):
+            stream.feed(self.output[self._fed:])
+            self._fed = len(self.output)
+        return "\n".join(screen.display)
+
+    def screen_cells(self) -> list[list[tuple[object, ...]]]:
+        """Every cell with its colours and attributes."""
+        self.screen_text()
+        assert self._term is not None
+        buffer = self._term[0].buffer
+        return [[tuple(buffer[y][x]) for x in range(80)] for y in range(24)]
 
     def _pump(self, wait: float) -> int:
         ready, _, _ = select.select([self.master], [], [], wait)

@@ -27,6 +27,8 @@ from sms_tui.tui.screens.welcome import WelcomeScreen
 from sms_tui.wizard import Wizard
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from sms_tui.sandbox import Sandbox
     from sms_tui.tui.screens.base import StepScreen
 
@@ -43,6 +45,7 @@ class WizardApp(App[int]):
     # arrive in bursts, and a focus change queued behind them sends "demo<Tab>pass" into one field.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", show=False, priority=True),
+        Binding("ctrl+l", "repaint", show=False, priority=True),
         Binding("tab", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
@@ -54,8 +57,27 @@ class WizardApp(App[int]):
         self.ascii_only = ascii_only
         self._started = False
 
+    def get_driver_class(self) -> type[Driver]:
+        """Only changed cells go over the link (wire.py); SMS_TUI_FULL_REPAINT=1 is the escape hatch."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and not os.environ.get("SMS_TUI_FULL_REPAINT"):
+            from sms_tui.tui.driver import DiffDriver
+
+            return DiffDriver
+        return driver
+
+    def action_repaint(self) -> None:
+        """Ctrl+L, as in every full-screen program: redraw after line noise or a stray message."""
+        from sms_tui.tui.driver import DiffDriver
+
+        if isinstance(self._driver, DiffDriver):
+            self._driver.repaint_all()
+        self.screen.refresh(layout=True, repaint=True)
+
     def on_mount(self) -> None:
-        self.theme = os.environ.get("SMS_TUI_THEME", "textual-dark")
+        theme = os.environ.get("SMS_TUI_THEME")
+        if theme and theme != self.theme:  # a theme change restyles and repaints everything
+            self.theme = theme
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
         saved, dropped = self.wizard.offer_draft()

@@ -1,0 +1,36 @@
+"""Textual's Linux driver with a diffing writer in front of the terminal (see wire.py)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from textual.drivers.linux_driver import LinuxDriver
+
+from sms_tui.tui.wire import ScreenDiff
+
+
+class DiffDriver(LinuxDriver):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.diff = ScreenDiff()
+        self._diff_lock = threading.Lock()  # the input thread writes too (terminal queries)
+
+    def write(self, data: str) -> None:
+        with self._diff_lock:
+            try:
+                self.diff.resize(self._get_terminal_size())
+            except OSError:
+                self.diff.invalidate()
+            data = self.diff.write(data)
+        super().write(data)
+
+    def repaint_all(self) -> None:
+        """The next frame is sent whole: after Ctrl+L, when the screen may hold garbage."""
+        with self._diff_lock:
+            self.diff.invalidate()
+
+    def start_application_mode(self) -> None:
+        with self._diff_lock:  # back from a suspend: the alternate screen may have been cleared
+            self.diff.invalidate()
+        super().start_application_mode()  # type: ignore[no-untyped-call]

@@ -1,0 +1,244 @@
+"""What goes over the SSH link: only the cells that changed, with the shortest colour changes.
+
+Textual repaints whole regions, often two or three times while a screen settles (a resize
+pass, then widgets refreshing after mount), and wraps every segment in a full SGR and a reset.
+Over a mobile link that is 15 KB for a screen a person reads in one glance. `ScreenDiff` keeps
+a model of what the terminal shows (like curses does) and turns each frame Textual writes into
+the difference: unchanged cells are not sent, colours change by attribute, not by reset.
+
+The model is dropped whenever it may be wrong: the terminal was resized, the program came back
+from a suspend, Textual cleared the screen, or a frame held a sequence this module does not
+model (then the frame goes out as Textual wrote it). Ctrl+L repaints everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rich.cells import get_character_cell_size
+
+_TOKEN = re.compile(
+    r"\x1b\[(?P<csi>[0-9;:?<>=]*)(?P<final>[@-~])"  # CSI: cursor moves, SGR, modes
+    r"|\x1b\](?P<osc>[^\x07\x1b]*)(?:\x07|\x1b\\)"  # OSC: links, pointer shape, clipboard
+    r"|(?P<text>[^\x00-\x1f\x7f]+)"
+    r"|(?P<cr>\r)|(?P<lf>\n)"
+    r"|(?P<other>[\x00-\x1f\x7f])",
+    re.S,
+)
+_FLAG_OFF = {"22": {"1", "2"}, "23": {"3"}, "24": {"4", "21"}, "25": {"5", "6"}, "27": {"7"}, "28": {"8"},
+             "29": {"9"}, "54": {"51", "52"}, "55": {"53"}}
+_CONTINUATION = ""  # the right half of a wide character
+
+
+@dataclass(frozen=True)
+class Pen:
+    """A cell's look: colours as their SGR codes, attributes as their on-codes, the link target."""
+
+    fg: str = ""
+    bg: str = ""
+    flags: frozenset[str] = frozenset()
+    link: str = ""
+
+    def sgr_codes(self) -> list[str]:
+        codes = sorted(self.flags)
+        if self.fg:
+            codes.append(self.fg)
+        if self.bg:
+            codes.append(self.bg)
+        return codes
+
+
+PLAIN = Pen()
+
+
+def apply_sgr(pen: Pen, params: str) -> Pen:
+    """The pen after one SGR sequence, the way a terminal reads it."""
+    parts = params.replace(":", ";").split(";") if params else ["0"]
+    fg, bg, flags = pen.fg, pen.bg, set(pen.flags)
+    i = 0
+    while i < len(parts):
+        code = parts[i] or "0"
+        if code in ("38", "48", "58"):
+            take = 3 if parts[i + 1:i + 2] == ["5"] else 5 if parts[i + 1:i + 2] == ["2"] else 1
+            value = ";".join(parts[i:i + take])
+            i += take
+            if code == "38":
+                fg = value
+            elif code == "48":
+                bg = value
+            else:
+                flags = {f for f in flags if not f.startswith("58;")} | {value}
+            continue
+        n = int(code) if code.isdigit() else -1
+        if n == 0:
+            fg, bg, flags = "", "", set()
+        elif 30 <= n <= 37 or 90 <= n <= 97:
+            fg = code
+        elif n == 39:
+            fg = ""
+        elif 40 <= n <= 47 or 100 <= n <= 107:
+            bg = code
+        elif n == 49:
+            bg = ""
+        elif code in _FLAG_OFF:
+            flags -= _FLAG_OFF[code]
+        elif n == 59:
+            flags = {f for f in flags if not f.startswith("58;")}
+        else:
+            flags.add(code)
+        i += 1
+    return Pen(fg, bg, frozenset(flags), pen.link)
+
+
+def sgr_change(old: Pen | None, new: Pen) -> str:
+    """The shortest SGR turning `old` (None: unknown) into `new`: attributes switched off need a reset."""
+    if old is not None and (old.fg, old.bg, old.flags) == (new.fg, new.bg, new.flags):
+        return ""
+    if old is None or old.flags - new.flags:
+        return "\x1b[" + ";".join(["0", *new.sgr_codes()]) + "m"
+    codes = sorted(new.flags - old.flags)
+    if new.fg != old.fg:
+        codes.append(new.fg or "39")
+    if new.bg != old.bg:
+        codes.append(new.bg or "49")
+    return "\x1b[" + ";".join(codes) + "m"
+
+
+def link_change(old: Pen | None, new: Pen) -> str:
+    if old is not None and old.link == new.link:
+        return ""
+    if old is None and not new.link:
+        return ""
+    return f"\x1b]8;;{new.link}\x1b\\"
+
+
+@dataclass
+class ScreenDiff:
+    """Feed it every write meant for the terminal; it returns what actually needs sending."""
+
+    rows: dict[int, dict[int, tuple[str, Pen]]] = field(default_factory=dict)
+    size: tuple[int, int] | None = None
+    frames: int = 0
+    passed_through: int = 0
+    _pointer: str = ""  # the mouse pointer shape last sent (OSC 22): Textual repeats it every frame
+
+    def invalidate(self) -> None:
+        """Forget what the terminal shows: the next frame goes out whole."""
+        self.rows.clear()
+        self._pointer = ""
+
+    def resize(self, size: tuple[int, int]) -> None:
+        if size != self.size:
+            self.size = size
+            self.invalidate()
+
+    def write(self, data: str) -> str:
+        tokens = list(_TOKEN.finditer(data))
+        if not any(m.lastgroup == "text" for m in tokens):
+            return data  # modes, queries, clipboard: nothing drawn
+        for m in tokens:
+            if m.lastgroup == "other" or (m.lastgroup == "final" and m.group("final") not in "Hm"):
+                # something this model does not follow (an erase, a scroll, a mode): send as is, forget
+                self.invalidate()
+                self.passed_through += 1
+                return data
+        self.frames += 1
+        return self._diff(tokens)
+
+    def _diff(self, tokens: list[re.Match[str]]) -> str:
+        x = y = 0
+        pen = PLAIN
+        before: dict[tuple[int, int], tuple[str, Pen] | None] = {}
+        prefix: list[str] = []  # OSC other than links (pointer shape): kept, in order, before the drawing
+        rows = self.rows
+        for m in tokens:
+            kind = m.lastgroup
+            if kind == "text":
+                row = rows.setdefault(y, {})
+                for ch in m.group("text"):
+                    width = 1 if " " <= ch <= "~" else get_character_cell_size(ch)
+                    if width == 0:
+                        if (y, x - 1) not in before:
+                            before[(y, x - 1)] = row.get(x - 1)
+                        old = row.get(x - 1)
+                        row[x - 1] = ((old[0] if old else " ") + ch, pen)
+                        continue
+                    for cell in range(x, x + width):
+                        if (y, cell) not in before:
+                            before[(y, cell)] = row.get(cell)
+                    self._forget_wide_neighbours(row, x, width)
+                    row[x] = (ch, pen)
+                    if width == 2:
+                        row[x + 1] = (_CONTINUATION, pen)
+                    x += width
+            elif kind == "final":
+                final, params = m.group("final"), m.group("csi")
+                if final == "m":
+                    pen = apply_sgr(pen, params)
+                else:
+                    row_s, _, col_s = params.partition(";")
+                    y = int(row_s or 1) - 1
+                    x = int(col_s or 1) - 1
+            elif kind == "osc":
+                osc = m.group("osc")
+                if osc.startswith("8;"):
+                    pen = Pen(pen.fg, pen.bg, pen.flags, osc.split(";", 2)[2])
+                elif osc.startswith("22;"):
+                    if osc != self._pointer:
+                        self._pointer = osc
+                        prefix.append(m.group(0))
+                else:
+                    prefix.append(m.group(0))
+            elif kind == "cr":
+                x = 0
+            elif kind == "lf":
+                y += 1
+        out = prefix + self._emit(before)
+        out.append(f"\x1b[{y + 1};{x + 1}H")
+        return "".join(out)
+
+    def _forget_wide_neighbours(self, row: dict[int, tuple[str, Pen]], x: int, width: int) -> None:
+        """Overwriting half of a wide character blanks the other half on the terminal: stop trusting it."""
+        left = row.get(x)
+        if left is not None and left[0] == _CONTINUATION:
+            row.pop(x - 1, None)
+        right = row.get(x + width)
+        if right is not None and right[0] == _CONTINUATION:
+            row.pop(x + width, None)
+
+    def _emit(self, before: dict[tuple[int, int], tuple[str, Pen] | None]) -> list[str]:
+        changed: dict[int, list[int]] = {}
+        for (y, x), old in before.items():
+            new = self.rows.get(y, {}).get(x)
+            if new != old:
+                changed.setdefault(y, []).append(x)
+        out: list[str] = []
+        term: Pen | None = None  # what the terminal's pen is now; unknown at the start of a frame
+        for y in sorted(changed):
+            row = self.rows[y]
+            xs = sorted(changed[y])
+            runs: list[list[int]] = [[xs[0], xs[0]]]
+            for x in xs[1:]:
+                gap = range(runs[-1][1] + 1, x)
+                if len(gap) <= 4 and all(g in row for g in gap):
+                    runs[-1][1] = x  # re-sending a few known cells is cheaper than a cursor move
+                else:
+                    runs.append([x, x])
+            for start, end in runs:
+                while start > 0 and row.get(start, ("", PLAIN))[0] == _CONTINUATION:
+                    start -= 1  # a changed right half is re-sent from its left half
+                out.append(f"\x1b[{y + 1};{start + 1}H")
+                for x in range(start, end + 1):
+                    cell = row.get(x)
+                    if cell is None or cell[0] == _CONTINUATION:
+                        continue
+                    ch, pen = cell
+                    out.append(link_change(term, pen))
+                    out.append(sgr_change(term, pen))
+                    out.append(ch)
+                    term = pen
+        if term is not None and term != PLAIN:
+            out.append(link_change(term, PLAIN))
+            out.append("\x1b[0m")
+        return out

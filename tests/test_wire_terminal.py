@@ -1,0 +1,52 @@
+"""The real wizard in a pty, fed to a terminal emulator: the diffed output (the default) must leave
+the same screen as Textual's own full repaints (SMS_TUI_FULL_REPAINT=1) at every step."""
+
+from __future__ import annotations
+
+import sys
+
+from tests.ptyprog import PtyProgram
+
+
+class Terminal:
+    """The program in a pty at 80×24 plus the screen a terminal would show."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"], {"TEXTUAL_ANIMATIONS": "none", **env})
+
+    def wait(self, text: bytes) -> list[list[tuple[object, ...]]]:
+        self.prog.read_until(text)
+        self.prog.settle(quiet=0.3)
+        return self.prog.screen_cells()
+
+    def keys(self, data: bytes) -> None:
+        self.prog.send(data)
+
+
+def _walk(env: dict[str, str]) -> tuple[list[list[list[tuple[object, ...]]]], int]:
+    term = Terminal(env)
+    try:
+        screens = [term.wait(b"Krok 1 z 6")]
+        term.keys(b"\x0e")  # Ctrl+N
+        screens.append(term.wait(b"Krok 2 z 6"))
+        term.keys(b" ")  # tick the first box
+        screens.append(term.wait(b"[x]"))
+        term.keys(b"\x1b")  # back, then "I have an account": step 3, focus in the username field
+        term.wait(b"Krok 1 z 6")
+        term.keys(b"m")
+        term.wait(b"Krok 3 z 6")
+        term.keys(b"demo")
+        screens.append(term.wait(b"demo"))
+        term.keys(b"\x0c")  # Ctrl+L: everything again
+        screens.append(term.wait(b"demo"))
+        return screens, len(term.prog.output)
+    finally:
+        term.prog.close()
+
+
+def test_diffed_output_draws_what_textual_draws() -> None:
+    full, full_bytes = _walk({"SMS_TUI_FULL_REPAINT": "1"})
+    diffed, diffed_bytes = _walk({})
+    for step, (a, b) in enumerate(zip(full, diffed, strict=True)):
+        assert a == b, f"screen {step} differs"
+    assert diffed_bytes < full_bytes / 2
