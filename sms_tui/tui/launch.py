@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import tempfile
@@ -15,6 +16,10 @@ from sms_tui.wizard import Wizard
 
 def run_wizard(args: argparse.Namespace) -> int:
     from sms_tui.tui.app import WizardApp  # deferred: Textual loads only for the wizard
+
+    # Everything imported so far lives as long as the program: out of the collector's sight, the
+    # first full collection (due right when the first screen is drawn) scans ~20 ms less.
+    gc.freeze()
 
     sandbox = None
     api_url = args.api_url
