@@ -10,6 +10,13 @@ import pytest
 from tests.ptyprog import PtyProgram
 
 PUTTY_F1 = b"\x1b[11~"  # PuTTY's default ("ESC [n~") function-key sequence for F1
+# What the Linux console's Lat2 fonts draw: ASCII, Polish letters, plain box drawing.
+CONSOLE_GLYPHS = set(map(chr, range(32, 127))) | set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ─│┌┐└┘├┤┬┴┼\n")
+
+
+def _only_console_glyphs(screen: str) -> None:
+    missing = set(screen) - CONSOLE_GLYPHS
+    assert not missing, f"the Linux console cannot draw {sorted(missing)}"
 
 
 @pytest.mark.parametrize("term", ["xterm-256color", "xterm", "screen", "linux"])
@@ -19,11 +26,13 @@ def test_terminal_types(term: str) -> None:
         prog.read_until(b"Krok 1 z 6")
         prog.settle(quiet=0.15)
         if term == "linux":
-            assert "█" not in prog.screen_text()  # the console font has no blocks: ASCII QR
-            assert "###" in prog.screen_text()
+            assert "###" in prog.screen_text()  # the QR code in ASCII
+            _only_console_glyphs(prog.screen_text())
         prog.send(PUTTY_F1)
         prog.read_until(b"Pomoc")
         prog.settle(quiet=0.15)
+        if term == "linux":
+            _only_console_glyphs(prog.screen_text())  # the help dialog's rounded corners too
         prog.send(b"\x1b")  # a lone Esc closes the help; it must not swallow the next key as Alt+m
         prog.settle(quiet=0.15)
         prog.send(b"m")
@@ -83,5 +92,10 @@ def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
         prog.settle(quiet=0.3)
         assert "Krok 4 z 6" in prog.screen_text()
         assert "Konto bez pełnej aktywacji" not in prog.screen_text()
+        prog.send(b"\x0e")
+        prog.read_until(b"Krok 5 z 6")
+        prog.settle(quiet=0.3)
+        prog.send(b"500000000\r\r")  # Enter moves to the text, Enter in the text sends
+        prog.read_until("✓".encode())
     finally:
         prog.close()

@@ -134,3 +134,12 @@ def test_any_frames_draw_the_same_screen(frames_spec: list[list[tuple[int, int, 
             frame += _line(y, x, *kept)
         frames.append(frame + "\x1b[1;1H")
     assert _screen(frames) == _screen(_diffed(frames))
+
+
+def test_ascii_look_keeps_every_cell_in_place() -> None:
+    diff = ScreenDiff(ascii_look=True)
+    frame = _line(1, 1, ("", "✓ ok › dalej → „tak” ╭─╮ • ł"))
+    out = diff.write(frame)
+    assert '+ ok > dalej > "tak" +─+ * ł' in out
+    full = ScreenDiff(ascii_look=True, diffing=False).write(frame)
+    assert _screen([full])[0][:8] == _screen([_line(1, 1, ("", "+ ok > d"))])[0][:8]

@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -24,6 +25,7 @@ from sms_tui.tui.screens.summary import SummaryScreen
 from sms_tui.tui.screens.test_send import TestSendScreen
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from sms_tui.tui.screens.welcome import WelcomeScreen
+from sms_tui.tui.widgets.field import Field
 from sms_tui.wizard import Wizard
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ class WizardApp(App[int]):
         Binding("ctrl+l", "repaint", show=False, priority=True),
         Binding("tab", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        Binding("enter", "enter_in_field", show=False, priority=True),
     ]
 
     def __init__(self, wizard: Wizard, *, sandbox: Sandbox | None = None, ascii_only: bool = False) -> None:
@@ -58,13 +61,22 @@ class WizardApp(App[int]):
         self._started = False
 
     def get_driver_class(self) -> type[Driver]:
-        """Only changed cells go over the link (wire.py); SMS_TUI_FULL_REPAINT=1 is the escape hatch."""
+        """Only changed cells go over the link and the Linux console gets ASCII stand-ins (wire.py);
+        SMS_TUI_FULL_REPAINT=1 sends every frame whole, as Textual draws it."""
         driver = super().get_driver_class()
-        if driver.__name__ == "LinuxDriver" and not os.environ.get("SMS_TUI_FULL_REPAINT"):
+        if driver.__name__ == "LinuxDriver":
             from sms_tui.tui.driver import DiffDriver
 
             return DiffDriver
         return driver
+
+    def action_enter_in_field(self) -> None:
+        """Enter in a field moves on at once, like Tab; anywhere else it is the widget's own Enter."""
+        focused = self.focused
+        if isinstance(focused, Field) and focused.enter_moves_on:
+            self.action_focus_next()
+            return
+        raise SkipAction()
 
     def action_repaint(self) -> None:
         """Ctrl+L, as in every full-screen program: redraw after line noise or a stray message."""

@@ -1,7 +1,8 @@
-"""Textual's Linux driver with a diffing writer in front of the terminal (see wire.py)."""
+"""Textual's Linux driver with a diffing, optionally ASCII-only writer in front of the terminal (wire.py)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -13,7 +14,8 @@ from sms_tui.tui.wire import ScreenDiff
 class DiffDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.diff = ScreenDiff()
+        self.diff = ScreenDiff(ascii_look=bool(getattr(self._app, "ascii_only", False)),
+                               diffing=not os.environ.get("SMS_TUI_FULL_REPAINT"))
         self._diff_lock = threading.Lock()  # the input thread writes too (terminal queries)
 
     def write(self, data: str) -> None:

@@ -6,6 +6,10 @@ Over a mobile link that is 15 KB for a screen a person reads in one glance. `Scr
 a model of what the terminal shows (like curses does) and turns each frame Textual writes into
 the difference: unchanged cells are not sent, colours change by attribute, not by reset.
 
+With `ascii_look` every drawn character the Linux console's fonts lack (ticks, arrows, quotes,
+rounded corners, Textual's scrollbar eighths) becomes a one-cell ASCII stand-in, so the layout
+never shifts; Polish letters and plain box drawing stay (the console's Lat2 fonts have them).
+
 The model is dropped whenever it may be wrong: the terminal was resized, the program came back
 from a suspend, Textual cleared the screen, or a frame held a sequence this module does not
 model (then the frame goes out as Textual wrote it). Ctrl+L repaints everything.
@@ -29,6 +33,14 @@ _TOKEN = re.compile(
 _FLAG_OFF = {"22": {"1", "2"}, "23": {"3"}, "24": {"4", "21"}, "25": {"5", "6"}, "27": {"7"}, "28": {"8"},
              "29": {"9"}, "54": {"51", "52"}, "55": {"53"}}
 _CONTINUATION = ""  # the right half of a wide character
+# One cell for one cell: the layout Textual computed stays right.
+ASCII_LOOK = str.maketrans({
+    "✓": "+", "✔": "+", "✗": "x", "✘": "x", "›": ">", "‹": "<", "→": ">", "←": "<", "↔": "-", "↑": "^",
+    "↓": "v", "•": "*", "·": "-", "„": '"', "”": '"', "“": '"', "‘": "'", "’": "'", "…": ".", "–": "-", "—": "-",
+    "×": "x", "╭": "+", "╮": "+", "╰": "+", "╯": "+", "▁": "_", "▂": "_", "▃": "_", "▅": "#", "▆": "#", "▇": "#",
+    "▔": "-", "▏": "|", "▎": "|", "▍": "|", "▌": "|", "▐": "|", "▕": "|", "▀": '"', "▄": ",", "█": "#",
+    "▊": "#", "▋": "#", "▉": "#", "⣿": "#", "⠿": "#", "●": "*", "○": "o", "◉": "*", "◯": "o", "❯": ">",
+})
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,8 @@ class ScreenDiff:
 
     rows: dict[int, dict[int, tuple[str, Pen]]] = field(default_factory=dict)
     size: tuple[int, int] | None = None
+    ascii_look: bool = False
+    diffing: bool = True  # False: every frame goes out as drawn (SMS_TUI_FULL_REPAINT), still translated
     frames: int = 0
     passed_through: int = 0
     _pointer: str = ""  # the mouse pointer shape last sent (OSC 22): Textual repeats it every frame
@@ -137,6 +151,11 @@ class ScreenDiff:
         tokens = list(_TOKEN.finditer(data))
         if not any(m.lastgroup == "text" for m in tokens):
             return data  # modes, queries, clipboard: nothing drawn
+        if self.ascii_look:
+            data = "".join(m.group(0).translate(ASCII_LOOK) if m.lastgroup == "text" else m.group(0) for m in tokens)
+            tokens = list(_TOKEN.finditer(data))
+        if not self.diffing:
+            return data
         for m in tokens:
             if m.lastgroup == "other" or (m.lastgroup == "final" and m.group("final") not in "Hm"):
                 # something this model does not follow (an erase, a scroll, a mode): send as is, forget

@@ -30,7 +30,7 @@ class TestSendScreen(StepScreen):
         yield Static("", id="to-check", markup=False, classes="hint")
         with Horizontal(classes="row"):
             yield Static(t("wiz.test.message"), classes="label")
-            yield Field(s.test_message, id="message", compact=True, max_length=1000)
+            yield Field(s.test_message, id="message", compact=True, max_length=1000, enter_moves_on=False)
         yield Static("", id="count", markup=False, classes="hint")
         yield Static(self._result_text(), id="result", markup=False)
 
@@ -80,11 +80,9 @@ class TestSendScreen(StepScreen):
             self._update_count(event.value)
 
     def handle_submit(self, input_id: str) -> None:
-        """Enter in the number goes to the text; Enter in the text sends."""
+        """Enter in the text sends (Enter in the number moves on, see Field)."""
         if input_id == "message":
             self.query_one("#send", Button).press()
-        else:
-            self.focus_next()
 
     def store(self) -> str | None:
         s = self.wizard.state

@@ -11,9 +11,12 @@ from sms_tui.rules import clean_field
 
 
 class Field(Input):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, enter_moves_on: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.cursor_blink = False
+        # Enter goes to the next field, handled by the app as soon as the key arrives (like Tab):
+        # "500000000<Enter><Enter>" in one burst must not submit the same field twice.
+        self.enter_moves_on = enter_moves_on
 
     def _on_paste(self, event: events.Paste) -> None:
         cleaned = clean_field(event.text.splitlines()[0] if event.text else "")

@@ -8,7 +8,7 @@ from sms_tui.tui.widgets.field import Field
 
 class SecretInput(Field):
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(password=True, **kwargs)
+        super().__init__(password=True, **kwargs)  # type: ignore[arg-type]
 
     def action_copy(self) -> None:
         """Deliberately nothing: the secret never reaches the clipboard."""
