@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import signal
@@ -18,13 +19,7 @@ from textual.binding import Binding, BindingType
 from sms_tui import logs
 from sms_tui.draft import Draft
 from sms_tui.i18n import t
-from sms_tui.tui.screens.checklist import ChecklistScreen
-from sms_tui.tui.screens.credentials import CredentialsScreen
-from sms_tui.tui.screens.sender import SenderScreen
-from sms_tui.tui.screens.summary import SummaryScreen
-from sms_tui.tui.screens.test_send import TestSendScreen
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from sms_tui.tui.screens.welcome import WelcomeScreen
 from sms_tui.tui.widgets.field import Field
 from sms_tui.wizard import Wizard
 
@@ -35,8 +30,15 @@ if TYPE_CHECKING:
     from sms_tui.tui.screens.base import StepScreen
 
 log = logging.getLogger("sms_tui.tui")
-STEP_SCREENS: tuple[type[StepScreen], ...] = (WelcomeScreen, ChecklistScreen, CredentialsScreen, SenderScreen,
-                                             TestSendScreen, SummaryScreen)
+# Imported when first shown: the first paint pays only for the screen it draws.
+STEP_SCREENS = ("welcome:WelcomeScreen", "checklist:ChecklistScreen", "credentials:CredentialsScreen",
+                "sender:SenderScreen", "test_send:TestSendScreen", "summary:SummaryScreen")
+
+
+def step_screen(step: int) -> type[StepScreen]:
+    module, _, name = STEP_SCREENS[step - 1].partition(":")
+    screen: type[StepScreen] = getattr(importlib.import_module(f"sms_tui.tui.screens.{module}"), name)
+    return screen
 
 
 class WizardApp(App[int]):
@@ -127,7 +129,7 @@ class WizardApp(App[int]):
         self.wizard.state.step = step
         if self._started:
             self.wizard.save_draft()
-        screen = STEP_SCREENS[step - 1]()
+        screen = step_screen(step)()
         if self._started:
             self.switch_screen(screen)
         else:

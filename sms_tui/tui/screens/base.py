@@ -4,12 +4,14 @@ rebuilt at any time — going back and forth never loses what was typed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from sms_tui.i18n import t
@@ -35,6 +37,18 @@ def step_bar(current: int) -> str:
     return " › ".join(parts)
 
 
+class TitleBar(Widget):
+    """Title on the left, "Krok N z 6" on the right, in one widget (not a row of three)."""
+
+    def __init__(self, left: str, right: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.left, self.right = left, right
+
+    def render(self) -> Content:
+        gap = max(1, self.content_region.width - len(self.left) - len(self.right))
+        return Content(self.left + " " * gap + self.right)
+
+
 class StepScreen(Screen[None]):
     STEP: ClassVar[int] = 0
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,9 +69,7 @@ class StepScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         name = STEPS[self.STEP - 1]
-        with Horizontal(id="top"):
-            yield Static(t("wiz.title"), id="title")
-            yield Static(t("wiz.step_of", n=self.STEP, total=len(STEPS)), id="step-of")
+        yield TitleBar(t("wiz.title"), t("wiz.step_of", n=self.STEP, total=len(STEPS)), id="top")
         yield Static(step_bar(self.STEP), id="steps")
         with VerticalScroll(id="body", can_focus=False):
             yield Static(f"[b]{t(f'wiz.{name}.heading')}[/]", classes="heading")
