@@ -10,15 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import config
-from sms_tui.rules import check_sender_name
-from sms_tui.smsapi import ApiError, Category, ClientOptions, Credentials, SmsapiError
+from sms_tui import config, rules  # rules is lazy: a check loads its own module when first used
 
 if TYPE_CHECKING:
     import httpx
 
     from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings
-    from sms_tui.smsapi import Balance, SenderName, SendResult, SmsapiClient
+    from sms_tui.smsapi import Balance, ClientOptions, Credentials, SenderName, SendResult, SmsapiClient, SmsapiError
 
 
 class Session:
@@ -53,6 +51,8 @@ class AccountStatus:
 
 async def verify(session: Session, credentials: Credentials, options: ClientOptions | None = None) -> AccountStatus:
     """Credentials check plus the sender list; a token without the Sendernames scope still passes."""
+    from sms_tui.smsapi.errors import ApiError, Category  # loaded with the client by now
+
     api = session.client(credentials, options)
     balance = await api.check_credentials()
     try:
@@ -68,7 +68,7 @@ def sender_problems(mode: str, name: str | None, senders: Sequence[SenderName] |
     """i18n keys of everything wrong with the sender choice; empty when it can be used now."""
     if mode == "eco":
         return []
-    check = check_sender_name(name or "")
+    check = rules.check_sender_name(name or "")
     if not check.ok:
         return list(check.reasons)
     if senders is None:

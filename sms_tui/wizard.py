@@ -14,18 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sms_tui import config, draft, flow
-from sms_tui.diagnose import Finding, explain
+# What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
+# load on first use (`rules` is a lazy package), off the wizard's first paint.
+from sms_tui import config, draft, flow, rules
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_md5, check_phone, clean_field, md5_hex, measure
-from sms_tui.smsapi import AuthMode, ClientOptions, Credentials, Platform, SmsapiError, new_idx
+from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from sms_tui.diagnose import Finding
     from sms_tui.settings import SenderSettings, Settings
-    from sms_tui.smsapi import SendResult
+    from sms_tui.smsapi import ClientOptions, SendResult, SmsapiError
 
 STEPS = ("welcome", "checklist", "credentials", "sender", "test", "summary")
 CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
@@ -116,7 +117,7 @@ class Wizard:
         s.platform = Platform(v.get("platform", "pl"))
         s.secret_kind = v.get("secret_kind", "md5") if v.get("secret_kind") in ("md5", "plain", "token") else "md5"
         for key in ("username", "sender_name", "test_to", "test_message"):
-            setattr(s, key, clean_field(str(v.get(key, getattr(s, key))), keep_newlines=key == "test_message"))
+            setattr(s, key, rules.clean_field(str(v.get(key, getattr(s, key))), keep_newlines=key == "test_message"))
         s.sender_mode = "pro" if v.get("sender_mode") == "pro" else "eco"
         s.low_balance = float(v.get("low_balance", 0) or 0)
         s.dirty = True
@@ -135,7 +136,7 @@ class Wizard:
 
         s = self.state
         s.secret_kind = kind
-        value = clean_field(raw).strip()
+        value = rules.clean_field(raw).strip()
         s.status = None
         if kind == "token":
             s.token = SecretStr(value) if value else None
@@ -146,11 +147,11 @@ class Wizard:
                 s.password_md5 = None
                 return t("wiz.cred.plain_missing")
             register_secret(value)
-            digest = md5_hex(value)
+            digest = rules.md5_hex(value)
             register_secret(digest)
             s.password_md5 = SecretStr(digest)
             return None
-        check = check_md5(value)
+        check = rules.check_md5(value)
         s.password_md5 = SecretStr(check.value) if check.ok else None
         register_secret(check.value or None)
         return None if check.ok else t(check.reason or "md5.empty", length=check.length)
@@ -171,7 +172,9 @@ class Wizard:
 
     async def diagnose(self, error: SmsapiError) -> Finding:
         """The support-style diagnosis; a wrong platform is switched at once (one key to retry)."""
-        to = check_phone(self.state.test_to).number or "48500000000"
+        from sms_tui.diagnose import explain
+
+        to = rules.check_phone(self.state.test_to).number or "48500000000"
         finding = await explain(self.session, self.credentials(), self._options(), error, test_number=to,
                                 ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP"))
         if finding.check == "platform":
@@ -196,10 +199,10 @@ class Wizard:
     def test_problems(self) -> list[str]:
         s = self.state
         problems = []
-        phone = check_phone(s.test_to)
+        phone = rules.check_phone(s.test_to)
         if not phone.ok:
             problems.append(t(phone.reason or "phone.invalid"))
-        length = measure(s.test_message)
+        length = rules.measure(s.test_message)
         if length.empty:
             problems.append(t("send.empty"))
         elif length.too_long:
@@ -209,8 +212,10 @@ class Wizard:
     def idx_for_test(self) -> str:
         """The same number, text and sender keep one idx: Retry after a lost answer cannot send twice."""
         key = (self.state.platform, self.state.username, self.sender().from_field,
-               check_phone(self.state.test_to).number, self.state.test_message)
+               rules.check_phone(self.state.test_to).number, self.state.test_message)
         if key != self._idx_key or self._idx is None:
+            from sms_tui.smsapi.idx import new_idx
+
             self._idx_key, self._idx = key, new_idx()
         return self._idx
 
@@ -227,11 +232,13 @@ class Wizard:
 
     async def send_test(self) -> SendResult:
         s = self.state
-        to = check_phone(s.test_to).number
+        to = rules.check_phone(s.test_to).number
         idx = self.idx_for_test()
         result = await flow.test_send(self.session, self.credentials(), self.sender(), to, s.test_message, idx=idx,
                                       options=self._options())
         s.test_result, s.skipped_test, s.dirty = result, False, True
+        from sms_tui.smsapi.errors import SmsapiError
+
         try:
             balance = await self.session.client(self.credentials(), self._options()).balance()
             s.status = flow.AccountStatus(balance, s.status.senders if s.status else None)
@@ -258,7 +265,7 @@ class Wizard:
                                   password_md5=s.password_md5 if auth is AuthMode.MD5 else None,
                                   token=s.token if auth is AuthMode.TOKEN else None,
                                   api_url=self.options.api_url if self.demo else None)
-        return flow.build_settings(account, self.sender(), s.test_result, check_phone(s.test_to).number,
+        return flow.build_settings(account, self.sender(), s.test_result, rules.check_phone(s.test_to).number,
                                    skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance))
 
     def save(self) -> Path:
@@ -277,7 +284,7 @@ class Wizard:
         except TimeoutError:
             proc.kill()
             return -1, t("wiz.save.restart_timeout")
-        text = clean_field(out.decode("utf-8", "replace"), keep_newlines=True)
+        text = rules.clean_field(out.decode("utf-8", "replace"), keep_newlines=True)
         return proc.returncode or 0, "\n".join(text.strip().splitlines()[-8:])
 
     async def aclose(self) -> None:
