@@ -105,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sms_tui.smsapi.tls import prepare
 
         prepare(args.ca_bundle)  # parsed by OpenSSL in a thread while pydantic and httpx import
-    if args.command != "show":  # `show` only reads a file: the logging machinery would be most of its start-up
+    # `show` only reads a file: the logging machinery would be most of its start-up. The wizard
+    # starts its log right after the first paint (WizardApp.on_mount).
+    if args.command not in ("show", None):
         from sms_tui import logs
 
         logs.setup(args.debug)

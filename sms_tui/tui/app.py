@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from sms_tui.tui.screens.base import StepScreen
 
 log = logging.getLogger("sms_tui.tui")
+# Until the log file is opened (after the first paint), Python's last-resort handler would print
+# warnings over the screen.
+logging.getLogger("sms_tui").addHandler(logging.NullHandler())
 # Imported when first shown: the first paint pays only for the screen it draws.
 STEP_SCREENS = ("welcome:WelcomeScreen", "checklist:ChecklistScreen", "credentials:CredentialsScreen",
                 "sender:SenderScreen", "test_send:TestSendScreen", "summary:SummaryScreen")
@@ -55,11 +58,13 @@ class WizardApp(App[int]):
         Binding("enter", "enter_in_field", show=False, priority=True),
     ]
 
-    def __init__(self, wizard: Wizard, *, sandbox: Sandbox | None = None, ascii_only: bool = False) -> None:
+    def __init__(self, wizard: Wizard, *, sandbox: Sandbox | None = None, ascii_only: bool = False,
+                 log_debug: bool = False) -> None:
         super().__init__()
         self.wizard = wizard
         self.sandbox = sandbox
         self.ascii_only = ascii_only
+        self.log_debug = log_debug
         self._started = False
 
     def get_driver_class(self) -> type[Driver]:
@@ -101,6 +106,11 @@ class WizardApp(App[int]):
         if saved is not None:
             self._offer_resume(saved)
         self._check_size(self.size.width, self.size.height)
+        self.call_after_refresh(self._start_log)
+
+    def _start_log(self) -> None:
+        if logs.log_path() is None:
+            logs.setup(self.log_debug)
 
     def _hang_up(self) -> None:
         """Textual installs no SIGHUP handler: without this a dropped SSH link loses the draft."""
@@ -165,6 +175,8 @@ class WizardApp(App[int]):
         """An unexpected exception: log it (secrets redacted), keep the draft, and show a short
         message with the log path — never Textual's traceback with local variables."""
         error = self._exception
+        if logs.log_path() is None:
+            logs.setup(self.log_debug)
         log.error("unexpected error in the wizard", exc_info=(type(error), error, error.__traceback__) if error else None)
         with contextlib.suppress(Exception):
             self.wizard.save_draft()

@@ -35,7 +35,7 @@ def run_wizard(args: argparse.Namespace) -> int:
                     demo=args.demo, restart_command=args.restart_command)
     wizard.prefill_from_disk()
     ascii_only = getattr(args, "ascii", False) or os.environ.get("TERM") == "linux"
-    app = WizardApp(wizard, sandbox=sandbox, ascii_only=ascii_only)
+    app = WizardApp(wizard, sandbox=sandbox, ascii_only=ascii_only, log_debug=args.debug)
     try:
         code = app.run(mouse=args.mouse)
     finally:
