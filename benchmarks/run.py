@@ -87,6 +87,16 @@ def wizard_bytes(idle: float) -> dict[str, float]:
     return figures
 
 
+def whiptail_key() -> float:
+    prog = PtyProgram(["whiptail", "--inputbox", "Krok 1 z 6", "10", "40"], env_home())
+    try:
+        prog.read_until(b"Krok 1 z 6")
+        prog.settle()
+        return statistics.median(prog_send_and_settle(prog, ch) for ch in b"demo")
+    finally:
+        prog.close()
+
+
 def prog_send_and_settle(prog: PtyProgram, ch: int) -> int:
     prog.send(bytes([ch]))
     return prog.settle(quiet=0.25)
@@ -197,6 +207,7 @@ def main() -> None:
         wt, wb, _ = first_paint(["whiptail", "--msgbox", "Krok 1 z 6", "10", "40"], b"Krok 1 z 6", args.rounds)
         row("whiptail first paint (reference)", wt, "", "s")
         row("whiptail first screen (reference)", wb / 1024, "", "KB")
+        row("whiptail typed character (reference)", whiptail_key(), "", "B")
     figures = wizard_bytes(args.idle)
     row("first screen ≤ 12 KB (256 colours)", figures["first"] / 1024, min_b / 1024, "KB", None)
     ROWS[-1] = (*ROWS[-1][:3], "ok" if figures["first"] <= 12 * 1024 else "OVER", "floor: minimal app")

@@ -4,6 +4,7 @@ the same screen as Textual's own full repaints (SMS_TUI_FULL_REPAINT=1) at every
 from __future__ import annotations
 
 import sys
+import time
 
 from tests.ptyprog import PtyProgram
 
@@ -50,3 +51,21 @@ def test_diffed_output_draws_what_textual_draws() -> None:
     for step, (a, b) in enumerate(zip(full, diffed, strict=True)):
         assert a == b, f"screen {step} differs"
     assert diffed_bytes < full_bytes / 2
+
+
+def test_ctrl_l_repaints_what_something_else_wrote_over() -> None:
+    """A stray message (wall, a kernel line on the console) lands on the screen behind the app's
+    back; the diffing writer cannot know, so Ctrl+L must send every cell again."""
+    term = Terminal({})
+    try:
+        clean = term.wait(b"Krok 1 z 6")
+        with open(f"/proc/{term.prog.proc.pid}/fd/1", "w") as tty:
+            tty.write("\x1b[5;5HBroadcast message from root")
+        term.prog.read_until(b"Broadcast")
+        term.keys(b"\x0c")
+        deadline = time.monotonic() + 10
+        while "Broadcast" in term.prog.screen_text() and time.monotonic() < deadline:
+            term.prog.settle(quiet=0.1, limit=0.5)
+        assert term.prog.screen_cells() == clean
+    finally:
+        term.prog.close()

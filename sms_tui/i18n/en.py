@@ -199,7 +199,7 @@ MESSAGES: dict[str, str] = {
     "wiz.keys": "Tab: fields · Ctrl+N: next · Esc: back · F1: help · Ctrl+Q: quit",
     "wiz.refused": "Cannot go on:",
     "wiz.help.title": "Help",
-    "wiz.help.close": "Esc or F1 closes the help.",
+    "wiz.help.close": "Esc or F1 closes the help. Ctrl+L redraws the screen (after line noise).",
     "wiz.help.welcome": "The SMSAPI account is created in a browser — on a phone or a PC, not on this server. Scan the QR code with a phone or type the address. In the form enter AC6K in \"I have a referral code\", accept the terms and click \"Create account\". Key C copies the link to the terminal's clipboard (OSC 52). If you already have an account, press M.",
     "wiz.help.checklist": "After registering: enter the SMS code, click the e-mail link, and in the SMSAPI panel click \"Activate account\" (top right) and give the company data — needed for invoices and an own sender name. Top up points under Payments. Unticked items do not block the wizard; we remind you later.",
     "wiz.help.credentials": "API password (MD5): SMSAPI panel → API settings → API password (MD5); type the login password in \"Show API password in MD5\", click \"Show\" and copy the 32 characters. You may also type the plain API password — it is hashed here and never stored. OAuth token (SMSAPI's recommendation): API settings → API tokens, permissions SMS, Sendernames, Profile. A smsapi.com account needs the smsapi.com platform.",

@@ -204,7 +204,7 @@ MESSAGES: dict[str, str] = {
     "wiz.keys": "Tab: pola · Ctrl+N: dalej · Esc: wstecz · F1: pomoc · Ctrl+Q: wyjście",
     "wiz.refused": "Nie można przejść dalej:",
     "wiz.help.title": "Pomoc",
-    "wiz.help.close": "Esc lub F1 zamyka pomoc.",
+    "wiz.help.close": "Esc lub F1 zamyka pomoc. Ctrl+L rysuje ekran od nowa (po zakłóceniach na łączu).",
     "wiz.help.welcome": "Konto SMSAPI zakłada się w przeglądarce — na telefonie albo komputerze, nie na tym serwerze. Zeskanuj kod QR telefonem albo przepisz adres. W formularzu w polu „Mam kod polecenia” wpisz AC6K, zaakceptuj regulamin i kliknij „Utwórz konto”. Klawisz C kopiuje link do schowka terminala (OSC 52). Jeśli konto już masz, naciśnij M.",
     "wiz.help.checklist": "Po rejestracji: wpisz kod z SMS-a, kliknij link z e-maila, a w panelu SMSAPI kliknij „Aktywuj konto” (prawy górny róg) i podaj dane firmy — to warunek faktur i własnej nazwy nadawcy. Doładuj punkty w zakładce Płatności. Niezaznaczone punkty nie blokują kreatora, ale przypomnimy o nich.",
     "wiz.help.credentials": "Hasło do API (MD5): panel SMSAPI → Ustawienia API → Hasło do API (MD5); wpisz hasło logowania w polu „Pokaż hasło do API w MD5”, kliknij „Pokaż” i skopiuj 32 znaki. Możesz też wpisać zwykłe hasło do API — zahaszujemy je tu i nie zapiszemy. Token OAuth (zalecany przez SMSAPI): Ustawienia API → Tokeny API, uprawnienia SMS, Sendernames, Profile. Konto z smsapi.com wymaga platformy smsapi.com.",
