@@ -39,6 +39,14 @@ class PtyProgram:
             self._pump(0.05)
         return time.perf_counter() - self.started
 
+    def resize(self, cols: int, rows: int) -> None:
+        """The window was resized: the terminal (and its emulated screen) first, then SIGWINCH."""
+        self.screen_text()
+        assert self._term is not None
+        self._term[0].resize(rows, cols)
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        os.killpg(self.proc.pid, signal.SIGWINCH)
+
     def screen_text(self) -> str:
         """What a terminal shows now: everything written so far, run through a terminal emulator."""
         if self._term is None:
@@ -56,8 +64,8 @@ class PtyProgram:
         """Every cell with its colours and attributes."""
         self.screen_text()
         assert self._term is not None
-        buffer = self._term[0].buffer
-        return [[tuple(buffer[y][x]) for x in range(80)] for y in range(24)]
+        screen = self._term[0]
+        return [[tuple(screen.buffer[y][x]) for x in range(screen.columns)] for y in range(screen.lines)]
 
     def _pump(self, wait: float) -> int:
         ready, _, _ = select.select([self.master], [], [], wait)

@@ -40,6 +40,12 @@ def _walk(env: dict[str, str]) -> tuple[list[list[list[tuple[object, ...]]]], in
         screens.append(term.wait(b"demo"))
         term.keys(b"\x0c")  # Ctrl+L: everything again
         screens.append(term.wait(b"demo"))
+        term.prog.resize(100, 30)  # a larger window, then back: the writer must forget its model
+        term.prog.settle(quiet=0.5)
+        screens.append(term.wait(b"demo"))
+        term.prog.resize(80, 24)
+        term.prog.settle(quiet=0.5)
+        screens.append(term.wait(b"demo"))
         return screens, len(term.prog.output)
     finally:
         term.prog.close()
