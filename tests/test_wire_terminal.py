@@ -13,7 +13,9 @@ class Terminal:
     """The program in a pty at 80×24 plus the screen a terminal would show."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"], {"TEXTUAL_ANIMATIONS": "none", **env})
+        # COLUMNS/LINES exported (as some shells and test runners do) must not hide a resize.
+        self.prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"],
+                               {"TEXTUAL_ANIMATIONS": "none", "COLUMNS": "80", "LINES": "24", **env})
 
     def wait(self, text: bytes) -> list[list[tuple[object, ...]]]:
         self.prog.read_until(text)
@@ -55,7 +57,9 @@ def test_diffed_output_draws_what_textual_draws() -> None:
     full, full_bytes = _walk({"SMS_TUI_FULL_REPAINT": "1"})
     diffed, diffed_bytes = _walk({})
     for step, (a, b) in enumerate(zip(full, diffed, strict=True)):
-        assert a == b, f"screen {step} differs"
+        rows = [y for y in range(min(len(a), len(b))) if a[y] != b[y]]
+        assert a == b, f"screen {step} differs in rows {rows}: " + " | ".join(
+            "".join(str(cell[0]) for cell in a[y]) + " // " + "".join(str(cell[0]) for cell in b[y]) for y in rows[:3])
     assert diffed_bytes < full_bytes / 2
 
 

@@ -147,6 +147,9 @@ class WizardApp(App[int]):
             self.push_screen(screen)
 
     def on_resize(self, event: events.Resize) -> None:
+        # Terminals move their content when a window shrinks (xterm keeps the bottom lines): the
+        # diffing writer's model of the screen is no longer true, so everything is sent again.
+        self.action_repaint()
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:

@@ -20,9 +20,10 @@ class DiffDriver(LinuxDriver):
 
     def write(self, data: str) -> None:
         with self._diff_lock:
-            try:
-                self.diff.resize(self._get_terminal_size())
-            except OSError:
+            try:  # the tty's own size: COLUMNS/LINES in the environment must not hide a resize
+                size = os.get_terminal_size(self._file.fileno() if self._file is not None else self.fileno)
+                self.diff.resize((size.columns, size.lines))
+            except (OSError, ValueError):
                 self.diff.invalidate()
             data = self.diff.write(data)
         super().write(data)

@@ -20,6 +20,9 @@ def run_wizard(args: argparse.Namespace) -> int:
     # Everything imported so far lives as long as the program: out of the collector's sight, the
     # first full collection (due right when the first screen is drawn) scans ~20 ms less.
     gc.freeze()
+    # Exported by some shells and tools, these pin Textual to a stale size: resizes go unnoticed.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
     sandbox = None
     api_url = args.api_url
