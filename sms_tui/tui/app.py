@@ -25,6 +25,7 @@ from sms_tui.wizard import Wizard
 
 if TYPE_CHECKING:
     from textual.driver import Driver
+    from textual.geometry import Size
 
     from sms_tui.sandbox import Sandbox
     from sms_tui.tui.screens.base import StepScreen
@@ -65,6 +66,7 @@ class WizardApp(App[int]):
         self.sandbox = sandbox
         self.ascii_only = ascii_only
         self.log_debug = log_debug
+        self._last_size: Size | None = None
         self._started = False
 
     def get_driver_class(self) -> type[Driver]:
@@ -149,7 +151,9 @@ class WizardApp(App[int]):
     def on_resize(self, event: events.Resize) -> None:
         # Terminals move their content when a window shrinks (xterm keeps the bottom lines): the
         # diffing writer's model of the screen is no longer true, so everything is sent again.
-        self.action_repaint()
+        if self._last_size is not None and event.size != self._last_size:
+            self.action_repaint()
+        self._last_size = event.size
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
