@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from sms_tui.smsapi.errors import Category, MissingCredentials, SmsapiError, TransportError
+if TYPE_CHECKING:
+    from sms_tui.smsapi.errors import SmsapiError
 
 
 class ExitCode(IntEnum):
@@ -19,6 +21,8 @@ class ExitCode(IntEnum):
 
 
 def exit_code_for(error: SmsapiError) -> ExitCode:
+    from sms_tui.smsapi.errors import Category, MissingCredentials, TransportError  # loaded with the error
+
     if isinstance(error, MissingCredentials):
         return ExitCode.USAGE
     if isinstance(error, TransportError):

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sms_tui import config
+from sms_tui.exitcodes import ExitCode, exit_code_for
+from sms_tui.i18n import t
 
 if TYPE_CHECKING:
     from sms_tui import diagnose
     from sms_tui.settings import Settings
-from sms_tui.exitcodes import ExitCode, exit_code_for
-from sms_tui.i18n import t
-from sms_tui.messages import describe
-from sms_tui.smsapi import ApiError, ClientOptions, Credentials, Platform, SmsapiError
+    from sms_tui.smsapi import ClientOptions, Credentials, Platform, SmsapiError
 
 
 @dataclass
@@ -32,6 +31,8 @@ class Context:
     read_timeout: float = 20.0
 
     def client_options(self, platform: Platform, saved_api_url: str | None = None) -> ClientOptions:
+        from sms_tui.smsapi.options import ClientOptions  # deferred with the other SMSAPI names: `show` needs none
+
         return ClientOptions(platform=platform, api_url=self.api_url or saved_api_url, ca_bundle=self.ca_bundle,
                              connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
 
@@ -63,6 +64,9 @@ class Reporter:
         return int(code)
 
     def api_failure(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None) -> int:
+        from sms_tui.messages import describe
+        from sms_tui.smsapi.errors import ApiError
+
         extra: dict[str, Any] = {"category": error.category.value}
         if isinstance(error, ApiError):
             extra["code"] = error.code
@@ -79,6 +83,7 @@ async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, sessio
                             options: ClientOptions, test_number: str = "48500000000") -> int:
     """Report an SMSAPI failure with its diagnosis (wrong platform, missing token scope, IP…)."""
     from sms_tui.diagnose import explain  # deferred: only a failure needs the diagnosis
+    from sms_tui.smsapi.errors import ApiError
 
     finding = None
     if isinstance(error, ApiError):
