@@ -17,6 +17,7 @@ model (then the frame goes out as Textual wrote it). Ctrl+L repaints everything.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ _TOKEN = re.compile(
 _FLAG_OFF = {"22": {"1", "2"}, "23": {"3"}, "24": {"4", "21"}, "25": {"5", "6"}, "27": {"7"}, "28": {"8"},
              "29": {"9"}, "54": {"51", "52"}, "55": {"53"}}
 _CONTINUATION = ""  # the right half of a wide character
+_cell_width = functools.lru_cache(maxsize=4096)(get_character_cell_size)
 # One cell for one cell: the layout Textual computed stays right.
 ASCII_LOOK = str.maketrans({
     "✓": "+", "✔": "+", "✗": "x", "✘": "x", "›": ">", "‹": "<", "→": ">", "←": "<", "↔": "-", "↑": "^",
@@ -64,8 +66,10 @@ class Pen:
 PLAIN = Pen()
 
 
+@functools.lru_cache(maxsize=1024)
 def apply_sgr(pen: Pen, params: str) -> Pen:
-    """The pen after one SGR sequence, the way a terminal reads it."""
+    """The pen after one SGR sequence, the way a terminal reads it. Cached: the same pen comes
+    back as the same object, so emitting can compare pens by identity."""
     parts = params.replace(":", ";").split(";") if params else ["0"]
     fg, bg, flags = pen.fg, pen.bg, set(pen.flags)
     i = 0
@@ -175,8 +179,18 @@ class ScreenDiff:
             kind = m.lastgroup
             if kind == "text":
                 row = rows.setdefault(y, {})
-                for ch in m.group("text"):
-                    width = 1 if " " <= ch <= "~" else get_character_cell_size(ch)
+                text = m.group("text")
+                if text.isascii() or all(_cell_width(ch) == 1 for ch in text):  # one cell each: in bulk
+                    end = x + len(text)
+                    for cell in range(x, end):
+                        if (y, cell) not in before:
+                            before[(y, cell)] = row.get(cell)
+                    self._forget_wide_neighbours(row, x, len(text))
+                    row.update(zip(range(x, end), [(ch, pen) for ch in text], strict=True))
+                    x = end
+                    continue
+                for ch in text:
+                    width = _cell_width(ch)
                     if width == 0:
                         if (y, x - 1) not in before:
                             before[(y, x - 1)] = row.get(x - 1)
@@ -239,6 +253,9 @@ class ScreenDiff:
             xs = sorted(changed[y])
             runs: list[list[int]] = [[xs[0], xs[0]]]
             for x in xs[1:]:
+                if x == runs[-1][1] + 1:
+                    runs[-1][1] = x
+                    continue
                 gap = range(runs[-1][1] + 1, x)
                 if len(gap) <= 4 and all(g in row for g in gap):
                     runs[-1][1] = x  # re-sending a few known cells is cheaper than a cursor move
@@ -253,10 +270,11 @@ class ScreenDiff:
                     if cell is None or cell[0] == _CONTINUATION:
                         continue
                     ch, pen = cell
-                    out.append(link_change(term, pen))
-                    out.append(sgr_change(term, pen))
+                    if pen is not term:
+                        out.append(link_change(term, pen))
+                        out.append(sgr_change(term, pen))
+                        term = pen
                     out.append(ch)
-                    term = pen
         if term is not None and term != PLAIN:
             out.append(link_change(term, PLAIN))
             out.append("\x1b[0m")
