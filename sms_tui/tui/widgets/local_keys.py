@@ -44,5 +44,48 @@ class LocalOptionList(LocalBindings, OptionList):
     pass
 
 
-class LocalButton(LocalBindings, Button):
-    pass
+class LocalButton(LocalBindings, Button, inherit_css=False):
+    """Button's own CSS is 57 rules (7 KB, ~7 ms to parse at start) for looks this wizard never
+    uses; this is the part that draws compact, non-flat buttons in the variants used here, the
+    same on screen (the snapshot tests compare)."""
+
+    DEFAULT_CSS = """
+    LocalButton {
+        width: auto; min-width: 16; height: auto; line-pad: 1;
+        text-align: center; content-align: center middle; pointer: pointer;
+        &.-style-default {
+            text-style: bold; color: $button-foreground; background: $surface; border: none;
+            &:disabled { text-opacity: 0.6; pointer: not-allowed; }
+            &:focus { text-style: $button-focus-text-style; background-tint: $foreground 5%; }
+            &:hover { background: $surface-darken-1; }
+            &.-active { background: $surface; tint: $background 30%; }
+            &.-primary {
+                color: $button-color-foreground; background: $primary;
+                &:hover { background: $primary-darken-2; }
+                &.-active { background: $primary; }
+            }
+            &.-success {
+                color: $button-color-foreground; background: $success;
+                &:hover { background: $success-darken-2; }
+                &.-active { background: $success; }
+            }
+            &.-warning {
+                color: $button-color-foreground; background: $warning;
+                &:hover { background: $warning-darken-2; }
+                &.-active { background: $warning; }
+            }
+        }
+    }
+    LocalButton:ansi.-style-default {
+        border: none; background: ansi_default;
+        &:disabled {
+            text-opacity: 1; text-style: bold dim; background: ansi_default !important; pointer: not-allowed;
+            &:hover { background: ansi_default; }
+        }
+        &:hover { background: $ansi-background; }
+        &.-active { background: $ansi-background !important; tint: transparent; }
+        &.-primary { color: $primary; background: ansi_default; &:hover { background: $ansi-background; } }
+        &.-success { color: $success; background: ansi_default; &:hover { background: $ansi-background; } }
+        &.-warning { color: $warning; background: ansi_default; &:hover { background: $ansi-background; } }
+    }
+    """
