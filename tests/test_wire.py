@@ -143,3 +143,24 @@ def test_ascii_look_keeps_every_cell_in_place() -> None:
     assert '+ ok > dalej > "tak" +─+ * ł' in out
     full = ScreenDiff(ascii_look=True, diffing=False).write(frame)
     assert _screen([full])[0][:8] == _screen([_line(1, 1, ("", "+ ok > d"))])[0][:8]
+
+
+async def test_a_failing_writer_falls_back_to_whole_frames() -> None:
+    """The diffing is an optimisation: if it ever raises, the frame still goes out as drawn."""
+    import types
+
+    from sms_tui.tui.driver import DiffDriver
+
+    sent: list[str] = []
+    driver = DiffDriver(types.SimpleNamespace(ascii_only=False), debug=False, mouse=False, size=(80, 24))
+    driver._writer_thread = types.SimpleNamespace(write=sent.append)  # type: ignore[assignment]
+
+    def broken(tokens: object) -> str:
+        raise RuntimeError("a bug in the model")
+
+    driver.diff._diff = broken  # type: ignore[method-assign]
+    frame = _line(1, 1, ("1", "Krok 1 z 6"))
+    driver.write(frame)
+    driver.write(frame)
+    assert sent == [frame, frame]
+    assert not driver.diff.diffing

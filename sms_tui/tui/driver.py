@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from textual.drivers.linux_driver import LinuxDriver
 
 from sms_tui.tui.wire import ScreenDiff
+
+log = logging.getLogger("sms_tui.tui")
 
 
 class DiffDriver(LinuxDriver):
@@ -25,7 +28,12 @@ class DiffDriver(LinuxDriver):
                 self.diff.resize((size.columns, size.lines))
             except (OSError, ValueError):
                 self.diff.invalidate()
-            data = self.diff.write(data)
+            try:
+                data = self.diff.write(data)
+            except Exception:  # an optimisation must never take the wizard down: send as drawn
+                log.exception("terminal writer failed; sending every frame whole from now on")
+                self.diff = ScreenDiff(ascii_look=self.diff.ascii_look, diffing=False)
+                data = self.diff.write(data)
         super().write(data)
 
     def repaint_all(self) -> None:
