@@ -20,7 +20,6 @@ from sms_tui import logs
 from sms_tui.draft import Draft
 from sms_tui.i18n import t
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from sms_tui.tui.widgets.field import Field
 from sms_tui.wizard import Wizard
 
 if TYPE_CHECKING:
@@ -81,6 +80,8 @@ class WizardApp(App[int]):
 
     def action_enter_in_field(self) -> None:
         """Enter in a field moves on at once, like Tab; anywhere else it is the widget's own Enter."""
+        from sms_tui.tui.widgets.field import Field  # loaded with the first field, not for the first paint
+
         focused = self.focused
         if isinstance(focused, Field) and focused.enter_moves_on:
             self.action_focus_next()

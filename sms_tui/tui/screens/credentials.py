@@ -11,9 +11,10 @@ from textual.widgets import Input, RadioSet, Static
 from sms_tui.i18n import t
 from sms_tui.smsapi import Platform, SmsapiError
 from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.choices import LocalRadioSet
 from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
-from sms_tui.tui.widgets.local_keys import LocalButton, LocalRadioSet
+from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.secret_input import SecretInput
 
 KINDS = ("md5", "plain", "token")

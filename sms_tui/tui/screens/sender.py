@@ -17,8 +17,9 @@ from sms_tui.tui.widgets.cues import CueRadio
 
 if TYPE_CHECKING:
     from sms_tui.smsapi import SenderName
+from sms_tui.tui.widgets.choices import LocalOptionList, LocalRadioSet
 from sms_tui.tui.widgets.field import Field
-from sms_tui.tui.widgets.local_keys import LocalButton, LocalOptionList, LocalRadioSet
+from sms_tui.tui.widgets.local_keys import LocalButton
 
 
 def sender_label(sender: SenderName) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from sms_tui.tui.widgets.local_keys import LocalCheckbox, LocalRadioButton
+from sms_tui.tui.widgets.choices import LocalCheckbox, LocalRadioButton
 
 
 class CueCheckbox(LocalCheckbox):

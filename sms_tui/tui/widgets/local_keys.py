@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, OptionList, RadioButton, RadioSet
+from textual.widgets import Button
 
 
 class LocalBindings:
@@ -26,22 +26,6 @@ class LocalBindings:
             await widget.run_action(bindings[0].action)
             return
         await super()._on_key(event)  # type: ignore[misc]
-
-
-class LocalCheckbox(LocalBindings, Checkbox):
-    pass
-
-
-class LocalRadioButton(LocalBindings, RadioButton):
-    pass
-
-
-class LocalRadioSet(LocalBindings, RadioSet):
-    pass
-
-
-class LocalOptionList(LocalBindings, OptionList):
-    pass
 
 
 class LocalButton(LocalBindings, Button, inherit_css=False):
