@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import time
-import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +54,7 @@ def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = No
     return platformdirs.user_config_path("sms-tui") / FILE_NAME
 
 
-def _lineno(error: tomllib.TOMLDecodeError) -> int:
+def _lineno(error: ValueError) -> int:
     match = re.search(r"line (\d+)", str(error))
     return int(match.group(1)) if match else 0
 
@@ -81,6 +80,8 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         with contextlib.suppress(OSError):
             path.chmod(0o600)
             warnings.append(ConfigError("config.tightened", path=path, mode=oct(stat.S_IMODE(mode))))
+    import tomllib  # deferred: most starts have no settings file yet
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -3,7 +3,6 @@ loses nothing. No secret is ever in it — the password or token is typed again 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -41,6 +40,8 @@ def save(values: dict[str, Any], config_path: Path, path: Path | None = None) ->
     path = path or draft_path()
     payload = {"version": 1, "config_path": str(config_path), "saved_at": time.time(),
                "values": {k: values[k] for k in FIELDS if k in values}}
+    import json  # deferred, like in load()
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _atomic_write(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
@@ -52,9 +53,15 @@ def load(config_path: Path, path: Path | None = None, *, now: float | None = Non
     """(draft for this settings file or None, True when a stale draft was dropped)."""
     path = path or draft_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None, False
+    import json  # deferred: most starts find no draft
+
+    try:
+        data = json.loads(text)
         draft = Draft(dict(data["values"]), str(data["config_path"]), float(data["saved_at"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None, False
     if draft.config_path != str(config_path):
         return None, False

@@ -3,7 +3,6 @@ so there is one implementation of "verify", "pick a sender", "test send" and "sa
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,6 +87,8 @@ def sender_problems(mode: str, name: str | None, senders: Sequence[SenderName] |
 def stable_idx(*parts: str) -> str:
     """The same answers give the same idx, so re-running `apply` cannot deliver a second test SMS
     within SMSAPI's check_idx window (error 53 instead)."""
+    import hashlib
+
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
     return f"smstui-{digest}"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -277,6 +276,8 @@ class Wizard:
     async def run_restart(self) -> tuple[int, str]:
         """Run --restart-command (after the screen asked); its exit code and last output lines."""
         assert self.restart_command
+        import shlex
+
         proc = await asyncio.create_subprocess_exec(*shlex.split(self.restart_command), stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL)
         try:
