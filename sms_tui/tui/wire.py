@@ -137,7 +137,6 @@ class ScreenDiff:
     size: tuple[int, int] | None = None
     ascii_look: bool = False
     diffing: bool = True  # False: every frame goes out as drawn (SMS_TUI_FULL_REPAINT), still translated
-    frames: int = 0
     passed_through: int = 0
     _pointer: str = ""  # the mouse pointer shape last sent (OSC 22): Textual repeats it every frame
 
@@ -166,7 +165,6 @@ class ScreenDiff:
                 self.invalidate()
                 self.passed_through += 1
                 return data
-        self.frames += 1
         return self._diff(tokens)
 
     def _diff(self, tokens: list[re.Match[str]]) -> str:
