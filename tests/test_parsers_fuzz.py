@@ -9,14 +9,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_tui.smsapi.errors import ApiError, TransportError
-from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_senders
+from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_status
+from sms_tui.smsapi.parse_profile import parse_ping, parse_prices
+from sms_tui.smsapi.parse_sender import parse_done, parse_sender, parse_senders, parse_statement
 
-PARSERS = [parse_send, parse_balance, parse_senders]
+
+def parse_status_of_two(body: str, *, http_status: int | None = None) -> object:
+    return parse_status(body, ["1", "2"], http_status=http_status)
+
+
+PARSERS = [parse_send, parse_balance, parse_senders, parse_sender, parse_done, parse_statement, parse_status_of_two,
+           parse_ping, parse_prices]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(
         ["error", "message", "list", "count", "points", "proCount", "collection", "sender", "status", "id",
-         "invalid_numbers", "number", "parts", "default", "is_default"]) | st.text(max_size=5), children, max_size=5),
+         "invalid_numbers", "number", "parts", "default", "is_default", "authorized", "unavailable", "price",
+         "amount", "currency", "content", "sections", "statements", "type", "idx", "created_at"]) | st.text(max_size=5), children, max_size=5),
     max_leaves=20,
 )
 plain_lines = st.lists(st.sampled_from(["OK", "ERROR", "Points", ":", ";", "\n", "12", "0.16", "48500000000", "x", " "]),
@@ -31,21 +40,21 @@ def _parse_any(parser, raw: bytes) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=300))
 def test_any_bytes(parser, raw: bytes) -> None:  # type: ignore[no-untyped-def]
     _parse_any(parser, raw)
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(value=json_values)
 def test_any_json(parser, value: object) -> None:  # type: ignore[no-untyped-def]
     _parse_any(parser, json.dumps(value).encode())
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(text=plain_lines)
 def test_any_plain_form(parser, text: str) -> None:  # type: ignore[no-untyped-def]
     _parse_any(parser, text.encode())
@@ -61,3 +70,25 @@ def test_known_shapes() -> None:
     assert parse_senders('[{"sender":"A","status":"active","default":true}]')[0].is_default
     with pytest.raises(TransportError):
         parse_send("<html>proxy login</html>")
+
+
+def test_known_shapes_of_the_newer_calls() -> None:
+    """Shapes from SMSAPI's SDK fixtures and the OpenAPI document (smsapi-protocol-2.md)."""
+    [one, missing] = parse_status('{"count":1,"list":[{"id":"1","points":0.165,"number":"48327201200","status":"delivered","error":null,"idx":"a"}]}', ["1", "2"])
+    assert (one.status, one.delivered, one.final, missing.status, missing.final) == ("DELIVERED", True, True, "NOT_FOUND", True)
+    assert parse_status('{"list":[{"id":"1","status":409}]}', ["1"])[0].status == "QUEUE"
+    assert parse_sender('{"sender":"any","status":"ACTIVE","default":false}').active
+    assert parse_done('{"count":1}') and parse_done("", http_status=204)
+    with pytest.raises(ApiError) as caught:
+        parse_sender('{"message":"Not found sender","error":"not_found"}', http_status=404)
+    assert caught.value.code == 2031
+    with pytest.raises(ApiError) as caught:
+        parse_done('{"message":"Cannot set to default not active sendername","error":"sender_not_active"}', http_status=400)
+    assert caught.value.code == 2061
+    statement = parse_statement('{"content":"","sections":[{"title":"T","content":"c","statements":[{"type":"sendername","content":"x"}]}]}')
+    assert statement.accepted_types == ["sendername"]
+    assert parse_ping('{"authorized":false,"unavailable":[]}').authorized is False
+    assert parse_ping('{"message":"Authorization failed","error":"authorization_failed"}', http_status=401).authorized is False
+    assert parse_ping('{"authorized":true,"unavailable":["mms"]}').unavailable == ["mms"]
+    [price] = parse_prices('{"size":1,"collection":[{"price":{"amount":0.16,"currency":"PLN"},"country":{"name":"Poland","mcc":260}}]}')
+    assert (price.amount, price.currency, price.mcc) == (0.16, "PLN", 260)

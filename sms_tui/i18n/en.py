@@ -114,6 +114,40 @@ MESSAGES: dict[str, str] = {
     "err.do.98": "Finish the full activation (SMSAPI panel → \"Activate account\", company data). Meanwhile test with the number used at registration.",
     "err.do.14": "A new sender name works only after SMSAPI approves it. Meanwhile choose an active name or the ECO mode.",
     "err.do.32": "Send to foreign numbers in PRO mode, or enable foreign sending in the panel.",
+    "err.do.2031": "The account has no such name: add it (SMS messages → Sender name → Add) or choose one of the account's names.",
+    "err.do.2061": "Wait until SMSAPI approves the name (usually within a working day); meanwhile send in ECO mode or with another active name.",
+    "err.do.2062": "Nothing to do — this name is already the default.",
+    "err.do.2111": "Give the sender name you want to add.",
+    "err.do.2112": "Fix the name: at most 11 characters A-Z, a-z, 0-9, space, dot or hyphen, no Polish letters.",
+    "err.do.2115": "Nothing to do — the name is already on the account; check its status in the list of names.",
+    # --- a sent message's status (sms.do?status=) ---
+    "status.QUEUE": "Queued at SMSAPI — it will be sent in a moment.",
+    "status.SENT": "Sent to the operator — waiting for the delivery report.",
+    "status.ACCEPTED": "The operator accepted the message — waiting for the delivery report.",
+    "status.RENEWAL": "The operator is retrying delivery (the phone is briefly unreachable) — please wait.",
+    "status.PENDING": "The message is waiting to be sent (scheduled for later).",
+    "status.DRAFT": "The message is a draft in the panel — it has not been sent yet.",
+    "status.DELIVERED": "Delivered to the phone.",
+    "status.UNDELIVERED": "Not delivered: the number does not exist, is barred at the operator, or the network refused the SMS. Check the number or send to another one.",
+    "status.EXPIRED": "Not delivered within the message's validity: the phone was off or out of range. Try later or send to another number.",
+    "status.FAILED": "Sending failed at SMSAPI. Send again; if it keeps happening, report the message ID to SMSAPI support.",
+    "status.REJECTED": "The operator rejected the message (wrong number, business SMS blocked, or roaming). Check the number or send to another one.",
+    "status.NOT_FOUND": "SMSAPI does not know this message: a wrong ID, a test send (nothing was sent), or the report has expired.",
+    "status.STOP": "Sending was stopped in the SMSAPI panel — send again if needed.",
+    "status.UNKNOWN": "The operator sent no report — the message may or may not have arrived. Ask the recipient; if in doubt, send to another number.",
+    "status.other": "SMSAPI reported an unknown status “{status}” — check the message in the panel (SMS messages → History).",
+    # --- sender names: state and statement ---
+    "sender.state.usable": "active — ready to send",
+    "sender.state.waiting": "waiting for SMSAPI's approval",
+    "sender.state.refused": "refused by SMSAPI — choose another name",
+    "sender.statement.builtin": (
+        "Statement (a summary of the declaration in the SMSAPI panel, SMS messages → Sender name → Own):\n"
+        "1. I have the right to use this name: it is the name of my company, brand or service, or its owner agreed.\n"
+        "2. The name does not mislead recipients and does not impersonate another company, authority, bank or operator.\n"
+        "3. I will send with it lawfully and under SMSAPI's terms, only to people who agreed to receive the messages.\n"
+        "4. I will tell SMSAPI when I lose the right to the name.\n"
+        "SMSAPI may ask for a document proving the right to the name; the name works only once approved."
+    ),
     "net.dns": "Cannot find the server {host} (DNS). Check this server's internet connection and DNS settings.",
     "net.refused": "The server {host} refused the connection. Check the firewall and the proxy settings (HTTPS_PROXY).",
     "net.tls": "The TLS certificate of {host} cannot be verified. Check the server's date and time; if the network has a proxy with its own certificate, pass it with --ca-bundle FILE.",

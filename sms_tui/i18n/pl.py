@@ -117,6 +117,40 @@ MESSAGES: dict[str, str] = {
     "err.do.98": "Dokończ pełną aktywację konta (panel SMSAPI → „Aktywuj konto”, dane firmy). Do tego czasu testuj na numerze podanym przy rejestracji.",
     "err.do.14": "Nowa nazwa nadawcy działa dopiero po zatwierdzeniu przez SMSAPI. Na razie wybierz aktywną nazwę albo tryb ECO.",
     "err.do.32": "Na numery zagraniczne wysyłaj w trybie PRO albo włącz wysyłkę zagraniczną w panelu.",
+    "err.do.2031": "Tej nazwy nie ma na koncie: dodaj ją (Wiadomości SMS → Pole nadawcy → Dodaj) albo wybierz jedną z nazw konta.",
+    "err.do.2061": "Poczekaj, aż SMSAPI zatwierdzi nazwę (zwykle w ciągu dnia roboczego); do tego czasu wysyłaj w trybie ECO albo inną aktywną nazwą.",
+    "err.do.2062": "Nic nie trzeba robić — ta nazwa już jest domyślna.",
+    "err.do.2111": "Podaj nazwę nadawcy, którą chcesz dodać.",
+    "err.do.2112": "Popraw nazwę: najwyżej 11 znaków A-Z, a-z, 0-9, spacja, kropka lub myślnik, bez polskich liter.",
+    "err.do.2115": "Nic nie trzeba robić — nazwa jest już na koncie; sprawdź jej status na liście nazw.",
+    # --- stan wysłanej wiadomości (sms.do?status=) ---
+    "status.QUEUE": "W kolejce w SMSAPI — za chwilę zostanie wysłana.",
+    "status.SENT": "Wysłano do operatora — czekamy na potwierdzenie doręczenia.",
+    "status.ACCEPTED": "Operator przyjął wiadomość — czekamy na potwierdzenie doręczenia.",
+    "status.RENEWAL": "Operator ponawia doręczenie (telefon chwilowo niedostępny) — poczekaj.",
+    "status.PENDING": "Wiadomość czeka na wysłanie (zaplanowana na później).",
+    "status.DRAFT": "Wiadomość jest szkicem w panelu — nie została jeszcze wysłana.",
+    "status.DELIVERED": "Doręczono na telefon.",
+    "status.UNDELIVERED": "Nie doręczono: numer nie istnieje, jest zablokowany u operatora albo sieć odrzuciła SMS. Sprawdź numer albo wyślij na inny.",
+    "status.EXPIRED": "Nie doręczono w czasie ważności wiadomości: telefon był wyłączony albo poza zasięgiem. Spróbuj później albo wyślij na inny numer.",
+    "status.FAILED": "Wysyłka nie powiodła się po stronie SMSAPI. Wyślij ponownie; jeśli się powtarza, zgłoś identyfikator wiadomości obsłudze SMSAPI.",
+    "status.REJECTED": "Operator odrzucił wiadomość (błędny numer, blokada SMS-ów od firm albo roaming). Sprawdź numer albo wyślij na inny.",
+    "status.NOT_FOUND": "SMSAPI nie zna tej wiadomości: błędny identyfikator, wysyłka testowa (nic nie wysłano) albo raport już wygasł.",
+    "status.STOP": "Wysyłka została zatrzymana w panelu SMSAPI — wyślij ponownie, jeśli trzeba.",
+    "status.UNKNOWN": "Operator nie przysłał raportu — wiadomość mogła dojść albo nie. Zapytaj odbiorcę; w razie wątpliwości wyślij na inny numer.",
+    "status.other": "SMSAPI podało nieznany stan „{status}” — sprawdź wiadomość w panelu (Wiadomości SMS → Historia).",
+    # --- nazwy nadawcy: stan i oświadczenie ---
+    "sender.state.usable": "aktywna — można wysyłać",
+    "sender.state.waiting": "czeka na zatwierdzenie przez SMSAPI",
+    "sender.state.refused": "odrzucona przez SMSAPI — wybierz inną nazwę",
+    "sender.statement.builtin": (
+        "Oświadczenie (streszczenie deklaracji z panelu SMSAPI, Wiadomości SMS → Pole nadawcy → Własne):\n"
+        "1. Mam prawo używać tej nazwy: to nazwa mojej firmy, marki lub usługi, albo mam zgodę jej właściciela.\n"
+        "2. Nazwa nie wprowadza odbiorców w błąd i nie podszywa się pod inną firmę, urząd, bank ani operatora.\n"
+        "3. Będę wysyłać nią wiadomości zgodnie z prawem i regulaminem SMSAPI, tylko do osób, które się na nie zgodziły.\n"
+        "4. Zawiadomię SMSAPI, gdy stracę prawo do tej nazwy.\n"
+        "SMSAPI może poprosić o dokument potwierdzający prawo do nazwy; nazwa działa dopiero po zatwierdzeniu."
+    ),
     # --- sieć ---
     "net.dns": "Nie można znaleźć serwera {host} (DNS). Sprawdź połączenie z internetem i ustawienia DNS tego serwera.",
     "net.refused": "Serwer {host} odrzucił połączenie. Sprawdź zaporę sieciową i ustawienia proxy (HTTPS_PROXY).",

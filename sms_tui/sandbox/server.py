@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import socket
@@ -9,9 +11,10 @@ import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sms_tui.sandbox.state import Account, Fault, SandboxState, SendRefused
+from sms_tui.sandbox import routes
+from sms_tui.sandbox.state import Account, Fault, SandboxState
 
 CONTROL = "/__sandbox/"
 
@@ -26,27 +29,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _params(self) -> dict[str, str]:
-        query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+    def _params(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Query and form (or JSON) fields: the last value of each, and every value (`a[]=x&a[]=y`)."""
+        pairs = parse_qsl(urlsplit(self.path).query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if body:
-            if (self.headers.get("Content-Type") or "").startswith("application/json"):
-                data = json.loads(body or b"{}")
-                query.update({k: str(v) for k, v in data.items()} if isinstance(data, dict) else {})
-            else:
-                query.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        return query
+        if body and (self.headers.get("Content-Type") or "").startswith("application/json"):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            for key, value in (data.items() if isinstance(data, dict) else []):
+                pairs += [(key, str(v)) for v in value] if isinstance(value, list) else [(key, str(value))]
+        elif body:
+            pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        multi: dict[str, list[str]] = {}
+        for key, value in pairs:
+            multi.setdefault(key, []).append(value)
+        return {key: values[-1] for key, values in multi.items()}, multi
 
     def _reply(self, status: int, body: bytes | str | Any, content_type: str = "application/json") -> None:
         if not isinstance(body, (bytes, str)):
             body = json.dumps(body)
         raw = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(raw)))
+        if status != 204:
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
-        self.wfile.write(raw)
+        if status != 204 and self.command != "HEAD":
+            self.wfile.write(raw)
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -90,7 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith(CONTROL):
             return self._control(method, path[len(CONTROL):])
-        params = self._params()
+        params, multi = self._params()
         state = self.server.state
         self.platform: str | None = None
         for prefix in ("pl", "com"):  # /pl/… and /com/… act as the two platforms' hosts
@@ -101,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = state.take_fault(path)
         if self._fault_before(fault):
             return None
-        status, body, content_type = self._route(method, path, params)
+        status, body, content_type = self._route(method, path, params, multi)
         if fault is not None and fault.kind == "drop_after":
             return self._drop()
         return self._reply(status, body, content_type)
@@ -112,64 +124,63 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
     # -- SMSAPI ---------------------------------------------------------------------------------
 
-    def _account(self, params: dict[str, str]) -> tuple[Account | None, int]:
-        """(account, 0) or (None, legacy error code); the bearer header wins, as at SMSAPI."""
+    def _account(self, params: dict[str, str], legacy: bool) -> tuple[Account | None, int, bool]:
+        """(account, 0, via_token) or (None, legacy error code, via_token).
+
+        A bearer header wins, then `access_token`; the legacy *.do also take HTTP Basic
+        `login:md5` (SMSAPI's Python and Java SDKs) and `username`/`password` fields. REST is
+        Bearer-only, as SMSAPI's OpenAPI document says."""
         state = self.server.state
-        auth = self.headers.get("Authorization") or ""
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else params.get("access_token")
+        scheme, _, value = (self.headers.get("Authorization") or "").strip().partition(" ")
+        token = value.strip() if scheme.lower() == "bearer" else params.get("access_token")
+        login = _basic(value) if scheme.lower() == "basic" else None
         if token:
             account = state.by_token(token)
-        elif params.get("username") and params.get("password"):
+        elif legacy and login is not None:
+            account = state.by_password(*login)
+        elif legacy and params.get("username") and params.get("password"):
             account = state.by_password(params["username"], params["password"])
         else:
-            return None, 102 if params.get("username") else 101
+            return None, 102 if legacy and params.get("username") else 101, False
         if account is None or (self.platform and account.platform != self.platform):
-            return None, 101
+            return None, 101, bool(token)
         if account.ip_filter:
-            return None, 105
-        return account, 0
+            return None, 105, bool(token)
+        return account, 0, bool(token)
 
-    def _route(self, method: str, path: str, params: dict[str, str]) -> tuple[int, Any, str]:
+    def _route(self, method: str, path: str, params: dict[str, str], multi: dict[str, list[str]]) -> tuple[int, Any, str]:
+        if path == "/ping":
+            return self._ping(method, params)
         legacy = path.endswith(".do")
-        plain = legacy and params.get("format") != "json"
-        account, code = self._account(params)
-        scope = {"/sms.do": "sms", "/sender.do": "sendernames", "/sms/sendernames": "sendernames",
-                 "/profile": "profile", "/user.do": "profile"}.get(path)
-        if account is not None and scope and self.headers.get("Authorization") and scope not in account.scopes:
+        plain = legacy and params.get("format") != "json" and path in ("/sms.do", "/user.do")
+        account, code, via_token = self._account(params, legacy)
+        scope = _scope(path)
+        if account is not None and scope and via_token and scope not in account.scopes:
             code = 401
         if code:
             return self._error(legacy, plain, code, account is None and code in (101, 102))
         assert account is not None
-        state = self.server.state
-        try:
-            if path == "/sms.do":
-                result = state.send(account, params)
-                if plain:
-                    return 200, ";".join(f"OK:{m['id']}:{m['points']}" for m in result["list"]), "text/plain"
-                return 200, result, "application/json"
-            if path == "/user.do":
-                balance = state.balance(account)
-                if plain:
-                    return 200, f"Points: {balance['points']:.4f};{balance['proCount']};{balance['ecoCount']}", "text/plain"
-                return 200, balance, "application/json"
-            if path == "/sender.do":
-                return 200, state.senders(account), "application/json"
-            if path == "/profile":
-                return 200, {"name": account.username, "email": f"{account.username}@example.invalid", "username": account.username,
-                             "phone_number": account.phone, "payment_type": "prepaid", "user_type": "native",
-                             "points": round(account.points, 4)}, "application/json"
-            if path == "/sms/sendernames":
-                items = state.senders(account)
-                return 200, {"size": len(items), "collection": items}, "application/json"
-            if path == "/ping":
-                return 200, {"authorized": True, "unavailable": []}, "application/json"
-        except SendRefused as refused:
-            if plain:
-                return 200, f"ERROR:{refused.code}", "text/plain"
-            return 200, {"error": refused.code, "message": refused.message, **refused.extra}, "application/json"
-        return 404, {"message": "Not found", "error": "not_found"}, "application/json"
+        if legacy:
+            return routes.legacy(self.server.state, account, path, params, plain)
+        return routes.rest(self.server.state, account, method, path, params, multi)
+
+    def _ping(self, method: str, params: dict[str, str]) -> tuple[int, Any, str]:
+        """HEAD: 204 = reachable. GET: 200 with `authorized` true only for a working token."""
+        if method == "HEAD":
+            return 204, b"", "application/json"
+        account, code, via_token = self._account(params, legacy=False)
+        return 200, {"authorized": bool(account and not code and via_token), "unavailable": []}, "application/json"
 
     def _error(self, legacy: bool, plain: bool, code: int, bad_credentials: bool) -> tuple[int, Any, str]:
         text = {101: "Authorization failed", 102: "Invalid username or password",
@@ -181,19 +192,36 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"error": code, "message": text}, "application/json"
         status = 401 if bad_credentials else 403
         if code == 105:  # REST's own wording for the IP filter is undocumented: keep the legacy number
-            return status, {"error": 105, "message": text}, "application/json"
-        return status, {"error": "authorization_failed" if bad_credentials else "forbidden", "message": text}, "application/json"
+            return status, {"error": 105, "message": text, "errors": []}, "application/json"
+        return routes.rest_error(status, "authorization_failed" if bad_credentials else "forbidden", text)
 
     # -- control --------------------------------------------------------------------------------
 
     def _control(self, method: str, name: str) -> None:
+        """For scripts and tests: the outbox, tracked messages, names, faults, the clock, reset."""
         state = self.server.state
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        query = dict(parse_qsl(urlsplit(self.path).query))
+        parts = [unquote(p) for p in name.strip("/").split("/")]
         if name == "outbox":
             with state.lock:
                 items = [vars(d) for d in state.outbox]
             return self._reply(200, items)
+        if name == "messages":
+            with state.lock:
+                now, tracked = state.now(), list(state.messages.values())
+            return self._reply(200, [m.item(now, state.delays) for m in tracked])
+        if name == "senders" and method == "GET":
+            return self._reply(200, {a: state.senders(state.accounts[a]) for a in list(state.accounts)})
+        if len(parts) == 3 and parts[0] == "senders" and parts[2] in ("approve", "reject") and method == "POST":
+            changed = state.decide(parts[1], "ACTIVE" if parts[2] == "approve" else "REJECTED", query.get("account"))
+            return self._reply(200 if changed else 404, {"changed": changed})
+        if name == "clock" and method == "POST":
+            data = json.loads(body or b"{}")
+            state.advance(float(data.get("advance", 0)) if isinstance(data, dict) else 0.0)
+            return self._reply(200, {"now": state.now()})
         if name == "faults" and method == "POST":
-            data = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"[]")
+            data = json.loads(body or b"[]")
             for item in data if isinstance(data, list) else [data]:
                 state.inject(Fault(**item))
             return self._reply(200, {"queued": len(state.faults)})
@@ -201,6 +229,25 @@ class _Handler(BaseHTTPRequestHandler):
             state.reset()
             return self._reply(200, {"reset": True})
         return self._reply(404, {"error": "not_found"})
+
+
+def _basic(value: str) -> tuple[str, str] | None:
+    try:
+        login, sep, password = base64.b64decode(value.strip(), validate=True).decode("latin-1").partition(":")
+    except (ValueError, binascii.Error):
+        return None
+    return (login, password) if sep else None
+
+
+def _scope(path: str) -> str | None:
+    """The token scope a path needs (the sandbox's `wezszy` token has Profile only)."""
+    if path == "/sms.do":
+        return "sms"
+    if path == "/sender.do" or path.startswith(routes.SENDERNAMES):
+        return "sendernames"
+    if path in ("/user.do", "/profile", "/profile/prices"):
+        return "profile"
+    return None
 
 
 def state_sleep(server: _Server, seconds: float) -> None:

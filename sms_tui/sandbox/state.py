@@ -6,6 +6,7 @@ fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 points.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 import time
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sms_tui.rules import check_phone, md5_hex, measure
+from sms_tui.sandbox import senders as names
+from sms_tui.sandbox.tracking import Delays, Tracked
 
 PRICE = {"pro": 0.16, "eco": 0.07}  # points per message part
 ALL_SCOPES = frozenset({"sms", "sendernames", "profile"})
@@ -25,7 +28,8 @@ class Account:
     points: float
     token: str | None = None
     scopes: frozenset[str] = ALL_SCOPES
-    senders: dict[str, str] = field(default_factory=dict)  # name -> ACTIVE/PENDING/REJECTED
+    senders: dict[str, str] = field(default_factory=dict)  # name -> ACTIVE/PENDING/INACTIVE/REJECTED
+    requested: dict[str, names.Requested] = field(default_factory=dict)  # names asked for through the API
     default_sender: str = "Test"
     activated: bool = True
     phone: str = "48500100200"  # the registration number: the only one an unactivated account may reach
@@ -87,19 +91,37 @@ class SendRefused(Exception):
 
 
 class SandboxState:
-    """Thread-safe: the HTTP server handles requests on several threads."""
+    """Thread-safe: the HTTP server handles requests on several threads.
 
-    def __init__(self, accounts: list[Account] | None = None) -> None:
+    Time is the sandbox's own clock (`now()`): `advance()` moves it, so a test sees a message
+    delivered or a name approved without sleeping."""
+
+    def __init__(self, accounts: list[Account] | None = None, *, approve_after: float | None = None,
+                 delays: Delays | None = None) -> None:
         self.lock = threading.RLock()
-        self.accounts = {a.username: a for a in (accounts or demo_accounts())}
-        self.outbox: list[Delivered] = []
-        self.faults: list[Fault] = []
-        self.requests: list[tuple[str, str]] = []
-        self._ids = itertools.count(7074294081650020450)
+        self._initial = copy.deepcopy(accounts or demo_accounts())
+        self.approve_after = approve_after
+        self.delays = delays or Delays()
+        self.reset()
 
     def reset(self) -> None:
+        """Back to the accounts the sandbox was built with, whatever they were."""
         with self.lock:
-            self.__init__()  # type: ignore[misc]
+            self.accounts = {a.username: a for a in copy.deepcopy(self._initial)}
+            self.outbox: list[Delivered] = []
+            self.messages: dict[str, Tracked] = {}
+            self.faults: list[Fault] = []
+            self.requests: list[tuple[str, str]] = []
+            self._ids = itertools.count(7074294081650020450)
+            self._offset = 0.0
+            self._started = time.time()
+
+    def now(self) -> float:
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        with self.lock:
+            self._offset += max(0.0, seconds)
 
     def inject(self, fault: Fault) -> None:
         if fault.kind not in Fault.KINDS:
@@ -136,6 +158,8 @@ class SandboxState:
         length = measure(message)
         if length.empty or length.too_long:
             raise SendRefused(11, "Message too long or there is no message")
+        with self.lock:
+            names.settle(account, self.now(), self.approve_after)
         sender = params.get("from") or account.default_sender
         eco = sender.upper() == "ECO" or params.get("eco") == "1"
         if not eco and account.senders.get(sender) != "ACTIVE":
@@ -170,6 +194,7 @@ class SandboxState:
                     account.points = round(account.points - price, 4)
                     self.outbox.append(Delivered(msg_id, account.username, number, "ECO" if eco else sender, message,
                                                  length.parts, price, idx, time.time()))
+                    self.messages[msg_id] = Tracked(msg_id, account.username, number, price, idx, self.now())
             if idx and not test:
                 account.seen_idx.add(idx)
         return {"count": len(items), "list": items, "message": message, "length": length.units,
@@ -179,7 +204,59 @@ class SandboxState:
         return {"points": round(account.points, 4), "proCount": int(account.points / PRICE["pro"]),
                 "ecoCount": int(account.points / PRICE["eco"]), "mmsCount": 0, "vmsGsmCount": 0, "vmsLandCount": 0}
 
+    def status(self, account: Account, ids: str) -> dict[str, Any]:
+        """`sms.do?status=A|B`: unknown ids are NOT_FOUND items beside known ones; when none is
+        known the whole read is refused with 301 (SMSAPI's docs allow both; clients get both)."""
+        wanted = [i.strip() for i in ids.replace(",", "|").split("|") if i.strip()]
+        if not wanted:
+            raise SendRefused(400, "Invalid message ID of a status response")
+        now = self.now()
+        with self.lock:
+            mine = {i: m for i in wanted if (m := self.messages.get(i)) is not None and m.username == account.username}
+        if not mine:
+            raise SendRefused(301, "Not exists ID message")
+        items = [mine[i].item(now, self.delays) if i in mine else
+                 {"id": i, "points": 0, "number": None, "status": "NOT_FOUND", "error": None, "idx": None} for i in wanted]
+        return {"count": len(items), "list": items}
+
+    # -- sender names ---------------------------------------------------------------------------
+
     def senders(self, account: Account) -> list[dict[str, Any]]:
-        return [{"sender": name, "status": status, "is_default": name == account.default_sender,
-                 "default": name == account.default_sender, "created_at": "2026-01-01T00:00:00+01:00"}
-                for name, status in account.senders.items()]
+        with self.lock:
+            names.settle(account, self.now(), self.approve_after)
+            return [names.describe(account, name, self._started) for name in account.senders]
+
+    def sender(self, account: Account, name: str) -> dict[str, Any]:
+        with self.lock:
+            names.settle(account, self.now(), self.approve_after)
+            return names.describe(account, names.find(account, name), self._started)
+
+    def add_sender(self, account: Account, name: str, *, rest: bool, statement_accept: bool = False,
+                   accepted_statements: tuple[str, ...] = ()) -> dict[str, Any]:
+        with self.lock:
+            added = names.add(account, name, self.now(), rest=rest, statement_accept=statement_accept,
+                              accepted_statements=accepted_statements)
+            return names.describe(account, added, self._started)
+
+    def make_default(self, account: Account, name: str, *, rest: bool) -> None:
+        with self.lock:
+            names.settle(account, self.now(), self.approve_after)
+            names.make_default(account, name, rest=rest)
+
+    def delete_sender(self, account: Account, name: str) -> None:
+        with self.lock:
+            names.delete(account, name)
+
+    def decide(self, name: str, status: str, username: str | None = None) -> int:
+        """Approve or reject `name` on every account that has it (or on `username`'s); how many."""
+        count = 0
+        with self.lock:
+            for account in self.accounts.values():
+                if username not in (None, account.username):
+                    continue
+                try:
+                    names.decide(account, name, status)
+                except names.SenderRefused:
+                    continue
+                count += 1
+        return count

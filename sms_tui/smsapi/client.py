@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -14,16 +15,19 @@ from sms_tui import __version__
 from sms_tui.smsapi.auth import AuthMode, Credentials, base_urls
 from sms_tui.smsapi.errors import ApiError, Category, MissingCredentials, TransportError
 from sms_tui.smsapi.idx import new_idx
-from sms_tui.smsapi.models import Balance, SenderName, SendResult
+from sms_tui.smsapi.models import Balance, MessageStatus, Ping, Price, SenderName, SenderStatement, SendResult
 from sms_tui.smsapi.options import ClientOptions
-from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_senders
+from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_status
+from sms_tui.smsapi.parse_profile import parse_ping, parse_prices
+from sms_tui.smsapi.parse_sender import NOT_ON_ACCOUNT, parse_done, parse_sender, parse_senders, parse_statement
 from sms_tui.smsapi.tls import context as tls_context
 from sms_tui.smsapi.transport import classify
 
 log = logging.getLogger("sms_tui.smsapi")
 T = TypeVar("T")
-
-
+Form = dict[str, str | list[str]]
+ALREADY_DEFAULT, ALREADY_EXISTS, VALUE_EXISTS = 2062, 2115, 409
+UNKNOWN_MESSAGE_ID = (301, 400)  # "ID of messages doesn't exist", "Invalid message ID"
 
 class SmsapiClient:
     """Use as `async with SmsapiClient(creds, options) as api:`; every call may raise SmsapiError."""
@@ -54,7 +58,7 @@ class SmsapiClient:
         rather than delivering twice; 53 is reported as `already_accepted`.
         """
         numbers = ",".join([to] if isinstance(to, str) else list(to))
-        form: dict[str, str] = {"to": numbers, "message": message, "format": "json", "encoding": "utf-8", "details": "1"}
+        form: Form = {"to": numbers, "message": message, "format": "json", "encoding": "utf-8", "details": "1"}
         if sender:
             form["from"] = sender
         if test:
@@ -86,12 +90,12 @@ class SmsapiClient:
         raise last
 
     async def balance(self) -> Balance:
-        if self.credentials.mode is AuthMode.TOKEN:
+        if self._rest:
             return await self._idempotent("GET", "profile", parse_balance)
         return await self._idempotent("POST", "user.do", parse_balance, form={"credits": "1", "details": "1", "format": "json"})
 
     async def senders(self) -> list[SenderName]:
-        if self.credentials.mode is AuthMode.TOKEN:
+        if self._rest:
             return await self._idempotent("GET", "sms/sendernames", parse_senders)
         return await self._idempotent("POST", "sender.do", parse_senders, form={"list": "1", "format": "json"})
 
@@ -99,14 +103,148 @@ class SmsapiClient:
         """The cheapest authenticated call; raises ApiError 101/102/105/401 when refused."""
         return await self.balance()
 
+    # -- message status -------------------------------------------------------------------------
+
+    async def message_status(self, ids: Sequence[str]) -> list[MessageStatus]:
+        """One result per id, in order. SMSAPI may refuse a whole read for one unknown id (301/400)
+        or list it as NOT_FOUND: either way that id reads NOT_FOUND and the others are still read."""
+        wanted = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
+        if not wanted:
+            return []
+        form: Form = {"status": "|".join(wanted), "format": "json"}
+        try:
+            return await self._idempotent("POST", "sms.do", lambda body, http_status: parse_status(body, wanted, http_status=http_status), form=form)
+        except ApiError as exc:
+            if exc.code not in UNKNOWN_MESSAGE_ID:
+                raise
+        if len(wanted) == 1:
+            return [MessageStatus(id=wanted[0], status="NOT_FOUND")]
+        results: list[MessageStatus] = []
+        for one in wanted:
+            results += await self.message_status([one])
+        return results
+
+    # -- sender names ---------------------------------------------------------------------------
+
+    async def sender(self, name: str) -> SenderName:
+        """One name's status; ApiError 2031 when the account has no such name."""
+        if self._rest:
+            return await self._idempotent("GET", f"sms/sendernames/{_segment(name)}", parse_sender)
+        return await self._idempotent("POST", "sender.do", parse_sender, form={"status": name, "format": "json"})
+
+    async def add_sender(self, name: str, *, statement: SenderStatement | None = None) -> SenderName:
+        """Ask SMSAPI for a new name; the answer is its status (new names wait for SMSAPI's staff).
+
+        `statement` is the declaration the owner accepted; with a token it is sent as
+        `statement_accept` (+ `accepted_statements[]` when SMSAPI has extended statements). A name
+        the account already has is not an error: its current status comes back, `already_existed`."""
+        try:
+            if self._rest:
+                form: Form = {"sender": name}
+                if statement is not None:
+                    form["statement_accept"] = "1"
+                    if statement.accepted_types:
+                        form["accepted_statements[]"] = statement.accepted_types
+                created = await self._idempotent("POST", "sms/sendernames", _created_or_none, form=form)
+                if created is not None:
+                    return created
+            else:
+                await self._idempotent("POST", "sender.do", parse_done, form={"add": name, "format": "json"})
+        except ApiError as exc:
+            if exc.code not in (ALREADY_EXISTS, VALUE_EXISTS):
+                raise
+            found = await self.sender(name)
+            return found.model_copy(update={"already_existed": True})
+        return await self.sender(name)
+
+    async def make_default_sender(self, name: str) -> None:
+        """ApiError 2061 while the name is not ACTIVE; already the default is success."""
+        try:
+            if self._rest:
+                await self._idempotent("POST", f"sms/sendernames/{_segment(name)}/commands/make_default", parse_done)
+            else:
+                await self._idempotent("POST", "sender.do", parse_done, form={"default": name, "format": "json"})
+        except ApiError as exc:
+            if exc.code != ALREADY_DEFAULT:
+                raise
+
+    async def delete_sender(self, name: str) -> bool:
+        """False when the account had no such name (a retried delete ends the same way)."""
+        try:
+            if self._rest:
+                await self._idempotent("DELETE", f"sms/sendernames/{_segment(name)}", parse_done)
+            else:
+                await self._idempotent("POST", "sender.do", parse_done, form={"delete": name, "format": "json"})
+        except ApiError as exc:
+            if exc.code != NOT_ON_ACCOUNT:
+                raise
+            return False
+        return True
+
+    async def sender_statement(self) -> SenderStatement:
+        """SMSAPI's own statement where it offers one (tokens); else the built-in summary of the
+        panel's declaration, in the current language."""
+        if self._rest:
+            try:
+                return await self._idempotent("GET", "sms/sendernames/statement", parse_statement)
+            except ApiError as exc:
+                if exc.code not in (NOT_ON_ACCOUNT, 8) and exc.http_status not in (404, 405):
+                    raise
+            except TransportError as exc:
+                if exc.kind != "bad_response":
+                    raise
+        from sms_tui.i18n import t
+
+        return SenderStatement(content=t("sender.statement.builtin"), builtin=True)
+
+    # -- ping and prices ------------------------------------------------------------------------
+
+    async def ping(self) -> Ping:
+        """Reachability, the sub-services SMSAPI reports down, and (tokens) whether the token works.
+        /ping is Bearer-only: with MD5 credentials it is asked without them, `authorized` None."""
+        try:
+            return await self._idempotent("GET", "ping", parse_ping, authenticate=self._rest)
+        except TransportError as exc:
+            if exc.http_status == 401:
+                return Ping(authorized=False)
+            raise
+
+    async def prices(self, kind: str | None = None) -> list[Price]:
+        """`/profile/prices` (Bearer only): [] with MD5 credentials. `kind` is pro, eco, sms…"""
+        if not self._rest:
+            return []
+        return await self._idempotent("GET", "profile/prices", parse_prices, params={"type": kind} if kind else None)
+
+    async def price_of(self, kind: str, mcc: int = 260) -> Price | None:
+        """The money one part costs in a country (Poland by default), or None where SMSAPI will not
+        say (MD5 credentials, a token without the Profile scope, no price list): points then."""
+        try:
+            prices = await self.prices(kind)
+        except (ApiError, TransportError) as exc:
+            if not (exc.category is Category.PERMISSION or exc.http_status in (403, 404, 405)):
+                raise
+            return None
+        matching = [p for p in prices if p.type in (None, kind)]
+        local = [p for p in matching if p.mcc == mcc]
+        chosen = local or matching
+        return max(chosen, key=lambda p: p.amount) if chosen else None
+
+    @property
+    def _rest(self) -> bool:
+        """Tokens speak REST where SMSAPI has it; MD5 credentials only work on the legacy *.do."""
+        return self.credentials.mode is AuthMode.TOKEN
+
     # -- plumbing -------------------------------------------------------------------------------
 
-    async def _idempotent(self, method: str, path: str, parser: Callable[..., T], *, form: dict[str, str] | None = None) -> T:
+    async def _idempotent(self, method: str, path: str, parser: Callable[..., T], *, form: Form | None = None,
+                          params: dict[str, str] | None = None, authenticate: bool = True) -> T:
+        """Calls that may be repeated: reads, and sender-name actions whose repeat SMSAPI answers
+        with "already exists / already default / no such name", which the callers accept."""
         last: TransportError | None = None
         for attempt in range(1, min(self.options.attempts, len(self.hosts) + 1) + 1):
             host = self.hosts[(attempt - 1) % len(self.hosts)]
             try:
-                status, body = await self._request(method, host, path, form=form)
+                status, body = await self._request(method, host, path, form=form, params=params, authenticate=authenticate)
                 return parser(body, http_status=status)
             except TransportError as exc:
                 last = exc
@@ -116,15 +254,18 @@ class SmsapiClient:
         assert last is not None
         raise last
 
-    async def _request(self, method: str, host: str, path: str, *, form: dict[str, str] | None = None) -> tuple[int, str]:
-        if not self.credentials.complete:
+    async def _request(self, method: str, host: str, path: str, *, form: Form | None = None, params: dict[str, str] | None = None,
+                       authenticate: bool = True) -> tuple[int, str]:
+        if authenticate and not self.credentials.complete:
             raise MissingCredentials("no credentials")
         url = host + path
-        headers = {"Accept": "application/json", **self.credentials.headers()}
-        data = {**(form or {}), **self.credentials.params()} if method == "POST" else None
+        headers = {"Accept": "application/json", **(self.credentials.headers() if authenticate else {})}
+        data: Form | None = None
+        if method == "POST":
+            data = {**(form or {}), **(self.credentials.params() if authenticate else {})}
         started = time.perf_counter()
         try:
-            response = await self._http.request(method, url, data=data, headers=headers)
+            response = await self._http.request(method, url, data=data, params=params, headers=headers)
         except httpx.HTTPError as exc:
             error = classify(exc, host)
             log.warning("%s %s failed: %s (%s)", method, url, error.kind, type(exc).__name__)
@@ -137,6 +278,21 @@ class SmsapiClient:
         if response.status_code >= 400 and not body.strip():
             raise TransportError("http", f"HTTP {response.status_code}", http_status=response.status_code, host=host)
         return response.status_code, body
+
+
+def _segment(name: str) -> str:
+    """A sender name as one path segment: spaces, dots and slashes must not change the path."""
+    return quote(name, safe="")
+
+
+def _created_or_none(body: str, *, http_status: int | None = None) -> SenderName | None:
+    """REST create answers 201 with the name; an empty or other 2xx answer means: ask for it."""
+    if not body.strip():
+        return None
+    try:
+        return parse_sender(body, http_status=http_status)
+    except TransportError:
+        return None
 
 
 def make_http(options: ClientOptions) -> httpx.AsyncClient:

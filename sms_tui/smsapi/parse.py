@@ -12,12 +12,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from sms_tui.smsapi.errors import ApiError, TransportError
-from sms_tui.smsapi.models import Balance, SenderName, SendResult, SentMessage
+from sms_tui.smsapi.models import Balance, MessageStatus, SendResult, SentMessage
 
 _MAX_SNIPPET = 80
 
 
-def _bad(body: str, why: str) -> TransportError:
+def bad(body: str, why: str) -> TransportError:
     snippet = "".join(ch if ch.isprintable() else "?" for ch in body[:_MAX_SNIPPET])
     return TransportError("bad_response", f"{why}: {snippet!r}")
 
@@ -26,17 +26,17 @@ def decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _bad(raw.decode("latin-1"), "not UTF-8") from None
+        raise bad(raw.decode("latin-1"), "not UTF-8") from None
 
 
-def _json(body: str) -> Any:
+def load_json(body: str) -> Any:
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
-        raise _bad(body, "not JSON") from None
+        raise bad(body, "not JSON") from None
 
 
-def _raise_if_error(data: Any, http_status: int | None) -> None:
+def raise_if_error(data: Any, http_status: int | None) -> None:
     """Legacy errors: `{"error": 101, "message": ...}`; REST errors carry a string `error`."""
     if not isinstance(data, dict) or data.get("error") in (None, ""):
         return
@@ -45,54 +45,60 @@ def _raise_if_error(data: Any, http_status: int | None) -> None:
     invalid = data.get("invalid_numbers")
     invalid_numbers = [n for n in invalid if isinstance(n, dict)] if isinstance(invalid, list) else []
     if isinstance(code, bool):
-        raise _bad(json.dumps(data), "unexpected error field")
+        raise bad(json.dumps(data), "unexpected error field")
     if isinstance(code, int) or (isinstance(code, str) and code.isdigit()):
         raise ApiError(int(code), message, http_status=http_status, invalid_numbers=invalid_numbers)
-    raise ApiError(_rest_code(http_status), message, http_status=http_status, rest_error=str(code))
+    raise ApiError(_rest_code(http_status, str(code)), message, http_status=http_status, rest_error=str(code))
 
 
-def _rest_code(http_status: int | None) -> int:
+# REST error names whose meaning has a legacy number (the sender-name family, from the SDKs' live tests).
+REST_ERRORS: dict[str, int] = {"invalid_sender": 2112, "sender_not_active": 2061, "sendername_already_exists": 2115, "already_exists": 2115}
+
+
+def _rest_code(http_status: int | None, error: str = "") -> int:
     """REST errors have no number: give them the legacy code that means the same thing."""
-    return {401: 101, 403: 401, 429: 202, 503: 200, 408: 200}.get(http_status or 0, 8)
+    if error in REST_ERRORS:
+        return REST_ERRORS[error]
+    return {401: 101, 403: 401, 409: 409, 429: 202, 503: 200, 408: 200}.get(http_status or 0, 8)
 
 
-def _plain_error(line: str) -> ApiError | None:
+def plain_error(line: str) -> ApiError | None:
     if line.startswith("ERROR:"):
         code = line[6:].split(":", 1)[0].strip()
         if code.isdigit():
             return ApiError(int(code), line)
-        raise _bad(line, "unreadable ERROR line")
+        raise bad(line, "unreadable ERROR line")
     return None
 
 
 def parse_send(body: str, *, http_status: int | None = None) -> SendResult:
     text = body.strip()
     if text.startswith(("{", "[")):
-        data = _json(text)
-        _raise_if_error(data, http_status)
+        data = load_json(text)
+        raise_if_error(data, http_status)
         if not isinstance(data, dict) or not isinstance(data.get("list"), list):
-            raise _bad(text, "no message list")
+            raise bad(text, "no message list")
         try:
             return SendResult.model_validate(data)
         except ValidationError:
-            raise _bad(text, "unexpected message fields") from None
+            raise bad(text, "unexpected message fields") from None
     messages: list[SentMessage] = []
     for line in (part.strip() for part in text.replace("\n", ";").split(";")):
         if not line or line.split(":", 1)[0] in ("Message", "Length", "Parts"):
             continue
-        if (error := _plain_error(line)) is not None:
+        if (error := plain_error(line)) is not None:
             raise error
         fields = line.split(":")
         if fields[0] != "OK" or len(fields) < 3:
-            raise _bad(text, "not an SMSAPI answer")
+            raise bad(text, "not an SMSAPI answer")
         try:
             points = float(fields[2])
         except ValueError:
-            raise _bad(text, "points not a number") from None
+            raise bad(text, "points not a number") from None
         number = fields[3] if len(fields) > 3 else ""
         messages.append(SentMessage(id=fields[1], points=points, number=number))
     if not messages:
-        raise _bad(text, "empty answer")
+        raise bad(text, "empty answer")
     return SendResult.model_validate({"count": len(messages), "list": messages})
 
 
@@ -104,35 +110,38 @@ def parse_balance(body: str, *, http_status: int | None = None) -> Balance:
         try:
             numbers = [float(f) for f in fields if f.strip()]
         except ValueError:
-            raise _bad(text, "points not a number") from None
+            raise bad(text, "points not a number") from None
         if not numbers:
-            raise _bad(text, "no points")
+            raise bad(text, "no points")
         pro = int(numbers[1]) if len(numbers) > 1 else None
         eco = int(numbers[2]) if len(numbers) > 2 else None
         return Balance(points=numbers[0], proCount=pro, ecoCount=eco)
-    if (error := _plain_error(text)) is not None:
+    if (error := plain_error(text)) is not None:
         raise error
-    data = _json(text)
-    _raise_if_error(data, http_status)
+    data = load_json(text)
+    raise_if_error(data, http_status)
     if not isinstance(data, dict) or not ("points" in data or "username" in data):
-        raise _bad(text, "no points")
+        raise bad(text, "no points")
     try:
         return Balance.model_validate(data)
     except ValidationError:
-        raise _bad(text, "unexpected balance fields") from None
+        raise bad(text, "unexpected balance fields") from None
 
 
-def parse_senders(body: str, *, http_status: int | None = None) -> list[SenderName]:
-    """Legacy `sender.do?list=1` (a bare list) or REST `/sms/sendernames` (`collection`)."""
+def parse_status(body: str, ids: list[str], *, http_status: int | None = None) -> list[MessageStatus]:
+    """`sms.do?status=` answers a send-shaped collection; an id it leaves out is NOT_FOUND, so the
+    caller always gets one result per id asked, in the order asked."""
     text = body.strip()
-    if (error := _plain_error(text)) is not None:
+    if (error := plain_error(text)) is not None:
         raise error
-    data = _json(text)
-    _raise_if_error(data, http_status)
-    items = data.get("collection") if isinstance(data, dict) else data
+    data = load_json(text)
+    raise_if_error(data, http_status)
+    items = data.get("list") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise _bad(text, "no sender list")
+        raise bad(text, "no status list")
     try:
-        return [SenderName.model_validate(item) for item in items]
+        found = [MessageStatus.model_validate(item) for item in items if isinstance(item, dict)]
     except ValidationError:
-        raise _bad(text, "unexpected sender fields") from None
+        raise bad(text, "unexpected status fields") from None
+    by_id = {item.id: item for item in found}
+    return [by_id.get(i) or MessageStatus(id=i, status="NOT_FOUND") for i in ids]
