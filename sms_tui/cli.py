@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sandbox", help="run the SMSAPI sandbox in the foreground")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--approve-after", type=float, default=None, metavar="SECONDS",
+                   help="approve requested sender names by themselves after SECONDS (default: only POST /__sandbox/senders/NAME/approve)")
     _common(p, suppress=True)
     return parser
 
@@ -133,7 +135,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "sandbox":
         from sms_tui.commands import sandbox
 
-        return sandbox.run(args.port)
+        return sandbox.run(args.port, approve_after=args.approve_after)
     if command is None:
         if _no_terminal():
             print(t("cli.no_terminal"), file=sys.stderr)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sms_tui.i18n import has, t
 from sms_tui.smsapi.errors import ApiError, MissingCredentials, SmsapiError, TransportError, message_key
+
+if TYPE_CHECKING:
+    from sms_tui.smsapi.models import MessageStatus, SenderName
 
 
 def what_happened(error: SmsapiError) -> str:
@@ -29,3 +33,13 @@ def what_to_do(error: SmsapiError) -> str:
 def describe(error: SmsapiError) -> str:
     """`what happened` + `what to do`: the whole message a technician reads."""
     return " ".join(part for part in (what_happened(error), what_to_do(error)) if part)
+
+
+def explain_status(status: MessageStatus) -> str:
+    """What a message's delivery status means and what to do about it."""
+    key = f"status.{status.status}"
+    return t(key) if has(key) else t("status.other", status=status.status)
+
+
+def sender_state_text(sender: SenderName) -> str:
+    return t(f"sender.state.{sender.state.value}")

@@ -6,11 +6,11 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 
 
-def run(port: int) -> int:
-    from sms_tui.sandbox import Sandbox
+def run(port: int, *, approve_after: float | None = None) -> int:
+    from sms_tui.sandbox import Sandbox, SandboxState
 
     try:
-        server = Sandbox(port)
+        server = Sandbox(port, state=SandboxState(approve_after=approve_after))
     except OSError as exc:
         print(t("sandbox.port", port=port, reason=exc.strerror or exc))
         return int(ExitCode.USAGE)

@@ -2,5 +2,8 @@
 
 from sms_tui.sandbox.server import Sandbox
 from sms_tui.sandbox.state import DEMO_ACCOUNTS, Account, Delivered, Fault, SandboxState
+from sms_tui.sandbox.tracking import Delays
 
-__all__ = ["DEMO_ACCOUNTS", "Account", "Delivered", "Fault", "Sandbox", "SandboxState"]
+DEMO_APPROVE_AFTER = 25.0  # seconds: `--demo` shows a requested name approved while the wizard is open
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_APPROVE_AFTER", "Account", "Delays", "Delivered", "Fault", "Sandbox", "SandboxState"]

@@ -75,7 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "delay":
             state_sleep(self.server, fault.seconds)
             return False
-        if fault.kind.startswith("http5"):
+        if fault.kind == "http401":
+            self._reply(401, {"message": "Authorization failed", "error": "authorization_failed", "errors": []})
+        elif fault.kind == "http401_empty":
+            self._reply(401, b"", "text/plain")
+        elif fault.kind.startswith("http5"):
             self._reply(int(fault.kind[4:]), "<html><body>Bad gateway</body></html>", "text/html")
         elif fault.kind == "drop_before":
             self._drop()

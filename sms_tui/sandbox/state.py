@@ -76,12 +76,12 @@ class Delivered:
 class Fault:
     """One injected failure for the next matching request (`path` None matches any)."""
 
-    kind: str  # delay, http500, http502, http503, drop_before, drop_after, garbage, truncate, stall, empty
+    kind: str  # delay, http500, http502, http503, http401(_empty), drop_before, drop_after, garbage, truncate, stall, empty
     path: str | None = None
     seconds: float = 0.0
     times: int = 1
 
-    KINDS = ("delay", "http500", "http502", "http503", "drop_before", "drop_after", "garbage", "truncate", "stall", "empty")
+    KINDS = ("delay", "http500", "http502", "http503", "http401", "http401_empty", "drop_before", "drop_after", "garbage", "truncate", "stall", "empty")
 
 
 class SendRefused(Exception):

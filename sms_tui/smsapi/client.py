@@ -203,7 +203,8 @@ class SmsapiClient:
         """Reachability, the sub-services SMSAPI reports down, and (tokens) whether the token works.
         /ping is Bearer-only: with MD5 credentials it is asked without them, `authorized` None."""
         try:
-            return await self._idempotent("GET", "ping", parse_ping, authenticate=self._rest)
+            ping = await self._idempotent("GET", "ping", parse_ping, authenticate=self._rest)
+            return ping if self._rest else ping.model_copy(update={"authorized": None})
         except TransportError as exc:
             if exc.http_status == 401:
                 return Ping(authorized=False)
@@ -248,7 +249,7 @@ class SmsapiClient:
                 return parser(body, http_status=status)
             except TransportError as exc:
                 last = exc
-                if exc.kind in ("tls", "bad_response"):
+                if exc.kind in ("tls", "bad_response") or (exc.http_status or 500) < 500:
                     raise
             await asyncio.sleep(self.options.retry_delay * attempt)
         assert last is not None

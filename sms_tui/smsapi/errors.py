@@ -90,6 +90,7 @@ class ApiError(SmsapiError):
         http_status: int | None = None,
         invalid_numbers: list[dict[str, Any]] | None = None,
         rest_error: str | None = None,
+        field_errors: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(f"SMSAPI error {code}: {server_message}".strip())
         self.code = code
@@ -97,6 +98,7 @@ class ApiError(SmsapiError):
         self.http_status = http_status
         self.invalid_numbers = invalid_numbers or []
         self.rest_error = rest_error
+        self.field_errors = field_errors or []  # REST `errors[]`: {message, error, path, value}
         self.category = category_of(code)
 
 

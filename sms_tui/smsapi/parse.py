@@ -48,7 +48,9 @@ def raise_if_error(data: Any, http_status: int | None) -> None:
         raise bad(json.dumps(data), "unexpected error field")
     if isinstance(code, int) or (isinstance(code, str) and code.isdigit()):
         raise ApiError(int(code), message, http_status=http_status, invalid_numbers=invalid_numbers)
-    raise ApiError(_rest_code(http_status, str(code)), message, http_status=http_status, rest_error=str(code))
+    errors = data.get("errors")
+    field_errors = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+    raise ApiError(_rest_code(http_status, str(code)), message, http_status=http_status, rest_error=str(code), field_errors=field_errors)
 
 
 # REST error names whose meaning has a legacy number (the sender-name family, from the SDKs' live tests).

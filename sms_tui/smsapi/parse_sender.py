@@ -14,11 +14,12 @@ from sms_tui.smsapi.errors import ApiError
 from sms_tui.smsapi.models import SenderName, SenderStatement
 from sms_tui.smsapi.parse import bad, load_json, plain_error, raise_if_error
 
-NOT_ON_ACCOUNT = 2031
+NOT_ON_ACCOUNT, NAME_MISSING, NAME_INVALID = 2031, 2111, 2112
 
 
 def _data(body: str, http_status: int | None) -> Any:
-    """JSON with errors raised; REST's `not_found` on a name is legacy 2031 (no such name)."""
+    """JSON with errors raised; REST's `not_found` on a name is legacy 2031 (no such name), and its
+    generic validation error on the `sender` field is 2111 (empty) or 2112 (not a valid name)."""
     text = body.strip()
     if (error := plain_error(text)) is not None:
         raise error
@@ -28,6 +29,10 @@ def _data(body: str, http_status: int | None) -> Any:
     except ApiError as exc:
         if exc.rest_error == "not_found" or (exc.rest_error and http_status == 404):
             raise ApiError(NOT_ON_ACCOUNT, exc.server_message, http_status=http_status, rest_error=exc.rest_error) from None
+        about_name = [e for e in exc.field_errors if e.get("path") == "sender"]
+        if exc.rest_error == "invalid_request_data" and about_name:
+            code = NAME_MISSING if not str(about_name[0].get("value") or "").strip() else NAME_INVALID
+            raise ApiError(code, exc.server_message, http_status=http_status, rest_error=exc.rest_error, field_errors=exc.field_errors) from None
         raise
     return data
 

@@ -28,9 +28,9 @@ def run_wizard(args: argparse.Namespace) -> int:
     api_url = args.api_url
     config_path = default_path(args.config)
     if args.demo:
-        from sms_tui.sandbox import Sandbox
+        from sms_tui.sandbox import DEMO_APPROVE_AFTER, Sandbox, SandboxState
 
-        sandbox = Sandbox().start()
+        sandbox = Sandbox(state=SandboxState(approve_after=DEMO_APPROVE_AFTER)).start()
         api_url = sandbox.url + "{platform}/"
         if not args.config:  # the demo never touches the real settings
             config_path = Path(tempfile.mkdtemp(prefix="sms-tui-demo-")) / "smsapi.toml"
