@@ -67,27 +67,83 @@ def validation_reasons(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
-    """(settings or None when there is no file, warnings). Raises ConfigError for a bad file."""
-    warnings: list[ConfigError] = []
+MAX_BYTES = 1 << 20  # a settings file is a few hundred bytes; anything past 1 MiB is not ours
+
+
+def target(path: Path) -> Path:
+    """The file behind `path`: a symlinked settings file is read and written through to its target,
+    since that target is what the shop software reads."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "folder / directory"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "not a regular file"
+
+
+def refuse_non_file(path: Path) -> bool:
+    """True when the file exists; ConfigError("config.not_file") for a folder, device, FIFO… —
+    checked with lstat before anything opens or chmods it (as root, a chmod of `--config /var/www`
+    would take the shop down)."""
     try:
-        mode = path.stat().st_mode
+        mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        return None, warnings
+        return False
     except OSError as exc:
         raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
-    if mode & 0o077:
-        with contextlib.suppress(OSError):
-            path.chmod(0o600)
-            warnings.append(ConfigError("config.tightened", path=path, mode=oct(stat.S_IMODE(mode))))
+    if not stat.S_ISREG(mode):
+        raise ConfigError("config.not_file", path=path, kind=_kind(mode))
+    return True
+
+
+def _read(path: Path) -> tuple[bytes, int, int]:
+    """(content, mode, owner) of a regular file, opened without following links or blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # swapped for something else since the lstat
+            raise ConfigError("config.not_file", path=path, kind=_kind(info.st_mode))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            content = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
+    finally:
+        os.close(fd)
+    return content, info.st_mode, info.st_uid
+
+
+def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
+    """(settings or None when there is no file, warnings). Raises ConfigError for a bad file.
+
+    Permissions wider than 0600 are tightened only once the file has proved to be our settings,
+    and the warning always says whether that worked."""
+    warnings: list[ConfigError] = []
+    path = target(path)
+    if not refuse_non_file(path):
+        return None, warnings
+    content, mode, _owner = _read(path)
+    if len(content) > MAX_BYTES:
+        raise ConfigError("config.corrupt", path=path, line=0, reason=f"> {MAX_BYTES} B")
     import tomllib  # deferred: most starts have no settings file yet
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(content.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config.corrupt", path=path, line=_lineno(exc), reason=str(exc).split(" (at")[0]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError("config.unreadable", path=path, reason=getattr(exc, "strerror", None) or exc) from None
+    except UnicodeDecodeError:
+        raise ConfigError("config.corrupt", path=path, line=0, reason="not UTF-8") from None
+    except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long…
+        raise ConfigError("config.corrupt", path=path, line=0, reason=type(exc).__name__) from None
     from pydantic import ValidationError
 
     from sms_tui.settings import Settings
@@ -96,9 +152,31 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
     if isinstance(schema, int) and schema > SCHEMA:
         raise ConfigError("config.newer", path=path, schema=schema)
     try:
-        return Settings.model_validate(data), warnings
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("config.invalid", path=path, reason=validation_reasons(exc)) from None
+    if mode & 0o077:
+        warnings.append(_tighten(path, mode))
+    return settings, warnings
+
+
+def _tighten(path: Path, mode: int) -> ConfigError:
+    try:
+        os.chmod(path, 0o600, follow_symlinks=False)
+    except (OSError, NotImplementedError) as exc:
+        return ConfigError("config.wide", path=path, mode=f"{stat.S_IMODE(mode):04o}", reason=getattr(exc, "strerror", None) or exc)
+    now = stat.S_IMODE(os.lstat(path).st_mode)
+    if now & 0o077:
+        return ConfigError("config.wide", path=path, mode=f"{now:04o}", reason="chmod")
+    return ConfigError("config.tightened", path=path, mode=f"{stat.S_IMODE(mode):04o}")
+
+
+def file_mode(path: Path) -> int | None:
+    """The settings file's permission bits as they are now (for doctor), None when absent."""
+    try:
+        return stat.S_IMODE(os.stat(target(path)).st_mode)
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager
@@ -121,8 +199,33 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def preflight(path: Path) -> None:
+    """What a save needs, checked before anything is sent or charged: a regular file or none, a
+    folder we can create files in, the lock free, no settings from a newer sms-tui. `apply` calls
+    it before the test SMS; `--dry-run` too."""
+    path = target(path)
+    refuse_non_file(path)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with locked(path):
+            import tempfile
+
+            with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", suffix=".probe", dir=path.parent):
+                pass
+            _keep_unreadable(path, overwrite_newer=False, keep_copy=False)
+    except OSError as exc:
+        raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
+
+
+def _reason(exc: OSError) -> str:
+    return "brak miejsca na dysku / disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+
+
 def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Path:
-    """Write atomically with 0600 in a 0700 folder; keeps a .bak of a file it could not read."""
+    """Write atomically with 0600 in a 0700 folder; keeps a .bak of a file it could not read.
+    A symlink is written through: the temp file goes beside its target, which is replaced."""
+    path = target(path)
+    refuse_non_file(path)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with locked(path):
@@ -132,19 +235,20 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
             payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
             _atomic_write(path, payload)
     except OSError as exc:
-        reason = "brak miejsca na dysku / disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise ConfigError("config.unwritable", path=path, reason=reason) from None
+        raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
     return path
 
 
-def _keep_unreadable(path: Path, overwrite_newer: bool) -> None:
+def _keep_unreadable(path: Path, overwrite_newer: bool, *, keep_copy: bool = True) -> None:
     if not path.exists():
         return
     try:
         load(path)
     except ConfigError as exc:
-        if exc.key == "config.newer" and not overwrite_newer:
+        if exc.key in ("config.not_file", "config.unreadable") or (exc.key == "config.newer" and not overwrite_newer):
             raise
+        if not keep_copy:
+            return
         import shutil  # deferred with tempfile below: `show` and `check` only read
 
         backup = path.with_name(path.name + ".bak")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sms_tui import answers, config, flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.smsapi import SmsapiError
+
+if TYPE_CHECKING:
+    from sms_tui.settings import Verified
 
 
 def run(ctx: Context, path: str, *, dry_run: bool) -> int:
@@ -26,6 +30,11 @@ def run(ctx: Context, path: str, *, dry_run: bool) -> int:
 async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: bool) -> int:
     if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
         ans.account = ans.account.model_copy(update={"api_url": ctx.api_url})
+    try:  # before anything is charged: a settings path we could not write would waste the test SMS
+        config.preflight(ctx.config_path)
+    except config.ConfigError as exc:
+        rep.step("save", False, exc.describe())
+        return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     options = ctx.client_options(ans.account.platform, ans.account.api_url)
     session = flow.Session(options)
     credentials = ans.account.credentials()
@@ -56,6 +65,8 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         rep.step("test_send", True, t("apply.send_ok", to=ans.to, id=result.message_id, points=result.points),
                  message_id=result.message_id, points=result.points)
     settings = flow.build_settings(ans.account, ans.sender, result, ans.to, alerts=ans.alerts)
+    if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
+        settings = settings.model_copy(update={"verified": _earlier_verified(ctx, ans.to) or settings.verified})
     if dry_run:
         rep.step("save", True, t("apply.would_save", path=ctx.config_path))
         return rep.finish(ExitCode.OK, dry_run=True, settings=settings.masked(), config=str(ctx.config_path))
@@ -63,7 +74,17 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         flow.save(settings, ctx.config_path)
     except config.ConfigError as exc:
         rep.step("save", False, exc.describe())
-        return rep.finish(ExitCode.FAILURE)
+        return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     rep.step("save", True, t("apply.saved", path=ctx.config_path))
     rep.info(t("apply.restart"))
     return rep.finish(ExitCode.OK, settings=settings.masked(), config=str(ctx.config_path))
+
+
+def _earlier_verified(ctx: Context, to: str) -> Verified | None:
+    try:
+        earlier, _ = config.load(ctx.config_path)
+    except config.ConfigError:
+        return None
+    if earlier is None or earlier.verified is None or earlier.verified.to != to or not earlier.verified.message_id:
+        return None
+    return earlier.verified

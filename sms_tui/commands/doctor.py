@@ -44,7 +44,8 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
             for warning in warnings:
                 add(Finding("settings", "warn", warning.describe()))
             if not warnings:
-                add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path)))
+                mode = config.file_mode(ctx.config_path)
+                add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path, mode=f"{mode or 0:04o}")))
     except config.ConfigError as exc:
         add(Finding("settings", "fail", exc.describe()))
         code = ExitCode.USAGE

@@ -1,0 +1,60 @@
+"""`apply` checks the settings path before it spends a test SMS, and a re-run keeps the record of
+the send that verified the settings."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sms_tui import config
+from sms_tui.cli import main
+from sms_tui.exitcodes import ExitCode
+from sms_tui.sandbox import Sandbox
+from tests.test_headless import PRO_TOKEN, _answers
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_unwritable_folder_is_found_before_the_test_sms(dry_run: bool, tmp_path: Path, sandbox: Sandbox) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # a file where the settings folder should be: no folder can be made
+    target = blocker / "smsapi.toml"
+    code = main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url, *(["--dry-run"] if dry_run else [])])
+    assert code == ExitCode.USAGE
+    assert sandbox.outbox == [] and not any(path == "/sms.do" for _, path in sandbox.state.requests)
+
+
+def test_a_held_lock_is_found_before_the_test_sms(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "conf" / "smsapi.toml"
+    target.parent.mkdir()
+    import multiprocessing
+
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+
+    def hold() -> None:
+        with config.locked(target):
+            ready.set()
+            release.wait(10)
+
+    holder = multiprocessing.get_context("fork").Process(target=hold)
+    holder.start()
+    try:
+        assert ready.wait(5)
+        code = main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url])
+    finally:
+        release.set()
+        holder.join(5)
+    assert code == ExitCode.USAGE and sandbox.outbox == []
+    assert str(holder.pid) in capsys.readouterr().err
+
+
+def test_rerun_keeps_the_verified_send(tmp_path: Path, sandbox: Sandbox) -> None:
+    target = tmp_path / "smsapi.toml"
+    answers = _answers(tmp_path, PRO_TOKEN)
+    assert main(["apply", answers, "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    first = tomllib.loads(target.read_text())["verified"]
+    assert main(["apply", answers, "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    second = tomllib.loads(target.read_text())["verified"]
+    assert len(sandbox.outbox) == 1
+    assert first["message_id"] and (second["message_id"], second["points"], second["at"]) == (first["message_id"], first["points"], first["at"])
