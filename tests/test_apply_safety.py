@@ -58,3 +58,45 @@ def test_rerun_keeps_the_verified_send(tmp_path: Path, sandbox: Sandbox) -> None
     second = tomllib.loads(target.read_text())["verified"]
     assert len(sandbox.outbox) == 1
     assert first["message_id"] and (second["message_id"], second["points"], second["at"]) == (first["message_id"], first["points"], first["at"])
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_send_after_a_dropped_connection_names_the_idx_and_the_retry_is_delivered_once(
+        as_json: bool, tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    target = tmp_path / "smsapi.toml"
+    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    sandbox.state.reset()
+    sandbox.inject("drop_after", "/sms.do", times=3)
+    capsys.readouterr()
+    args = ["send", "--to", "500000000", "--message", "Zamowienie 123 gotowe", "--config", str(target), *(["--json"] if as_json else [])]
+    assert main(args) == ExitCode.UNREACHABLE
+    out = capsys.readouterr()
+    if as_json:
+        payload = json.loads(out.out)
+        idx = payload["idx"]
+    else:
+        idx = out.err.split("--idx ")[1].split()[0]
+    assert idx.startswith("smstui-") and len(sandbox.outbox) == 1
+    assert main([*args, "--idx", idx]) == ExitCode.OK
+    assert len(sandbox.outbox) == 1
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso-8859-2"])
+def test_a_message_that_is_not_utf8_is_a_usage_error(encoding: str, tmp_path: Path, sandbox: Sandbox,
+                                                     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import json
+    import os
+
+    target = tmp_path / "smsapi.toml"
+    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    capsys.readouterr()
+    raw = "Zamówienie nr 17 gotowe. Dziękujemy!".encode(encoding)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
+    assert main(["send", "--to", "500000000", "--stdin", "--json", "--config", str(target)]) == ExitCode.USAGE
+    assert "iconv" in json.loads(capsys.readouterr().out)["problems"][0]
+    argv_text = os.fsdecode(raw)  # what Python makes of such bytes in argv
+    assert main(["send", "--to", "500000000", "--message", argv_text, "--config", str(target)]) == ExitCode.USAGE
+    assert len(sandbox.outbox) == 1  # only apply's test

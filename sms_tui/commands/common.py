@@ -63,7 +63,8 @@ class Reporter:
             print(json.dumps(payload, ensure_ascii=False, default=str), file=self.out, flush=True)
         return int(code)
 
-    def api_failure(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None) -> int:
+    def api_failure(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None, *, hint: str = "",
+                    **data: Any) -> int:
         from sms_tui.messages import describe
         from sms_tui.smsapi.errors import ApiError
 
@@ -75,12 +76,12 @@ class Reporter:
         if finding is not None:
             extra["diagnosis"] = {"check": finding.check, **finding.data}
         text = finding.text if finding is not None else describe(error)
-        self.step(step, False, text + log_hint(), **extra)
-        return self.finish(exit_code_for(error), error=extra)
+        self.step(step, False, " ".join(part for part in (text, hint) if part) + log_hint(), **extra)
+        return self.finish(exit_code_for(error), error=extra, **data)
 
 
 async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
-                            options: ClientOptions, test_number: str = "48500000000") -> int:
+                            options: ClientOptions, test_number: str = "48500000000", *, hint: str = "", **data: Any) -> int:
     """Report an SMSAPI failure with its diagnosis (wrong platform, missing token scope, IP…)."""
     from sms_tui.diagnose import explain  # deferred: only a failure needs the diagnosis
     from sms_tui.smsapi.errors import ApiError
@@ -89,7 +90,7 @@ async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, sessio
     if isinstance(error, ApiError):
         finding = await explain(session, credentials, options, error, test_number=test_number,
                                 ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP"))
-    return rep.api_failure(step, error, finding)
+    return rep.api_failure(step, error, finding, hint=hint, **data)
 
 
 def log_hint() -> str:

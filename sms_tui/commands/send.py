@@ -10,17 +10,18 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.rules import check_phone, clean_field, measure
 from sms_tui.settings import Settings
-from sms_tui.smsapi import SmsapiError, new_idx
+from sms_tui.smsapi import SmsapiError, TransportError, new_idx
 
 
 def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None) -> int:
     rep = Reporter(ctx.json)
-    text = sys.stdin.read() if use_stdin else (message or "")
-    text = clean_field(text, keep_newlines=True).strip()
+    text = _read_text(message, use_stdin)
     phone = check_phone(to)
     problems = [] if phone.ok else [t(phone.reason or "phone.invalid")]
-    length = measure(text)
-    if length.empty:
+    length = measure(text or "")
+    if text is None:
+        problems.append(t("send.not_utf8"))
+    elif length.empty:
         problems.append(t("send.empty"))
     elif length.too_long:
         problems.append(t("send.too_long", units=length.units))
@@ -33,7 +34,23 @@ def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | 
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
-    return run_async(lambda: _send(ctx, rep, settings, phone.number, text, idx or new_idx()))
+    return run_async(lambda: _send(ctx, rep, settings, phone.number, text or "", idx or new_idx()))
+
+
+def _read_text(message: str | None, use_stdin: bool) -> str | None:
+    """The message, or None when it is not UTF-8: shop software on old Windows pipes cp1250, and
+    argv carries undecodable bytes as surrogates, which no SMS encoding can take."""
+    if use_stdin:
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8", "surrogateescape")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    else:
+        text = message or ""
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        return None
+    return clean_field(text, keep_newlines=True).strip()
 
 
 async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str) -> int:
@@ -43,7 +60,9 @@ async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: 
     try:
         result = await flow.test_send(session, credentials, settings.sender, to, text, idx=idx)
     except SmsapiError as exc:
-        return await diagnosed_failure(rep, "send", exc, session, credentials, options, to)
+        # A retry with the same idx is what keeps SMSAPI from delivering twice (check_idx): name it.
+        hint = t("send.retry_with_idx", idx=idx) if isinstance(exc, TransportError) else ""
+        return await diagnosed_failure(rep, "send", exc, session, credentials, options, to, hint=hint, idx=idx)
     finally:
         await session.aclose()
     if result.already_accepted:
