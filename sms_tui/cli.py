@@ -118,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # `sms-tui doctor | head -1`: the reader has gone, so go quietly
+        _silence_stdout()
+        return int(ExitCode.PIPE_CLOSED)
     except Exception:  # the last line of defence: a short message and the log, never a traceback
         import logging
 
@@ -128,6 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("sms_tui").exception("unexpected error")
         print(t("cli.crash", path=logs.log_path() or "-"), file=sys.stderr)
         return int(ExitCode.FAILURE)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -18,12 +18,13 @@ class ExitCode(IntEnum):
     REFUSED = 5  # SMSAPI refused the send or the sender name (points, number, sender, message…)
     LOW_BALANCE = 6  # `check`: points under the configured threshold
     INTERRUPTED = 130
+    PIPE_CLOSED = 141  # the output's reader went away (`| head`): 128 + SIGPIPE, as the shell reports it
 
 
 def exit_code_for(error: SmsapiError) -> ExitCode:
-    from sms_tui.smsapi.errors import Category, MissingCredentials, TransportError  # loaded with the error
+    from sms_tui.smsapi.errors import BadCaBundle, Category, MissingCredentials, TransportError  # loaded with the error
 
-    if isinstance(error, MissingCredentials):
+    if isinstance(error, (MissingCredentials, BadCaBundle)):
         return ExitCode.USAGE
     if isinstance(error, TransportError):
         return ExitCode.UNREACHABLE

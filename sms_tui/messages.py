@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sms_tui.i18n import has, t
-from sms_tui.smsapi.errors import ApiError, MissingCredentials, SmsapiError, TransportError, message_key
+from sms_tui.smsapi.errors import ApiError, BadCaBundle, MissingCredentials, SmsapiError, TransportError, message_key
 
 if TYPE_CHECKING:
     from sms_tui.smsapi.models import MessageStatus, SenderName
@@ -20,6 +20,8 @@ def what_happened(error: SmsapiError) -> str:
         return t(f"net.{error.kind}", host=host, status=error.http_status or "?")
     if isinstance(error, MissingCredentials):
         return t("net.missing")
+    if isinstance(error, BadCaBundle):
+        return t("net.ca_bundle_unreadable" if error.unreadable else "net.bad_ca_bundle", path=error.path, reason=error.detail)
     return str(error)
 
 

@@ -278,8 +278,17 @@ class Wizard:
         assert self.restart_command
         import shlex
 
-        proc = await asyncio.create_subprocess_exec(*shlex.split(self.restart_command), stdout=asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL)
+        try:
+            argv = shlex.split(self.restart_command)
+        except ValueError as exc:  # an unbalanced quote: the settings are saved, only the command is wrong
+            return 2, t("wiz.save.restart_bad_command", command=self.restart_command, reason=exc)
+        if not argv:
+            return 2, t("wiz.save.restart_bad_command", command=self.restart_command, reason="—")
+        try:
+            proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
+                                                        stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL)
+        except OSError as exc:  # no such program, not executable
+            return 127, t("wiz.save.restart_not_found", program=argv[0], reason=exc.strerror or exc)
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
         except TimeoutError:

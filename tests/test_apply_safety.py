@@ -100,3 +100,31 @@ def test_a_message_that_is_not_utf8_is_a_usage_error(encoding: str, tmp_path: Pa
     argv_text = os.fsdecode(raw)  # what Python makes of such bytes in argv
     assert main(["send", "--to", "500000000", "--message", argv_text, "--config", str(target)]) == ExitCode.USAGE
     assert len(sandbox.outbox) == 1  # only apply's test
+
+
+def test_doctor_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path)}
+    proc = subprocess.run(f"{sys.executable} -m sms_tui doctor --api-url http://127.0.0.1:9/ --config {tmp_path}/none.toml | head -c 1",
+                          shell=True, capture_output=True, text=True, env=env, timeout=60)
+    assert "Nieoczekiwany" not in proc.stderr and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["doctor", "--json"], ["apply", "ANSWERS", "--json"]])
+def test_a_ca_bundle_that_is_not_pem_is_a_usage_error(command: list[str], tmp_path: Path, sandbox: Sandbox,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    der = tmp_path / "proxy.cer"
+    der.write_bytes(b"0\x82\x03\x1e0\x82\x02\x06\xa0\x03\x02\x01\x02")  # the start of a DER certificate
+    target = tmp_path / "smsapi.toml"
+    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    capsys.readouterr()
+    args = [_answers(tmp_path, PRO_TOKEN) if a == "ANSWERS" else a for a in command]
+    assert main([*args, "--config", str(target), "--api-url", sandbox.url.replace("http:", "https:"), "--ca-bundle", str(der)]) == ExitCode.USAGE
+    out = capsys.readouterr()
+    assert "openssl x509 -inform der" in out.out + out.err
+    if "--json" in command:
+        json_out = __import__("json").loads(out.out)
+        assert json_out["exit_code"] == 2

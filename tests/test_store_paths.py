@@ -40,7 +40,7 @@ def as_nobody(fn: Callable[[], Any]) -> Any:
             os.setgid(NOBODY)
             os.setuid(NOBODY)
             result: Any = ("ok", fn())
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        except BaseException as exc:
             result = ("error", repr(exc))
         os.write(write, pickle.dumps(result))
         os._exit(0)

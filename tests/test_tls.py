@@ -9,6 +9,7 @@ import pytest
 import trustme
 
 from sms_tui.smsapi import tls
+from sms_tui.smsapi.errors import BadCaBundle
 
 
 def test_prepared_context_is_the_one_used() -> None:
@@ -36,7 +37,8 @@ def test_ssl_cert_file_is_honoured_like_httpx(tmp_path: Path, monkeypatch: pytes
 def test_missing_bundle_raises_at_use_and_can_be_retried(tmp_path: Path) -> None:
     pem = tmp_path / "later.pem"
     tls.prepare(str(pem))
-    with pytest.raises(OSError):
+    with pytest.raises(BadCaBundle) as caught:
         tls.context(str(pem))
+    assert caught.value.unreadable and caught.value.path == str(pem)
     trustme.CA().cert_pem.write_to_path(str(pem))
     assert len(tls.context(str(pem)).get_ca_certs()) == 1

@@ -17,6 +17,7 @@ from sms_tui.messages import describe
 from sms_tui.settings import Settings
 from sms_tui.smsapi import ApiError, AuthMode, ClientOptions, Platform, SmsapiError, base_urls
 from sms_tui.smsapi.client import make_http
+from sms_tui.smsapi.errors import BadCaBundle
 
 
 def run(ctx: Context) -> int:
@@ -57,7 +58,11 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
     host = urlsplit(base).hostname or base
     dns = await diagnose.dns_finding(host)
     add(dns)
-    http = make_http(options)
+    try:
+        http = make_http(options)
+    except BadCaBundle as exc:  # the check doctor exists for: say which file and how to fix it
+        add(Finding("tls", "fail", describe(exc)))
+        return rep.finish(ExitCode.USAGE if code == ExitCode.OK else code, checks=len(findings), failed=sum(f.status == "fail" for f in findings))
     try:
         if dns.status == "ok":
             for finding in await diagnose.tls_clock_findings(http, base):

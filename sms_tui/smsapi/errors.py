@@ -123,3 +123,15 @@ class TransportError(SmsapiError):
 
 class MissingCredentials(SmsapiError):
     category = Category.CREDENTIALS
+
+
+class BadCaBundle(SmsapiError):
+    """The CA file (--ca-bundle, SSL_CERT_FILE) is not PEM certificates: a usage error, not a crash
+    and not SMSAPI's fault — a Windows admin's DER `.cer` is the usual case."""
+
+    category = Category.PARAMETER
+
+    def __init__(self, path: str, detail: str = "", *, unreadable: bool = False) -> None:
+        super().__init__(detail)
+        self.path = path
+        self.unreadable = unreadable  # missing or not readable, rather than not PEM

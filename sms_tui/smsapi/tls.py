@@ -69,6 +69,12 @@ def context(ca_bundle: str | None = None) -> ssl.SSLContext:
     if thread.error is not None:
         with _lock:
             _builds.pop(key, None)  # a fixed file may be retried
+        if isinstance(thread.error, (OSError, ValueError)):  # ssl.SSLError is an OSError
+            from sms_tui.smsapi.errors import BadCaBundle
+
+            where = ca_bundle or os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR") or "certifi"
+            unreadable = isinstance(thread.error, (FileNotFoundError, PermissionError, IsADirectoryError))
+            raise BadCaBundle(str(where), str(thread.error), unreadable=unreadable) from None
         raise thread.error
     assert thread.context is not None
     return thread.context
