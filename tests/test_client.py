@@ -102,3 +102,10 @@ async def test_legacy_missing_password_is_102(sandbox: Sandbox) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.post(sandbox.url + "user.do", data={"username": "demo", "credits": "1", "format": "json"})
     assert response.json()["error"] == 102
+
+
+async def test_a_foreign_pro_send_reaches_the_sandbox(options: ClientOptions, sandbox: Sandbox) -> None:
+    """The client sends 4915123456789 (SMSAPI's format); the sandbox must accept what it is sent."""
+    async with SmsapiClient(Credentials.bearer("demo-token"), options) as api:
+        result = await api.send("4915123456789", "Hallo", "DemoSerwis")
+    assert result.message_id and sandbox.outbox[0].to == "4915123456789"

@@ -177,3 +177,17 @@ def test_md5_roundtrip(password: str) -> None:
 def test_clean_field_has_no_controls(raw: str) -> None:
     cleaned = clean_field(raw)
     assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in cleaned)
+
+
+@pytest.mark.parametrize("raw", ["500000000;600000000", "500000000, 600000000", "500000000,600000000", "500000000 / 600000000"])
+def test_a_list_of_numbers_is_refused_not_cut(raw: str) -> None:
+    check = check_phone(raw)
+    assert not check.ok and check.reason == "phone.one_number"
+
+
+@pytest.mark.parametrize(("raw", "number"), [("4915123456789", "4915123456789"), ("+4915123456789", "4915123456789"),
+                                             ("447911123456", "447911123456"), ("48500000000", "48500000000")])
+def test_foreign_numbers_in_smsapis_own_format_are_accepted(raw: str, number: str) -> None:
+    check = check_phone(raw)
+    assert check.ok and check.number == number
+    assert check_phone(check.number).number == number  # what we print is accepted back (the sandbox re-checks it)

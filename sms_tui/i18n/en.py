@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "sender.suggest": "Suggestion: {name}",
     "phone.empty": "Enter a mobile phone number.",
     "phone.chars": "A number may contain only digits, spaces, hyphens and \"+\".",
+    "phone.one_number": "Give one number — a test or a send goes to one number at a time (no commas or semicolons).",
     "phone.invalid": "This is not a valid phone number. Check the digits and the country code.",
     "phone.length_pl": "A Polish mobile number has 9 digits (e.g. 500 000 000).",
     "phone.landline": "This is a landline — SMS reaches mobile phones only. Enter a mobile number.",

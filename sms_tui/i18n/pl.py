@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     "sender.suggest": "Propozycja: {name}",
     "phone.empty": "Wpisz numer telefonu komórkowego.",
     "phone.chars": "Numer może zawierać tylko cyfry, spacje, myślniki i „+”.",
+    "phone.one_number": "Podaj jeden numer — test i wysyłka idą na jeden numer naraz (bez przecinków i średników).",
     "phone.invalid": "To nie jest poprawny numer telefonu. Sprawdź cyfry i numer kierunkowy kraju.",
     "phone.length_pl": "Polski numer komórkowy ma 9 cyfr (np. 500 000 000).",
     "phone.landline": "To numer stacjonarny — SMS-y dochodzą tylko na komórki. Podaj numer komórkowy.",

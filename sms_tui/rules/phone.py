@@ -1,5 +1,6 @@
 """Recipient numbers: whatever the technician types → digits with country code, as SMSAPI wants."""
 
+import contextlib
 from dataclasses import dataclass
 
 from sms_tui.rules.text import clean_field
@@ -26,12 +27,20 @@ def check_phone(raw: str, default_region: str = "PL") -> PhoneCheck:
     if not text:
         return PhoneCheck(False, reason="phone.empty")
     digits = "".join(ch for ch in text if ch.isdigit())
+    if any(ch in ",;|/" for ch in text):  # a list: never send to the first and drop the rest silently
+        return PhoneCheck(False, reason="phone.one_number")
     if any(ch.isalpha() for ch in text) or not digits:
         return PhoneCheck(False, reason="phone.chars")
     try:
         parsed = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
         return PhoneCheck(False, reason="phone.invalid")
+    if not phonenumbers.is_valid_number(parsed) and not text.startswith(("+", "00")) and len(digits) > 9:
+        # SMSAPI's own format, and what this function returns: the country code without "+".
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            international = phonenumbers.parse("+" + digits, None)
+            if phonenumbers.is_valid_number(international):
+                parsed = international
     if not phonenumbers.is_valid_number(parsed):
         if parsed.country_code == 48 and len(str(parsed.national_number)) != 9:
             return PhoneCheck(False, reason="phone.length_pl", country_code=48)
