@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_md5, check_phone, check_sender_name, clean_field, md5_hex
+from sms_tui.rules import check_md5, check_phone, check_sender_name, clean_field, md5_hex, measure
 from sms_tui.settings import AccountSettings, Alerts, SenderSettings
 from sms_tui.smsapi.auth import AuthMode, Platform
 
@@ -48,7 +48,7 @@ class TestAnswers(_Strict):
 
 
 class AlertAnswers(_Strict):
-    low_balance: float = 0.0
+    low_balance: float = Field(0.0, ge=0, allow_inf_nan=False)  # warn below this many points; 0 = off
 
 
 class AnswersFile(_Strict):
@@ -130,11 +130,17 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
     phone = check_phone(parsed.test.to)
     if not phone.ok:
         problems.append(f"test.to: {t(phone.reason or 'phone.invalid')}")
+    message = clean_field(parsed.test.message, keep_newlines=True).strip() if parsed.test.message is not None else t("flow.test_message")
+    length = measure(message)  # the same rule as `send`: SMSAPI would refuse it with 11 after the checks
+    if length.empty:
+        problems.append(f"test.message: {t('send.empty')}")
+    elif length.too_long:
+        problems.append(f"test.message: {t('send.too_long', units=length.units)}")
     if problems:
         raise AnswersError(problems)
     auth = AuthMode.TOKEN if acc.token is not None else AuthMode.MD5
     settings = AccountSettings(platform=acc.platform, auth=auth, username=clean_field(acc.username).strip(),
                                password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url)
-    message = clean_field(parsed.test.message, keep_newlines=True) if parsed.test.message else t("flow.test_message")
-    return Answers(settings, SenderSettings(mode=sender.mode, name=sender.name if sender.mode == "pro" else None),
+    name = clean_field(sender.name or "").strip() if sender.mode == "pro" else None
+    return Answers(settings, SenderSettings(mode=sender.mode, name=name),
                    phone.number, message, Alerts(low_balance=parsed.alerts.low_balance))

@@ -32,7 +32,10 @@ class Draft:
 
     @property
     def step(self) -> int:
-        return int(self.values.get("step", 1))
+        try:
+            return int(self.values.get("step", 1))
+        except (TypeError, ValueError):
+            return 1
 
 
 def save(values: dict[str, Any], config_path: Path, path: Path | None = None) -> None:

@@ -68,7 +68,7 @@ class Verified(_Section):
 
 
 class Alerts(_Section):
-    low_balance: float = 0.0  # warn below this many points; 0 = off
+    low_balance: float = Field(0.0, ge=0, allow_inf_nan=False)  # warn below this many points; 0 = off
 
 
 class Settings(_Section):

@@ -112,13 +112,16 @@ class Wizard:
     def resume(self, saved: draft.Draft) -> int:
         """Apply a draft; returns the step to show (the credentials step when a secret is needed)."""
         s, v = self.state, saved.values
-        s.checklist = {k: bool(v.get("checklist", {}).get(k, False)) for k in CHECKLIST}
-        s.platform = Platform(v.get("platform", "pl"))
+        raw_checklist = v.get("checklist")
+        checklist: dict[str, object] = raw_checklist if isinstance(raw_checklist, dict) else {}
+        s.checklist = {k: bool(checklist.get(k, False)) for k in CHECKLIST}
+        s.platform = Platform.COM if v.get("platform") == "com" else Platform.PL  # one bad value never stops a resume
         s.secret_kind = v.get("secret_kind", "md5") if v.get("secret_kind") in ("md5", "plain", "token") else "md5"
         for key in ("username", "sender_name", "test_to", "test_message"):
             setattr(s, key, rules.clean_field(str(v.get(key, getattr(s, key))), keep_newlines=key == "test_message"))
         s.sender_mode = "pro" if v.get("sender_mode") == "pro" else "eco"
-        s.low_balance = float(v.get("low_balance", 0) or 0)
+        threshold = rules.parse_threshold(str(v.get("low_balance", 0) or 0))
+        s.low_balance = threshold if threshold is not None else 0.0
         s.dirty = True
         step = min(max(saved.step, 1), len(STEPS))
         has_secret = bool(s.token if s.secret_kind == "token" else s.password_md5)
@@ -266,6 +269,14 @@ class Wizard:
                                   api_url=self.options.api_url if self.demo else None)
         return flow.build_settings(account, self.sender(), s.test_result, rules.check_phone(s.test_to).number,
                                    skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance))
+
+    def set_low_balance(self, raw: str) -> str | None:
+        """The threshold from the summary step, or why it was refused (the old value stays)."""
+        value = rules.parse_threshold(raw)
+        if value is None:
+            return t("wiz.save.bad_threshold", value=raw.strip())
+        self.state.low_balance = value
+        return None
 
     def save(self) -> Path:
         path = flow.save(self.build_settings(), self.config_path)

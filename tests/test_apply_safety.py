@@ -128,3 +128,16 @@ def test_a_ca_bundle_that_is_not_pem_is_a_usage_error(command: list[str], tmp_pa
     if "--json" in command:
         json_out = __import__("json").loads(out.out)
         assert json_out["exit_code"] == 2
+
+
+def test_apply_strips_a_sender_name_like_the_wizard(tmp_path: Path, sandbox: Sandbox) -> None:
+    text = PRO_TOKEN.replace('name = "DemoSerwis"', 'name = " DemoSerwis "')
+    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.OK
+    assert sandbox.outbox[0].sender == "DemoSerwis"
+
+
+@pytest.mark.parametrize("message", ["   ", "x" * 1000])
+def test_apply_refuses_the_messages_send_refuses(message: str, tmp_path: Path, sandbox: Sandbox) -> None:
+    text = PRO_TOKEN.replace('message = "Serwis: test bramki"', f'message = "{message}"')
+    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.USAGE
+    assert sandbox.state.requests == []

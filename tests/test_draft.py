@@ -80,3 +80,18 @@ def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
         prog.close()
     saved = json.loads(draft.draft_path().read_text())
     assert saved["values"]["step"] == 3 and saved["values"]["username"] == "sklep17"
+
+
+@pytest.mark.parametrize("bad", [{"platform": "xx"}, {"step": "x"}, {"low_balance": "2.5.1"}, {"low_balance": [1]}, {"checklist": "tak"},
+                                 {"checklist": None}, {"username": None}])
+def test_one_bad_value_in_a_draft_never_stops_the_resume(bad: dict[str, object], tmp_path: Path) -> None:
+    """The Wizard itself, no screen: a hand-edited or older draft resumes with defaults for what it cannot read."""
+    from sms_tui.draft import Draft
+    from sms_tui.smsapi import ClientOptions
+    from sms_tui.wizard import Wizard
+
+    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions())
+    values = {"step": 4, "username": "demo", "sender_mode": "pro", "sender_name": "DemoSerwis", **bad}
+    step = wizard.resume(Draft(values=values, config_path=str(tmp_path / "smsapi.toml"), saved_at=0.0))
+    assert step in (1, 3)  # no secret in a draft: never past the credentials step
+    assert wizard.state.platform.value in ("pl", "com") and wizard.state.low_balance >= 0

@@ -191,3 +191,22 @@ def test_foreign_numbers_in_smsapis_own_format_are_accepted(raw: str, number: st
     check = check_phone(raw)
     assert check.ok and check.number == number
     assert check_phone(check.number).number == number  # what we print is accepted back (the sandbox re-checks it)
+
+
+@pytest.mark.parametrize(("raw", "value"), [("", 0.0), ("0", 0.0), ("20", 20.0), ("2,5", 2.5), ("2.5", 2.5), (" 7 ", 7.0),
+                                            ("2.5.1", None), ("1,5,0", None), ("nan", None), ("-5", None), ("inf", None), ("1e3", None)])
+def test_threshold_never_quietly_becomes_zero(raw: str, value: float | None) -> None:
+    from sms_tui.rules import parse_threshold
+
+    assert parse_threshold(raw) == value
+
+
+@pytest.mark.parametrize("value", ["nan", "-5", "inf"])
+def test_answers_refuse_a_threshold_that_cannot_alert(value: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sms_tui import answers
+
+    path = tmp_path / "a.toml"
+    path.write_text(f'[account]\ntoken = "t"\n[test]\nto = "500000000"\n[alerts]\nlow_balance = {value}\n')
+    with pytest.raises(answers.AnswersError) as caught:
+        answers.read(path)
+    assert any("low_balance" in problem for problem in caught.value.problems)

@@ -345,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "wiz.save.restarting": "… running the restart command",
     "wiz.save.restart_ok": "Restart command finished (code {code}).",
     "wiz.save.restart_failed": "The restart command failed (code {code}). Restart the program by hand.",
+    "wiz.save.bad_threshold": "“{value}” is not a number of points (e.g. 20 or 2.5). Type 0 for no warning.",
     "wiz.save.restart_bad_command": "The restart command “{command}” is malformed ({reason}) — the settings are saved; restart the shop software by hand.",
     "wiz.save.restart_not_found": "Cannot run “{program}”: {reason} — the settings are saved; check --restart-command or restart the shop software by hand.",
     "wiz.save.restart_timeout": "The restart command did not finish within 2 minutes and was stopped.",

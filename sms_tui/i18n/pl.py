@@ -350,6 +350,7 @@ MESSAGES: dict[str, str] = {
     "wiz.save.restarting": "… uruchamiam polecenie restartu",
     "wiz.save.restart_ok": "Polecenie restartu zakończone (kod {code}).",
     "wiz.save.restart_failed": "Polecenie restartu nie powiodło się (kod {code}). Uruchom program ponownie ręcznie.",
+    "wiz.save.bad_threshold": "„{value}” to nie jest liczba punktów (np. 20 albo 2,5). Wpisz 0, żeby nie ostrzegać.",
     "wiz.save.restart_bad_command": "Polecenie ponownego uruchomienia „{command}” jest błędne ({reason}) — ustawienia są zapisane; uruchom program sklepu ponownie ręcznie.",
     "wiz.save.restart_not_found": "Nie można uruchomić „{program}”: {reason} — ustawienia są zapisane; sprawdź --restart-command albo uruchom program sklepu ponownie ręcznie.",
     "wiz.save.restart_timeout": "Polecenie restartu nie skończyło się w 2 minuty i zostało przerwane.",

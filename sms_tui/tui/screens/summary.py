@@ -86,12 +86,7 @@ class SummaryScreen(StepScreen):
         return t("wiz.save.finish") if self.wizard.state.saved_to else t("wiz.save.save")
 
     def store(self) -> str | None:
-        raw = self.query_one("#low-balance", Field).value.replace(",", ".").strip() or "0"
-        try:
-            self.wizard.state.low_balance = max(float(raw), 0.0)
-        except ValueError:
-            self.wizard.state.low_balance = 0.0
-        return None
+        return self.wizard.set_low_balance(self.query_one("#low-balance", Field).value)
 
     def problem(self) -> str | None:
         return None if self.wizard.test_passed else t("wiz.test.needed")

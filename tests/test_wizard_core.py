@@ -1,5 +1,5 @@
-"""`--restart-command` runs after the settings are saved: a typo in it is reported as the
-restart's result, never a crash (and never "nothing was saved")."""
+"""The Wizard (the setup's only writer) tested directly, without a screen: `--restart-command`
+after the save, the low-balance threshold."""
 
 from __future__ import annotations
 
@@ -29,5 +29,19 @@ async def test_a_good_restart_command_reports_its_output(tmp_path: Path) -> None
     wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(), restart_command="sh -c 'echo gotowe; exit 3'")
     try:
         assert await wizard.run_restart() == (3, "gotowe")
+    finally:
+        await wizard.aclose()
+
+
+async def test_a_threshold_that_is_not_a_number_is_refused_and_the_old_one_kept(tmp_path: Path) -> None:
+    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions())
+    try:
+        assert wizard.set_low_balance("20") is None and wizard.state.low_balance == 20.0
+        for bad in ("2.5.1", "1,5,0", "nan", "-5"):
+            problem = wizard.set_low_balance(bad)
+            assert problem is not None and bad in problem
+            assert wizard.state.low_balance == 20.0
+        assert wizard.set_low_balance("2,5") is None and wizard.state.low_balance == 2.5
+        assert wizard.set_low_balance("") is None and wizard.state.low_balance == 0.0
     finally:
         await wizard.aclose()
