@@ -16,12 +16,20 @@ FIELDS = ("step", "checklist", "platform", "secret_kind", "username", "sender_mo
           "test_to", "test_message", "low_balance")
 
 
-def draft_path() -> Path:
+def draft_path(config_path: Path | None = None) -> Path:
+    """One draft per settings file: a `--demo` run or another `--config` never touches the draft
+    of the real setup that a dropped link interrupted."""
     if os.environ.get("SMS_TUI_DRAFT"):
         return Path(os.environ["SMS_TUI_DRAFT"])
     import platformdirs  # deferred: only the wizard keeps drafts
 
-    return platformdirs.user_state_path("sms-tui") / "draft.json"
+    folder = platformdirs.user_state_path("sms-tui")
+    if config_path is None:
+        return folder / "draft.json"
+    import hashlib
+
+    key = hashlib.sha256(str(Path(config_path).expanduser().absolute()).encode("utf-8")).hexdigest()[:16]
+    return folder / f"draft-{key}.json"
 
 
 @dataclass
@@ -40,7 +48,7 @@ class Draft:
 
 def save(values: dict[str, Any], config_path: Path, path: Path | None = None) -> None:
     """Atomic and 0600 like the settings; failures are swallowed (a draft must never break a run)."""
-    path = path or draft_path()
+    path = path or draft_path(config_path)
     payload = {"version": 1, "config_path": str(config_path), "saved_at": time.time(),
                "values": {k: values[k] for k in FIELDS if k in values}}
     import json  # deferred, like in load()
@@ -54,7 +62,7 @@ def save(values: dict[str, Any], config_path: Path, path: Path | None = None) ->
 
 def load(config_path: Path, path: Path | None = None, *, now: float | None = None) -> tuple[Draft | None, bool]:
     """(draft for this settings file or None, True when a stale draft was dropped)."""
-    path = path or draft_path()
+    path = path or draft_path(config_path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -69,13 +77,13 @@ def load(config_path: Path, path: Path | None = None, *, now: float | None = Non
     if draft.config_path != str(config_path):
         return None, False
     if (now or time.time()) - draft.saved_at > MAX_AGE:
-        clear(path)
+        clear(path=path)
         return None, True
     return draft, False
 
 
-def clear(path: Path | None = None) -> None:
+def clear(config_path: Path | None = None, path: Path | None = None) -> None:
     try:
-        (path or draft_path()).unlink()
+        (path or draft_path(config_path)).unlink()
     except OSError:
         pass

@@ -61,10 +61,11 @@ class Wizard:
     """One per app run; owns the HTTP session so every check reuses one connection pool."""
 
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
-                 restart_command: str | None = None) -> None:
+                 restart_command: str | None = None, keep_drafts: bool = True) -> None:
         self.config_path = config_path
         self.options = options
         self.demo = demo
+        self.keep_drafts = keep_drafts  # off for `--demo` on its throw-away settings folder
         self.restart_command = restart_command
         self.state = WizardState(test_message=t("flow.test_message"))
         self.session = flow.Session(options)
@@ -72,6 +73,7 @@ class Wizard:
         self._idx: str | None = None
         self.existing: Settings | None = None
         self.load_problem: str | None = None
+        self._saved_snapshot = self.snapshot()
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -96,6 +98,7 @@ class Wizard:
             s.test_to = settings.verified.to
         s.low_balance = settings.alerts.low_balance
         s.checklist = dict.fromkeys(CHECKLIST, True)
+        self.mark_saved()
 
     # -- the draft (dropped SSH links) ---------------------------------------------------------
 
@@ -104,6 +107,8 @@ class Wizard:
         values = {"step": s.step, "checklist": s.checklist, "platform": s.platform.value, "secret_kind": s.secret_kind,
                   "username": s.username, "sender_mode": s.sender_mode, "sender_name": s.sender_name,
                   "test_to": s.test_to, "test_message": s.test_message, "low_balance": s.low_balance}
+        if not self.keep_drafts or not self.unsaved():  # throw-away settings; or nothing new to keep
+            return
         draft.save(values, self.config_path)
 
     def offer_draft(self) -> tuple[draft.Draft | None, bool]:
@@ -128,7 +133,23 @@ class Wizard:
         return 3 if step > 3 and not has_secret else step
 
     def discard_draft(self) -> None:
-        draft.clear()
+        if self.keep_drafts:
+            draft.clear(self.config_path)
+
+    def snapshot(self) -> tuple[object, ...]:
+        """What would be saved (secrets stay SecretStr, compared by value): when it differs from
+        what was last saved or loaded, quitting asks and a draft is kept."""
+        s = self.state
+        secret = s.token if s.secret_kind == "token" else s.password_md5
+        return (tuple(sorted(s.checklist.items())), s.platform, s.secret_kind if s.secret_kind != "plain" else "md5", s.username.strip(), secret, s.sender_mode,
+                s.sender_name.strip() if s.sender_mode == "pro" else "", "".join(ch for ch in s.test_to if ch.isdigit()),
+                s.test_message, s.low_balance, s.test_result.message_id if s.test_result else None)
+
+    def unsaved(self) -> bool:
+        return self.snapshot() != self._saved_snapshot
+
+    def mark_saved(self) -> None:
+        self._saved_snapshot = self.snapshot()
 
     # -- step 3: credentials --------------------------------------------------------------------
 
@@ -266,7 +287,7 @@ class Wizard:
         account = AccountSettings(platform=s.platform, auth=auth, username=s.username,
                                   password_md5=s.password_md5 if auth is AuthMode.MD5 else None,
                                   token=s.token if auth is AuthMode.TOKEN else None,
-                                  api_url=self.options.api_url if self.demo else None)
+                                  api_url=self.options.api_url)  # like apply: later check/send reach the same proxy or sandbox
         return flow.build_settings(account, self.sender(), s.test_result, rules.check_phone(s.test_to).number,
                                    skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance))
 
@@ -281,7 +302,8 @@ class Wizard:
     def save(self) -> Path:
         path = flow.save(self.build_settings(), self.config_path)
         self.state.saved_to, self.state.dirty = path, False
-        draft.clear()
+        self.mark_saved()
+        self.discard_draft()
         return path
 
     async def run_restart(self) -> tuple[int, str]:

@@ -23,10 +23,10 @@ async def test_resume_after_leaving_mid_way(sandbox: Sandbox, tmp_path: Path) ->
         await log_in(pilot, app)
         await choose_pro(pilot, app)
         assert screen_name(app) == "TestSendScreen"
-    saved = json.loads(draft.draft_path().read_text())
+    saved = json.loads(draft.draft_path(config).read_text())
     assert saved["values"]["step"] == 5 and saved["values"]["sender_name"] == "DemoSerwis"
-    assert DEMO_MD5 not in draft.draft_path().read_text()
-    assert oct(draft.draft_path().stat().st_mode & 0o777) == "0o600"
+    assert DEMO_MD5 not in draft.draft_path(config).read_text()
+    assert oct(draft.draft_path(config).stat().st_mode & 0o777) == "0o600"
 
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -53,21 +53,22 @@ async def test_start_over_discards_the_draft(sandbox: Sandbox, tmp_path: Path) -
 async def test_old_draft_is_dropped_with_a_note(sandbox: Sandbox, tmp_path: Path) -> None:
     config = tmp_path / "s.toml"
     draft.save({"step": 4}, config)
-    data = json.loads(draft.draft_path().read_text())
+    data = json.loads(draft.draft_path(config).read_text())
     data["saved_at"] -= 8 * 24 * 3600
-    draft.draft_path().write_text(json.dumps(data))
+    draft.draft_path(config).write_text(json.dumps(data))
     app = make_app(sandbox, config)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "WelcomeScreen"
         assert "starszy niż 7 dni" in problem(app)
-    assert not draft.draft_path().exists()
+    assert not draft.draft_path(config).exists()
 
 
 @pytest.mark.faults
 def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
     """A real hang-up: the wizard in a pty gets SIGHUP while the technician is typing."""
-    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo", "--config", str(tmp_path / "s.toml")])
+    config = tmp_path / "s.toml"
+    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo", "--config", str(config)])
     try:
         prog.read_until(b"Krok 1 z 6")
         prog.send(b"m")
@@ -78,7 +79,7 @@ def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
         assert prog.proc.wait(timeout=15) != 0
     finally:
         prog.close()
-    saved = json.loads(draft.draft_path().read_text())
+    saved = json.loads(draft.draft_path(config).read_text())
     assert saved["values"]["step"] == 3 and saved["values"]["username"] == "sklep17"
 
 
@@ -95,3 +96,30 @@ def test_one_bad_value_in_a_draft_never_stops_the_resume(bad: dict[str, object],
     step = wizard.resume(Draft(values=values, config_path=str(tmp_path / "smsapi.toml"), saved_at=0.0))
     assert step in (1, 3)  # no secret in a draft: never past the credentials step
     assert wizard.state.platform.value in ("pl", "com") and wizard.state.low_balance >= 0
+
+
+@pytest.mark.parametrize("key", ["enter", "escape"])
+async def test_enter_or_esc_on_the_resume_question_resumes(key: str, sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    draft.save({"step": 2, "username": "sklep17"}, config)
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press(key)
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ChecklistScreen" and app.wizard.state.username == "sklep17"
+    assert draft.load(config)[0] is not None
+
+
+async def test_quit_asks_with_credentials_typed_but_not_moved_on(sandbox: Sandbox, tmp_path: Path) -> None:
+    from tests.wizard_helpers import fill, to_credentials
+
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        fill(app, "#username", "sklep17")
+        fill(app, "#secret", DEMO_MD5)
+        await pilot.press("ctrl+q")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen"

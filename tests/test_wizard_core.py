@@ -45,3 +45,57 @@ async def test_a_threshold_that_is_not_a_number_is_refused_and_the_old_one_kept(
         assert wizard.set_low_balance("") is None and wizard.state.low_balance == 0.0
     finally:
         await wizard.aclose()
+
+
+def _wizard(path: Path, **kwargs: object) -> Wizard:
+    return Wizard(path, ClientOptions(api_url="http://127.0.0.1:9/"), **kwargs)  # type: ignore[arg-type]
+
+
+async def test_unsaved_work_is_what_differs_from_the_last_save(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    wizard = _wizard(tmp_path / "smsapi.toml")
+    try:
+        assert not wizard.unsaved()
+        wizard.state.username, wizard.state.password_md5 = "sklep17", SecretStr("0123456789abcdef0123456789abcdef")
+        assert wizard.unsaved()  # typed on step 3, never moved on: still work to lose
+        wizard.skip_test()
+        wizard.save()
+        assert not wizard.unsaved()
+        wizard.save_draft()
+        from sms_tui import draft
+
+        assert draft.load(wizard.config_path) == (None, False)  # saved and unchanged: no "unfinished setup" next time
+        wizard.state.sender_mode = "pro"
+        assert wizard.unsaved()  # a change after the save
+    finally:
+        await wizard.aclose()
+
+
+async def test_a_draft_belongs_to_its_settings_file(tmp_path: Path) -> None:
+    from sms_tui import draft
+
+    real, other, demo = _wizard(tmp_path / "real.toml"), _wizard(tmp_path / "other.toml"), _wizard(tmp_path / "demo.toml", keep_drafts=False)
+    try:
+        for wizard, name in ((real, "prawdziwy"), (other, "inny"), (demo, "demo")):
+            wizard.state.username, wizard.state.step = name, 4
+            wizard.save_draft()
+        other.discard_draft()
+        demo.discard_draft()
+        saved, _ = draft.load(real.config_path)
+        assert saved is not None and saved.values["username"] == "prawdziwy"
+        assert draft.load(other.config_path) == (None, False) and draft.load(demo.config_path) == (None, False)
+    finally:
+        for wizard in (real, other, demo):
+            await wizard.aclose()
+
+
+async def test_the_wizard_saves_the_api_url_it_was_given(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    wizard = _wizard(tmp_path / "smsapi.toml")
+    wizard.state.username, wizard.state.password_md5 = "demo", SecretStr("fe01ce2a7fbac8fafaed7c982a04e229")
+    try:
+        assert wizard.build_settings().account.api_url == "http://127.0.0.1:9/"
+    finally:
+        await wizard.aclose()

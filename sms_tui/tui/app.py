@@ -131,7 +131,9 @@ class WizardApp(App[int]):
 
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved.saved_at))
         question = t("wiz.draft.question", step=saved.step, when=when)
-        if await self.push_screen_wait(ConfirmScreen(question, yes=t("wiz.draft.resume", step=saved.step), no=t("wiz.draft.fresh"))):
+        # Resume is the default, for Enter and Esc alike: only choosing "start over" drops the draft.
+        if await self.push_screen_wait(ConfirmScreen(question, yes=t("wiz.draft.resume", step=saved.step), no=t("wiz.draft.fresh"),
+                                                     default=True, escape=True)):
             self.go(self.wizard.resume(saved))
         else:
             self.wizard.discard_draft()
@@ -166,7 +168,11 @@ class WizardApp(App[int]):
             self.pop_screen()
 
     def action_request_quit(self) -> None:
-        if self.wizard.state.dirty and self.wizard.state.saved_to is None:
+        store = getattr(self.screen, "store", None)
+        if store is not None:  # what is typed on this step counts, not only what the last Next stored
+            with contextlib.suppress(Exception):
+                store()
+        if self.wizard.unsaved():
             self._confirm_quit()
         else:
             self.exit(0)

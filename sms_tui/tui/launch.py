@@ -35,7 +35,7 @@ def run_wizard(args: argparse.Namespace) -> int:
         if not args.config:  # the demo never touches the real settings
             config_path = Path(tempfile.mkdtemp(prefix="sms-tui-demo-")) / "smsapi.toml"
     wizard = Wizard(config_path, ClientOptions(api_url=api_url, ca_bundle=args.ca_bundle),
-                    demo=args.demo, restart_command=args.restart_command)
+                    demo=args.demo, restart_command=args.restart_command, keep_drafts=not (args.demo and not args.config))
     wizard.prefill_from_disk()
     ascii_only = getattr(args, "ascii", False) or os.environ.get("TERM") == "linux"
     app = WizardApp(wizard, sandbox=sandbox, ascii_only=ascii_only, log_debug=args.debug)

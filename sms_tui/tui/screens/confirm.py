@@ -16,13 +16,18 @@ from sms_tui.tui.widgets.local_keys import LocalButton
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", show=False),
+        Binding("escape", "escape", show=False),
+        Binding("n", "answer(False)", show=False),
         Binding("t,y", "answer(True)", show=False),
     ]
 
-    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None, *, default: bool = False,
+                 escape: bool = False) -> None:
+        """`default`: the answer focused (Enter); `escape`: the answer Esc gives. Both are "no"
+        unless "no" would lose work (the resume question)."""
         super().__init__()
         self.question, self.yes, self.no = question, yes or t("wiz.yes"), no or t("wiz.no")
+        self.default, self.escape = default, escape
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -32,7 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield LocalButton(self.yes, id="yes", variant="warning", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.default else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -40,3 +45,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_escape(self) -> None:
+        self.dismiss(self.escape)
