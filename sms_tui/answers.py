@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_md5, check_phone, check_sender_name, clean_field, md5_hex, measure
+from sms_tui.rules import check_api_url, check_md5, check_phone, check_sender_name, clean_field, md5_hex, measure
 from sms_tui.settings import AccountSettings, Alerts, SenderSettings
 from sms_tui.smsapi.auth import AuthMode, Platform
 
@@ -117,6 +117,8 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
     elif acc.password is not None:
         md5 = md5_hex(acc.password.get_secret_value())
         register_secret(md5)
+    if acc.api_url is not None and (url_problem := check_api_url(acc.api_url)):
+        problems.append(f"account.api_url: {t(url_problem)}")
     if md5 is not None and not acc.username.strip():
         problems.append(f"account.username: {t('answers.no_username')}")
     sender = parsed.sender

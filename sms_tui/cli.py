@@ -94,15 +94,20 @@ _NETWORK_COMMANDS = ("apply", "check", "send", "doctor")
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    raw = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in raw  # a script asked for one JSON object on stdout, whatever goes wrong
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0) if exc.code in (0, None) else int(ExitCode.USAGE)
+        if exc.code in (0, None):
+            return 0
+        return _early_failure(ExitCode.USAGE, t("cli.usage_json"), as_json, printed=True)
     set_language(args.lang)
     if args.ca_bundle and not os.access(args.ca_bundle, os.R_OK):
         reason = t("cli.ca_bundle_denied" if os.path.exists(args.ca_bundle) else "cli.ca_bundle_missing")
-        print(t("cli.ca_bundle", path=args.ca_bundle, reason=reason), file=sys.stderr)
-        return int(ExitCode.USAGE)
+        return _early_failure(ExitCode.USAGE, t("cli.ca_bundle", path=args.ca_bundle, reason=reason), as_json)
+    if args.api_url and (problem := _url_problem(args.api_url)):
+        return _early_failure(ExitCode.USAGE, f"--api-url {args.api_url}: {problem}", as_json)
     if args.command in _NETWORK_COMMANDS:
         from sms_tui.smsapi.tls import prepare
 
@@ -129,8 +134,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         if logs.log_path() is None:
             logs.setup(args.debug)
         logging.getLogger("sms_tui").exception("unexpected error")
-        print(t("cli.crash", path=logs.log_path() or "-"), file=sys.stderr)
-        return int(ExitCode.FAILURE)
+        return _early_failure(ExitCode.FAILURE, t("cli.crash", path=logs.log_path() or "-"), as_json)
+
+
+def _early_failure(code: ExitCode, message: str, as_json: bool, *, printed: bool = False) -> int:
+    """A failure before (or outside) a command's own report: the message on stderr, and with
+    --json also the one JSON object scripts parse (argparse has printed its own text already)."""
+    if not printed:
+        print(message, file=sys.stderr)
+    if as_json:
+        import json
+
+        print(json.dumps({"ok": False, "exit_code": int(code), "exit_name": code.name.lower(), "steps": [],
+                          "error": {"message": message}}, ensure_ascii=False), flush=True)
+    return int(code)
+
+
+def _url_problem(url: str) -> str | None:
+    from sms_tui.rules.url import check_api_url
+
+    key = check_api_url(url)
+    return t(key) if key else None
 
 
 def _silence_stdout() -> None:

@@ -141,3 +141,35 @@ def test_apply_refuses_the_messages_send_refuses(message: str, tmp_path: Path, s
     text = PRO_TOKEN.replace('message = "Serwis: test bramki"', f'message = "{message}"')
     assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.USAGE
     assert sandbox.state.requests == []
+
+
+@pytest.mark.parametrize("args", [["apply", "--json"], ["send", "--json", "--to", "500000000"], ["check", "--json", "--lang", "xx"],
+                                  ["check", "--json", "--ca-bundle", "/nie/ma/takiego.pem"], ["check", "--json", "--api-url", "file:///etc/passwd"]])
+def test_json_is_one_object_even_before_the_command_runs(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(args) == ExitCode.USAGE
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] is False and payload["exit_code"] == 2
+
+
+def test_an_unexpected_error_still_gives_one_json_object(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from sms_tui.commands import show
+
+    def boom(*_: object) -> int:
+        raise RuntimeError("na próbę")
+
+    monkeypatch.setattr(show, "run", boom)
+    assert main(["show", "--json"]) == ExitCode.FAILURE
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["exit_code"] == 1 and "log" in payload["error"]["message"]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "not a url", "ftp://proxy/", "http://host:99999/"])
+def test_an_api_url_that_is_no_http_address_is_a_usage_error(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = PRO_TOKEN.replace('[account]\n', f'[account]\napi_url = "{url}"\n')
+    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+    assert "account.api_url" in capsys.readouterr().err
+    assert main(["check", "--api-url", url, "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE

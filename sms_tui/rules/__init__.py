@@ -13,6 +13,7 @@ _WHERE = {
     "Md5Check": "md5", "check_md5": "md5", "md5_hex": "md5", "MessageLength": "message", "measure": "message",
     "PhoneCheck": "phone", "check_phone": "phone", "SenderCheck": "sender", "check_sender_name": "sender",
     "transliterate": "sender", "clean_field": "text", "parse_threshold": "threshold",
+    "check_api_url": "url",
 }
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from sms_tui.rules.sender import transliterate as transliterate
     from sms_tui.rules.text import clean_field as clean_field
     from sms_tui.rules.threshold import parse_threshold as parse_threshold
+    from sms_tui.rules.url import check_api_url as check_api_url
 
 __all__ = sorted(_WHERE)
 
