@@ -324,6 +324,7 @@ MESSAGES: dict[str, str] = {
     "wiz.test.ucs2": "UCS-2 (because of: {chars})",
     "wiz.test.count": "{units} chars · {parts} part(s) · {left} left · {encoding} · cost about {cost} points",
     "wiz.test.needed": "send the test SMS first (or \"Save without test…\").",
+    "wiz.test.refused": "Cannot send the test:",
     "wiz.test.cancelled": "Stopped waiting — the SMS may already have been sent: check the phone. Sending again uses the same identifier, so it cannot arrive twice.",
     "wiz.test.skip_question": "Save the settings without a test SMS? The program's manual asks for a test; skipping is recorded in the settings.",
     "wiz.test.sending": "… sending the test SMS",

@@ -329,6 +329,7 @@ MESSAGES: dict[str, str] = {
     "wiz.test.ucs2": "UCS-2 (przez: {chars})",
     "wiz.test.count": "{units} znaków · {parts} cz. · zostało {left} · {encoding} · koszt ok. {cost} pkt",
     "wiz.test.needed": "najpierw wyślij testowy SMS (albo „Zapisz bez testu…”).",
+    "wiz.test.refused": "Nie można wysłać testu:",
     "wiz.test.cancelled": "Anulowano czekanie — SMS mógł już zostać wysłany: sprawdź telefon. Ponowne wysłanie użyje tego samego identyfikatora, więc SMS nie dojdzie dwa razy.",
     "wiz.test.skip_question": "Zapisać ustawienia bez testowego SMS-a? Instrukcja programu zaleca test; pominięcie zostanie zapisane w ustawieniach.",
     "wiz.test.sending": "… wysyłam testowy SMS",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -107,16 +108,30 @@ class StepScreen(Screen[None]):
 
     # -- shared plumbing ------------------------------------------------------------------------
 
-    def show_problem(self, text: str | None, *, ok: bool = False) -> None:
+    def show_problem(self, text: str | None, *, ok: bool = False, refusal: bool = False) -> None:
         line = self.query_one("#problem", Static)
         line.update(text or "")
         line.set_class(bool(text) and not ok, "error")
         line.set_class(bool(text) and ok, "ok")
+        self._refusal_shown = bool(text) and refusal
+
+    def show_refusal(self, problem: str) -> None:
+        """"Cannot go on: …" — cleared as soon as the input changes, so it never outlives the fix."""
+        self.show_problem(f"{t('wiz.refused')} {problem}", refusal=True)
+
+    def clear_refusal(self) -> None:
+        """Called whenever the input changes (fields here; choices from the screens that have them)."""
+        if getattr(self, "_refusal_shown", False):
+            self.show_problem(None)
+
+    @on(Input.Changed)
+    def _input_changed(self, _event: Input.Changed) -> None:
+        self.clear_refusal()
 
     async def action_next(self) -> None:
         problem = self.store() or self.problem()
         if problem:
-            self.show_problem(f"{t('wiz.refused')} {problem}")
+            self.show_refusal(problem)
             return
         if await self.before_next():
             self.wiz_app.go(self.STEP + 1)

@@ -132,7 +132,7 @@ class CredentialsScreen(StepScreen):
             error = self.store()
             problem = error or self.problem()
             if problem:
-                self.show_problem(f"{t('wiz.refused')} {problem}")
+                self.show_refusal(problem)
             else:
                 self.verify(then_next=False)
             return True

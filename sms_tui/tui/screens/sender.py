@@ -84,6 +84,7 @@ class SenderScreen(StepScreen):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.wizard.state.sender_mode = "pro" if event.pressed.id == "mode-pro" else "eco"
         self.wizard.state.dirty = True
+        self.clear_refusal()
         self._sync()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -97,7 +97,7 @@ class SummaryScreen(StepScreen):
             return
         problem = self.store() or self.problem()
         if problem:
-            self.show_problem(f"{t('wiz.refused')} {problem}")
+            self.show_refusal(problem)
             return
         try:
             self.wizard.save()

@@ -100,7 +100,7 @@ class TestSendScreen(StepScreen):
             self.store()
             problems = self.wizard.test_problems()
             if problems:
-                self.show_problem(f"{t('wiz.refused')} {' '.join(problems)}")
+                self.show_problem(f"{t('wiz.test.refused')} {' '.join(problems)}", refusal=True)
             else:
                 self.send()
         elif button_id == "cancel":
@@ -131,9 +131,15 @@ class TestSendScreen(StepScreen):
             self.query_one("#result", Static).update("")
             retry = f" {t('wiz.test.retry_safe')}" if exc.category.value in ("retry", "server") else ""
             self.show_problem(f"✗ {finding.text}{retry}")
+            self.call_after_refresh(self._focus_send)  # Retry under the cursor, not the text selected for overwriting
             return
         self.query_one("#result", Static).update(self._result_text())
         self.query_one("#next", Button).focus()
+
+    def _focus_send(self) -> None:
+        button = self.query_one("#send", Button)
+        if not button.disabled:
+            button.focus()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "send":
@@ -143,3 +149,5 @@ class TestSendScreen(StepScreen):
         self.query_one("#cancel", Button).disabled = not running
         if event.state is WorkerState.CANCELLED:
             self.query_one("#result", Static).update("")
+        if not running and (self.focused is None or self.focused.id == "message"):
+            self.call_after_refresh(self._focus_send)

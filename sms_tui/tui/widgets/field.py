@@ -12,6 +12,7 @@ from sms_tui.rules import clean_field
 
 class Field(Input):
     def __init__(self, *args: object, enter_moves_on: bool = True, **kwargs: object) -> None:
+        kwargs.setdefault("select_on_focus", False)  # a focus the program moves must never arm "next key wipes it all"
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.cursor_blink = False
         # Enter goes to the next field, handled by the app as soon as the key arrives (like Tab):

@@ -1,0 +1,45 @@
+"""Screens: what a refused step or a failed send leaves under the technician's fingers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from sms_tui.sandbox import Sandbox
+from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle
+
+
+async def test_a_refusal_is_cleared_when_the_input_is_fixed(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("right", "space")
+        fill(app, "#name", "NowySklep")  # PENDING: Next is refused
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen" and "NowySklep" in problem(app)
+        fill(app, "#name", "DemoSerwis")
+        await settle(pilot, app)
+        assert problem(app) == ""
+
+
+async def test_after_a_failed_send_retry_has_the_focus_and_the_text_is_not_selected(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"
+        fill(app, "#to", "500000000")
+        sandbox.inject("http503", "/sms.do", times=3)
+        await pilot.click("#send")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert "503" in problem(app)
+        assert app.focused is not None and app.focused.id == "send"
+        message = app.screen.query_one("#message", Input)
+        before = message.value
+        message.focus()
+        await pilot.press("Z")
+        assert message.value.startswith(before[: len(before) - 1]) and len(message.value) == len(before) + 1
