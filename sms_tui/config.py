@@ -192,8 +192,9 @@ def locked(path: Path) -> Iterator[None]:
             pid = holder[0] if holder else "?"
             since = time.strftime("%H:%M:%S", time.localtime(float(holder[1]))) if len(holder) > 1 else "?"
             raise ConfigError("config.locked", pid=pid, since=since) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {time.time():.0f}\n".encode(), 0)
+        stamp = f"{os.getpid()} {time.time():.0f}\n".encode()
+        os.pwrite(fd, stamp, 0)  # then cut: a second writer reading at any moment sees a PID, never "?"
+        os.ftruncate(fd, len(stamp))
         yield
     finally:
         os.close(fd)

@@ -173,3 +173,28 @@ def test_an_api_url_that_is_no_http_address_is_a_usage_error(url: str, tmp_path:
     assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
     assert "account.api_url" in capsys.readouterr().err
     assert main(["check", "--api-url", url, "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+
+
+def test_a_bad_fault_request_is_a_400_not_a_dropped_connection(sandbox: Sandbox) -> None:
+    import httpx
+
+    for body in (b"not json", b'{"kind": "meteor"}', b'{"kind": "delay", "secs": 1}'):
+        response = httpx.post(sandbox.url + "__sandbox/faults", content=body)
+        assert response.status_code == 400 and "delay" in response.json()["kinds"]
+    assert sandbox.state.faults == []
+
+
+def test_tightened_permissions_are_a_warning_not_ok(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    target = tmp_path / "smsapi.toml"
+    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    target.chmod(0o644)
+    capsys.readouterr()
+    assert main(["show", "--config", str(target)]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "uwaga:" in err and "0644" in err and "0o644" not in err
+    target.chmod(0o644)
+    assert main(["show", "--json", "--config", str(target)]) == ExitCode.OK
+    [warning] = [s for s in json.loads(capsys.readouterr().out)["steps"] if s.get("warning")]
+    assert warning["step"] == "settings"

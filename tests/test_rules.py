@@ -210,3 +210,10 @@ def test_answers_refuse_a_threshold_that_cannot_alert(value: str, tmp_path) -> N
     with pytest.raises(answers.AnswersError) as caught:
         answers.read(path)
     assert any("low_balance" in problem for problem in caught.value.problems)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u00ad", "\u2060", "\u200d"])
+def test_an_md5_pasted_with_an_invisible_character_is_still_an_md5(invisible: str) -> None:
+    md5 = "fe01ce2a7fbac8fafaed7c982a04e229"
+    check = check_md5(invisible + md5[:10] + invisible + md5[10:])
+    assert check.ok and check.value == md5

@@ -43,3 +43,17 @@ async def test_after_a_failed_send_retry_has_the_focus_and_the_text_is_not_selec
         message.focus()
         await pilot.press("Z")
         assert message.value.startswith(before[: len(before) - 1]) and len(message.value) == len(before) + 1
+
+
+async def test_help_links_follow_the_platform(sandbox: Sandbox, tmp_path: Path) -> None:
+    from sms_tui.smsapi import Platform
+    from tests.wizard_helpers import to_credentials
+
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        app.wizard.state.platform = Platform.COM
+        await pilot.press("f1")
+        await settle(pilot, app)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "ssl.smsapi.com" in text and "ssl.smsapi.pl" not in text

@@ -52,6 +52,12 @@ class Reporter:
             mark = t("cli.ok") if ok else t("cli.fail")
             print(f"{mark} {text}", file=self.out if ok else self.err, flush=True)
 
+    def warn(self, name: str, text: str, **data: Any) -> None:
+        """Not a failure, not "ok" either: e.g. permissions that were (or could not be) tightened."""
+        self.steps.append({"step": name, "ok": True, "warning": True, "message": text, **data})
+        if not self.as_json:
+            print(f"{t('cli.warn')} {text}", file=self.err, flush=True)
+
     def info(self, text: str) -> None:
         if not self.as_json:
             print(text, file=self.out, flush=True)
@@ -108,7 +114,7 @@ def load_settings(ctx: Context, rep: Reporter) -> Settings | int:
         rep.step("settings", False, exc.describe())
         return rep.finish(ExitCode.USAGE)
     for warning in warnings:
-        rep.step("settings", True, warning.describe())
+        rep.warn("settings", warning.describe())
     if settings is None:
         rep.step("settings", False, t("config.missing", path=ctx.config_path))
         return rep.finish(ExitCode.USAGE)

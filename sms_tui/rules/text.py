@@ -2,8 +2,10 @@
 
 import re
 
-# C0 and C1 controls plus DEL; an ESC left in a value would be an escape sequence when echoed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls plus DEL (an ESC left in a value would be an escape sequence when echoed),
+# and the invisible characters a copy from a web page or an e-mail brings along (zero-width
+# spaces and joiners, word joiner, BOM, soft hyphen): an MD5 pasted with one must still be 32 characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def clean_field(value: str, *, keep_newlines: bool = False) -> str:

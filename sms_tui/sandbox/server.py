@@ -221,13 +221,20 @@ class _Handler(BaseHTTPRequestHandler):
             changed = state.decide(parts[1], "ACTIVE" if parts[2] == "approve" else "REJECTED", query.get("account"))
             return self._reply(200 if changed else 404, {"changed": changed})
         if name == "clock" and method == "POST":
-            data = json.loads(body or b"{}")
-            state.advance(float(data.get("advance", 0)) if isinstance(data, dict) else 0.0)
+            try:
+                data = json.loads(body or b"{}")
+                state.advance(float(data.get("advance", 0)) if isinstance(data, dict) else 0.0)
+            except (ValueError, TypeError) as exc:
+                return self._reply(400, {"error": "bad_clock", "message": str(exc)})
             return self._reply(200, {"now": state.now()})
         if name == "faults" and method == "POST":
-            data = json.loads(body or b"[]")
-            for item in data if isinstance(data, list) else [data]:
-                state.inject(Fault(**item))
+            try:
+                data = json.loads(body or b"[]")
+                faults = [Fault(**item) for item in (data if isinstance(data, list) else [data])]
+                for fault in faults:
+                    state.inject(fault)
+            except (ValueError, TypeError) as exc:  # not JSON, an unknown kind or key
+                return self._reply(400, {"error": "bad_fault", "message": str(exc), "kinds": list(Fault.KINDS)})
             return self._reply(200, {"queued": len(state.faults)})
         if name == "reset" and method == "POST":
             state.reset()

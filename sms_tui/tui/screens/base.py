@@ -144,7 +144,7 @@ class StepScreen(Screen[None]):
     def action_help(self) -> None:
         from sms_tui.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(STEPS[self.STEP - 1]))
+        self.app.push_screen(HelpScreen(STEPS[self.STEP - 1], self.wizard.state.platform))
 
     # Textual calls a handler of every class in the MRO, so subclasses use these hooks instead
     # of their own on_button_pressed / on_input_submitted (which would run twice).

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from sms_tui.diagnose import panel_link
 from sms_tui.i18n import t
+from sms_tui.smsapi.auth import Platform
 
 # The panel pages each step sends the technician to (text the terminal can link or copy).
 LINKS = {"welcome": ("registration",), "credentials": ("md5", "tokens"), "sender": ("sendernames",)}
@@ -20,9 +21,9 @@ LINKS = {"welcome": ("registration",), "credentials": ("md5", "tokens"), "sender
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss_help", show=False, priority=True)]
 
-    def __init__(self, step: str) -> None:
+    def __init__(self, step: str, platform: Platform = Platform.PL) -> None:
         super().__init__()
-        self.step = step
+        self.step, self.platform = step, platform
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
@@ -30,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t(f"wiz.help.{self.step}"))
             links = LINKS.get(self.step, ())
             if links:
-                yield Static("\n".join(panel_link(page) for page in links), markup=False)
+                yield Static("\n".join(panel_link(page, self.platform) for page in links), markup=False)
             yield Static(f"[dim]{t('wiz.help.close')}[/]")
 
     def action_dismiss_help(self) -> None:

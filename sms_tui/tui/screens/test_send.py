@@ -26,7 +26,7 @@ class TestSendScreen(StepScreen):
         yield Static(t("wiz.test.intro"))
         with Horizontal(classes="row"):
             yield Static(t("wiz.test.to"), classes="label")
-            yield Field(s.test_to, id="to", compact=True, max_length=32, placeholder="500 000 000")
+            yield Field(s.test_to, id="to", compact=True, max_length=32, placeholder=t("wiz.test.to_placeholder"))
         yield Static("", id="to-check", markup=False, classes="hint")
         with Horizontal(classes="row"):
             yield Static(t("wiz.test.message"), classes="label")
