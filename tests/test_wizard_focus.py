@@ -57,3 +57,20 @@ async def test_help_links_follow_the_platform(sandbox: Sandbox, tmp_path: Path) 
         await settle(pilot, app)
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "ssl.smsapi.com" in text and "ssl.smsapi.pl" not in text
+
+
+async def test_a_multi_line_paste_keeps_every_line(sandbox: Sandbox, tmp_path: Path) -> None:
+    from textual import events
+
+    from tests.wizard_helpers import to_test_send
+
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        message = app.screen.query_one("#message", Input)
+        message.value = ""
+        message.focus()
+        message.post_message(events.Paste("Pierwsza linia\r\nDruga linia\r\n\r\nTrzecia"))
+        await settle(pilot, app)
+        assert message.value == "Pierwsza linia Druga linia Trzecia"
+        assert sandbox.outbox == []  # a paste never sends

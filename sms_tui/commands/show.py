@@ -21,7 +21,9 @@ def run(ctx: Context) -> int:
         rep.info(t("show.sender", mode=snd["mode"].upper(), name=snd.get("name") or "—"))
         verified = data.get("verified")
         if verified and not verified.get("skipped"):
-            rep.info(t("show.verified", to=verified["to"], at=verified["at"], id=verified["message_id"]))
+            at = str(verified["at"]).replace("T", " ")[:16] + " UTC"  # minutes are enough for a person
+            key = "show.verified" if verified.get("message_id") else "show.verified_no_id"
+            rep.info(t(key, to=verified["to"], at=at, id=verified.get("message_id")))
         else:
             rep.info(t("show.unverified"))
     return rep.finish(ExitCode.OK, settings=data, config=str(ctx.config_path))

@@ -20,7 +20,8 @@ class Field(Input):
         self.enter_moves_on = enter_moves_on
 
     def _on_paste(self, event: events.Paste) -> None:
-        cleaned = clean_field(event.text.splitlines()[0] if event.text else "")
+        # A one-line field: the lines of a multi-line paste are joined with spaces, never dropped.
+        cleaned = clean_field(" ".join(line.strip() for line in event.text.splitlines() if line.strip()) if event.text else "")
         event.stop()
         event.prevent_default()
         if cleaned:
