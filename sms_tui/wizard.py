@@ -193,6 +193,19 @@ class Wizard:
         self.state.dirty = True
         return self.state.status
 
+    async def token_scope_problem(self) -> str | None:
+        """For a token that passed the check: the scopes it still lacks (SMS, Sendernames), said on
+        this step with the tokens page, not three steps later when the test SMS fails."""
+        if self.state.secret_kind != "token":
+            return None
+        from sms_tui import diagnose
+
+        to = rules.check_phone(self.state.test_to).number or "48500000000"
+        missing = await diagnose.missing_scopes(self.session, self.credentials(), self._options(), to)
+        if not missing:
+            return None
+        return t("diag.scopes", scopes=diagnose.scope_names(missing), link=diagnose.panel_link("tokens", self.state.platform))
+
     async def diagnose(self, error: SmsapiError) -> Finding:
         """The support-style diagnosis; a wrong platform is switched at once (one key to retry)."""
         from sms_tui.diagnose import explain

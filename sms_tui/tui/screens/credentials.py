@@ -154,7 +154,11 @@ class CredentialsScreen(StepScreen):
                 self.query_one(f"#platform-{self.wizard.state.platform.value}", CueRadio).value = True
                 self.show_problem(f"✗ {finding.text} {t('wiz.cred.switched')}")
             return
+        scopes = await self.wizard.token_scope_problem()
         status_line.update(self._status_text())
+        if scopes:
+            self.show_problem(f"✗ {scopes}")
+            return
         self.query_one("#secret", Input).value = ""
         self.query_one("#secret", Input).placeholder = t("wiz.cred.kept")
         if then_next:
