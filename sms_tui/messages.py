@@ -9,7 +9,8 @@ from sms_tui.i18n import has, t
 from sms_tui.smsapi.errors import ApiError, BadCaBundle, MissingCredentials, SmsapiError, TransportError, message_key
 
 if TYPE_CHECKING:
-    from sms_tui.smsapi.models import MessageStatus, SenderName
+    from sms_tui.smsapi.message_status import MessageStatus
+    from sms_tui.smsapi.models import SenderName
 
 
 def what_happened(error: SmsapiError) -> str:

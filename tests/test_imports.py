@@ -57,3 +57,14 @@ def test_show_imports_no_network_or_logging(tmp_path: object) -> None:
     code = f"from sms_tui.cli import main\nmain(['show', '--config', {str(tmp_path) + '/none.toml'!r}])"
     modules = _modules_after(code)
     assert not {"httpx", "asyncio", "logging", "ssl", "textual"} & modules
+
+
+def test_check_does_not_build_the_models_of_calls_it_never_makes(tmp_path: object) -> None:
+    """Status, statement, ping and price models are pydantic classes (milliseconds each to build):
+    they load with the calls that use them, not with every client."""
+    code = ("from sms_tui.cli import main\n"
+            f"main(['check', '--config', {str(tmp_path) + '/none.toml'!r}, '--api-url', 'http://127.0.0.1:9/'])\n"
+            "import sms_tui.smsapi.client")
+    modules = _modules_after(code)
+    assert "sms_tui.smsapi.client" in modules
+    assert not {"sms_tui.smsapi.message_status", "sms_tui.smsapi.sender_statement", "sms_tui.smsapi.profile_models"} & set(modules)

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_tui.smsapi.errors import ApiError, TransportError
-from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_status
+from sms_tui.smsapi.parse import decode, parse_balance, parse_send
 from sms_tui.smsapi.parse_profile import parse_ping, parse_prices
 from sms_tui.smsapi.parse_sender import parse_done, parse_sender, parse_senders, parse_statement
+from sms_tui.smsapi.parse_status import parse_status
 
 
 def parse_status_of_two(body: str, *, http_status: int | None = None) -> object:

@@ -10,7 +10,8 @@ from sms_tui import i18n
 from sms_tui.messages import explain_status
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ApiError, Category, ClientOptions, Credentials, SmsapiClient
-from sms_tui.smsapi.models import DeliveryCategory, SenderState
+from sms_tui.smsapi.message_status import DeliveryCategory
+from sms_tui.smsapi.models import SenderState
 
 
 async def test_status_follows_a_send_to_the_handset(demo_credentials: Credentials, options: ClientOptions, sandbox: Sandbox) -> None:
@@ -52,7 +53,7 @@ async def test_status_of_several_ids_is_split_when_refused_whole(options: Client
 
 
 def test_every_status_has_an_explanation_in_both_languages() -> None:
-    from sms_tui.smsapi.models import DELIVERY_CATEGORIES, MessageStatus
+    from sms_tui.smsapi.message_status import DELIVERY_CATEGORIES, MessageStatus
 
     for lang in i18n.LANGUAGES:
         i18n.set_language(lang)

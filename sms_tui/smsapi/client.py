@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -15,11 +15,15 @@ from sms_tui import __version__
 from sms_tui.smsapi.auth import AuthMode, Credentials, base_urls
 from sms_tui.smsapi.errors import ApiError, Category, MissingCredentials, TransportError
 from sms_tui.smsapi.idx import new_idx
-from sms_tui.smsapi.models import Balance, MessageStatus, Ping, Price, SenderName, SenderStatement, SendResult
+from sms_tui.smsapi.models import Balance, SenderName, SendResult
 from sms_tui.smsapi.options import ClientOptions
-from sms_tui.smsapi.parse import decode, parse_balance, parse_send, parse_status
-from sms_tui.smsapi.parse_profile import parse_ping, parse_prices
-from sms_tui.smsapi.parse_sender import NOT_ON_ACCOUNT, parse_done, parse_sender, parse_senders, parse_statement
+from sms_tui.smsapi.parse import decode, parse_balance, parse_send
+from sms_tui.smsapi.parse_sender import NOT_ON_ACCOUNT, parse_done, parse_sender, parse_senders
+
+if TYPE_CHECKING:  # the status, statement, ping and price models load with the calls that use them
+    from sms_tui.smsapi.message_status import MessageStatus
+    from sms_tui.smsapi.profile_models import Ping, Price
+    from sms_tui.smsapi.sender_statement import SenderStatement
 from sms_tui.smsapi.tls import context as tls_context
 from sms_tui.smsapi.transport import classify
 
@@ -108,6 +112,9 @@ class SmsapiClient:
     async def message_status(self, ids: Sequence[str]) -> list[MessageStatus]:
         """One result per id, in order. SMSAPI may refuse a whole read for one unknown id (301/400)
         or list it as NOT_FOUND: either way that id reads NOT_FOUND and the others are still read."""
+        from sms_tui.smsapi.message_status import MessageStatus
+        from sms_tui.smsapi.parse_status import parse_status
+
         wanted = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
         if not wanted:
             return []
@@ -184,6 +191,9 @@ class SmsapiClient:
     async def sender_statement(self) -> SenderStatement:
         """SMSAPI's own statement where it offers one (tokens); else the built-in summary of the
         panel's declaration, in the current language."""
+        from sms_tui.smsapi.parse_sender import parse_statement
+        from sms_tui.smsapi.sender_statement import SenderStatement
+
         if self._rest:
             try:
                 return await self._idempotent("GET", "sms/sendernames/statement", parse_statement)
@@ -202,6 +212,9 @@ class SmsapiClient:
     async def ping(self) -> Ping:
         """Reachability, the sub-services SMSAPI reports down, and (tokens) whether the token works.
         /ping is Bearer-only: with MD5 credentials it is asked without them, `authorized` None."""
+        from sms_tui.smsapi.parse_profile import parse_ping
+        from sms_tui.smsapi.profile_models import Ping
+
         try:
             ping = await self._idempotent("GET", "ping", parse_ping, authenticate=self._rest)
             return ping if self._rest else ping.model_copy(update={"authorized": None})
@@ -212,6 +225,8 @@ class SmsapiClient:
 
     async def prices(self, kind: str | None = None) -> list[Price]:
         """`/profile/prices` (Bearer only): [] with MD5 credentials. `kind` is pro, eco, sms…"""
+        from sms_tui.smsapi.parse_profile import parse_prices
+
         if not self._rest:
             return []
         return await self._idempotent("GET", "profile/prices", parse_prices, params={"type": kind} if kind else None)

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sms_tui.smsapi.errors import ApiError, TransportError
-from sms_tui.smsapi.models import Balance, MessageStatus, SendResult, SentMessage
+from sms_tui.smsapi.models import Balance, SendResult, SentMessage
 
 _MAX_SNIPPET = 80
 
@@ -128,22 +128,3 @@ def parse_balance(body: str, *, http_status: int | None = None) -> Balance:
         return Balance.model_validate(data)
     except ValidationError:
         raise bad(text, "unexpected balance fields") from None
-
-
-def parse_status(body: str, ids: list[str], *, http_status: int | None = None) -> list[MessageStatus]:
-    """`sms.do?status=` answers a send-shaped collection; an id it leaves out is NOT_FOUND, so the
-    caller always gets one result per id asked, in the order asked."""
-    text = body.strip()
-    if (error := plain_error(text)) is not None:
-        raise error
-    data = load_json(text)
-    raise_if_error(data, http_status)
-    items = data.get("list") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise bad(text, "no status list")
-    try:
-        found = [MessageStatus.model_validate(item) for item in items if isinstance(item, dict)]
-    except ValidationError:
-        raise bad(text, "unexpected status fields") from None
-    by_id = {item.id: item for item in found}
-    return [by_id.get(i) or MessageStatus(id=i, status="NOT_FOUND") for i in ids]

@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from sms_tui.smsapi.errors import ApiError
-from sms_tui.smsapi.models import Ping, Price
 from sms_tui.smsapi.parse import bad, load_json, raise_if_error
+from sms_tui.smsapi.profile_models import Ping, Price
 
 
 def parse_ping(body: str, *, http_status: int | None = None) -> Ping:

@@ -6,13 +6,16 @@ As in parse.py, any input ends as a model, an ApiError or TransportError("bad_re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from sms_tui.smsapi.errors import ApiError
-from sms_tui.smsapi.models import SenderName, SenderStatement
+from sms_tui.smsapi.models import SenderName
 from sms_tui.smsapi.parse import bad, load_json, plain_error, raise_if_error
+
+if TYPE_CHECKING:
+    from sms_tui.smsapi.sender_statement import SenderStatement
 
 NOT_ON_ACCOUNT, NAME_MISSING, NAME_INVALID = 2031, 2111, 2112
 
@@ -74,6 +77,8 @@ def parse_done(body: str, *, http_status: int | None = None) -> bool:
 
 
 def parse_statement(body: str, *, http_status: int | None = None) -> SenderStatement:
+    from sms_tui.smsapi.sender_statement import SenderStatement  # its models load with the one call that needs them
+
     text = body.strip()
     data = _data(text, http_status)
     if not isinstance(data, dict) or not (data.get("content") or data.get("sections")):
