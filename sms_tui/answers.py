@@ -81,16 +81,20 @@ def read(path: Path, env: Mapping[str, str] | None = None) -> Answers:
         raise AnswersError([t("answers.toml", path=path, reason=exc)]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersError([t("answers.unreadable", path=path, reason=getattr(exc, "strerror", None) or exc)]) from None
+    except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long for Python
+        raise AnswersError([t("answers.toml", path=path, reason=type(exc).__name__)]) from None
     return from_mapping(raw, env)
 
 
 def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
     problems: list[str] = []
     account = raw.get("account")
+    from_env: dict[str, str] = {}
     if isinstance(account, dict):
         for key, var in ENV_SECRETS.items():
             if env.get(var) and key not in account:
                 account[key] = env[var]
+                from_env[key] = var
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as exc:
@@ -105,7 +109,8 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
     given = [k for k in ("password_md5", "password", "token") if getattr(acc, k) is not None]
     md5: str | None = None
     if len(given) > 1:
-        problems.append(f"account: {t('answers.one_secret', keys=', '.join(given))}")
+        named = [f"{k} ({t('answers.from_env', var=from_env[k])})" if k in from_env else k for k in given]
+        problems.append(f"account: {t('answers.one_secret', keys=', '.join(named))}")
     elif not given:
         problems.append(f"account: {t('answers.no_secret')}")
     elif acc.password_md5 is not None:

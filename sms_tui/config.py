@@ -219,7 +219,11 @@ def preflight(path: Path) -> None:
 
 
 def _reason(exc: OSError) -> str:
-    return "brak miejsca na dysku / disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    if exc.errno == errno.ENOSPC:
+        from sms_tui.i18n import t
+
+        return t("config.disk_full")
+    return exc.strerror or str(exc)
 
 
 def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Path:

@@ -198,3 +198,25 @@ def test_tightened_permissions_are_a_warning_not_ok(tmp_path: Path, sandbox: San
     assert main(["show", "--json", "--config", str(target)]) == ExitCode.OK
     [warning] = [s for s in json.loads(capsys.readouterr().out)["steps"] if s.get("warning")]
     assert warning["step"] == "settings"
+
+
+@pytest.mark.parametrize("text", ["a = " + "[" * 5000 + "]" * 5000, "x = " + "9" * 5000])
+def test_answers_tomllib_cannot_take_are_an_answers_error(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "answers.toml"
+    path.write_text(text)
+    assert main(["apply", str(path), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+
+
+def test_a_secret_from_the_environment_is_named_when_there_are_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SMSAPI_TOKEN", "demo-token")
+    text = PRO_TOKEN.replace('token = "demo-token"', 'password_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\nusername = "demo"')
+    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+    assert "SMSAPI_TOKEN" in capsys.readouterr().err
+
+
+def test_apply_says_when_the_balance_is_already_under_the_threshold(tmp_path: Path, sandbox: Sandbox,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    text = PRO_TOKEN + "[alerts]\nlow_balance = 50\n"
+    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.OK
+    assert "uwaga:" in capsys.readouterr().err

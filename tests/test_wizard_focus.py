@@ -74,3 +74,23 @@ async def test_a_multi_line_paste_keeps_every_line(sandbox: Sandbox, tmp_path: P
         await settle(pilot, app)
         assert message.value == "Pierwsza linia Druga linia Trzecia"
         assert sandbox.outbox == []  # a paste never sends
+
+
+async def test_the_too_small_screen_goes_when_a_dialog_opened_while_small_is_answered(sandbox: Sandbox, tmp_path: Path) -> None:
+    from tests.wizard_helpers import to_credentials
+
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        fill(app, "#username", "sklep17")
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot, app)
+        assert screen_name(app) == "TooSmallScreen"
+        await pilot.press("ctrl+q")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, app, workers=False)
+        await pilot.press("n")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "CredentialsScreen"

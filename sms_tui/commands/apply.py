@@ -44,6 +44,9 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, ans.to)
         rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
+        threshold = ans.alerts.low_balance
+        if threshold and (status.balance.points or 0) < threshold:
+            rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=threshold), low_balance=threshold)
         problems = flow.sender_problems(ans.sender.mode, ans.sender.name, status.senders)
         if problems:
             for key in problems:

@@ -168,10 +168,14 @@ class WizardApp(App[int]):
             self.pop_screen()
 
     def action_request_quit(self) -> None:
-        store = getattr(self.screen, "store", None)
-        if store is not None:  # what is typed on this step counts, not only what the last Next stored
-            with contextlib.suppress(Exception):
-                store()
+        # What is typed on this step counts, not only what the last Next stored (the step may be
+        # under the too-small screen or a dialog).
+        for screen in reversed(self.screen_stack):
+            store = getattr(screen, "store", None)
+            if store is not None:
+                with contextlib.suppress(Exception):
+                    store()
+                break
         if self.wizard.unsaved():
             self._confirm_quit()
         else:

@@ -65,6 +65,8 @@ class SummaryScreen(StepScreen):
         if saved is None:
             return ""
         text = "✓ " + t("wiz.save.saved", path=saved) + "\n" + t("apply.restart")
+        if self.wizard.demo and not self.wizard.keep_drafts:
+            text += "\n" + t("wiz.save.demo_folder")
         return text
 
     def _outbox(self) -> str:
