@@ -13,6 +13,7 @@ import trustme
 from sms_tui.messages import describe
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions, Credentials, SmsapiClient, TransportError
+from tests.conftest import DEMO_MD5
 
 pytestmark = pytest.mark.faults
 TOKEN = Credentials.bearer("demo-token")
@@ -196,3 +197,21 @@ def test_plain_forms_from_the_sandbox(sandbox: Sandbox) -> None:
     assert sent.startswith("OK:") and parse_send(sent).points == 0.07
     assert points.startswith("Points:") and parse_balance(points).pro_count == 62
     assert bad == "ERROR:101"
+
+
+@pytest.mark.faults
+async def test_a_wrong_api_path_says_there_is_no_smsapi_there(sandbox: Sandbox) -> None:
+    options = ClientOptions(api_url=sandbox.url + "zla-sciezka/", retry_delay=0.01)
+    async with SmsapiClient(Credentials.md5("demo", DEMO_MD5), options) as api:
+        with pytest.raises(TransportError) as caught:
+            await api.balance()
+    assert caught.value.kind == "not_smsapi" and "api_url" in describe(caught.value)
+
+
+@pytest.mark.faults
+async def test_https_to_a_plain_http_port_is_not_called_a_certificate_problem(sandbox: Sandbox) -> None:
+    options = ClientOptions(api_url=sandbox.url.replace("http://", "https://"), retry_delay=0.01)
+    async with SmsapiClient(Credentials.bearer("demo-token"), options) as api:
+        with pytest.raises(TransportError) as caught:
+            await api.balance()
+    assert caught.value.kind == "tls_plain"

@@ -161,6 +161,8 @@ MESSAGES: dict[str, str] = {
     "net.dropped": "The connection dropped midway. Try again in a moment.",
     "net.http": "SMSAPI answered with HTTP error {status}. Try again in a few minutes.",
     "net.bad_response": "The answer is not from SMSAPI or is damaged. Check the API address (--api-url) and the proxy.",
+    "net.not_smsapi": "There is no SMSAPI at {host} (HTTP {status}). Check the API address (--api-url or api_url in the settings) — the proxy path may be wrong.",
+    "net.tls_plain": "The server {host} does not speak TLS (https). If it is a proxy or the sandbox without TLS, the address should start with http://.",
     "net.proxy": "The proxy refused the connection. Check HTTPS_PROXY and NO_PROXY.",
     "net.network": "Network error while connecting to {host}. Check the internet connection.",
     "net.missing": "No credentials: give a username and the MD5 password, or a token.",

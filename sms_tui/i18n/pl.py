@@ -165,6 +165,8 @@ MESSAGES: dict[str, str] = {
     "net.dropped": "Połączenie zostało zerwane w trakcie. Spróbuj ponownie za chwilę.",
     "net.http": "SMSAPI odpowiedziało błędem HTTP {status}. Spróbuj za kilka minut.",
     "net.bad_response": "Odpowiedź nie pochodzi od SMSAPI albo jest uszkodzona. Sprawdź adres API (--api-url) i proxy.",
+    "net.not_smsapi": "Pod adresem {host} nie ma SMSAPI (HTTP {status}). Sprawdź adres API (--api-url albo api_url w ustawieniach) — ścieżka proxy może być błędna.",
+    "net.tls_plain": "Serwer {host} nie rozmawia przez TLS (https). Jeśli to proxy albo piaskownica bez TLS, adres powinien zaczynać się od http://.",
     "net.proxy": "Serwer proxy odrzucił połączenie. Sprawdź zmienne HTTPS_PROXY i NO_PROXY.",
     "net.network": "Błąd sieci przy połączeniu z {host}. Sprawdź połączenie z internetem.",
     "net.missing": "Brak danych logowania: podaj nazwę użytkownika i hasło MD5 albo token.",

@@ -85,7 +85,7 @@ class SmsapiClient:
                     raise
                 last = exc
             except TransportError as exc:
-                if exc.kind in ("tls", "proxy"):
+                if exc.kind in ("tls", "tls_plain", "proxy", "not_smsapi"):
                     raise
                 last = exc
             log.info("sms.do attempt %d on %s failed: %s; retrying with the same idx", attempt, host, last)
@@ -264,7 +264,7 @@ class SmsapiClient:
                 return parser(body, http_status=status)
             except TransportError as exc:
                 last = exc
-                if exc.kind in ("tls", "bad_response") or (exc.http_status or 500) < 500:
+                if exc.kind in ("tls", "tls_plain", "bad_response") or (exc.http_status or 500) < 500:
                     raise
             await asyncio.sleep(self.options.retry_delay * attempt)
         assert last is not None
@@ -289,6 +289,8 @@ class SmsapiClient:
         elapsed = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %d in %.0f ms, %d bytes", method, url, response.status_code, elapsed, len(response.content))
         body = decode(response.content)
+        if response.status_code in (404, 405, 501) and path.endswith(".do"):  # SMSAPI always has its *.do: a wrong address
+            raise TransportError("not_smsapi", f"HTTP {response.status_code}", http_status=response.status_code, host=host)
         if response.status_code >= 500 and not body.lstrip().startswith(("{", "ERROR", "OK")):
             raise TransportError("http", f"HTTP {response.status_code}", ambiguous=True, http_status=response.status_code, host=host)
         if response.status_code >= 400 and not body.strip():

@@ -109,7 +109,8 @@ class TransportError(SmsapiError):
     dropped after sending, HTTP 5xx): a send may then only be retried with the same idx.
     """
 
-    kinds = ("dns", "refused", "tls", "connect_timeout", "read_timeout", "dropped", "http", "bad_response", "proxy", "network")
+    kinds = ("dns", "refused", "tls", "tls_plain", "connect_timeout", "read_timeout", "dropped", "http", "not_smsapi", "bad_response",
+             "proxy", "network")
 
     def __init__(self, kind: str, detail: str = "", *, ambiguous: bool = False, http_status: int | None = None, host: str = "") -> None:
         super().__init__(detail)
@@ -118,7 +119,7 @@ class TransportError(SmsapiError):
         self.ambiguous = ambiguous
         self.http_status = http_status
         self.host = host
-        self.category = Category.SERVER if kind in ("http", "bad_response") else Category.RETRY
+        self.category = Category.SERVER if kind in ("http", "bad_response", "not_smsapi") else Category.RETRY
 
 
 class MissingCredentials(SmsapiError):

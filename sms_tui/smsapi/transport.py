@@ -32,6 +32,8 @@ def classify(exc: httpx.HTTPError, host: str) -> TransportError:
     if isinstance(exc, httpx.PoolTimeout):
         return TransportError("connect_timeout", text, host=host)
     if isinstance(exc, httpx.ConnectError):
+        if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "PACKET_LENGTH_TOO_LONG" in text:
+            return TransportError("tls_plain", text, host=host)  # https:// to a plain-HTTP port: not a certificate problem
         if any(isinstance(e, ssl.SSLError) for e in chain) or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
             return TransportError("tls", text, host=host)
         if any(isinstance(e, socket.gaierror) for e in chain) or "Name or service not known" in text or "getaddrinfo" in text or "nodename" in text or "Temporary failure in name resolution" in text:
