@@ -94,3 +94,34 @@ async def test_the_too_small_screen_goes_when_a_dialog_opened_while_small_is_ans
         await pilot.press("n")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "CredentialsScreen"
+
+
+async def test_the_arrows_walk_the_checklist(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "ChecklistScreen"
+        first = app.focused
+        await pilot.press("down", "down", "space", "up")
+        await settle(pilot, app)
+        from textual.widgets import Checkbox
+
+        boxes = list(app.screen.query(Checkbox))
+        assert [b.value for b in boxes[:3]] == [False, False, True] and app.focused is boxes[1] and first is boxes[0]
+
+
+async def test_switching_the_login_kind_keeps_the_verified_md5(sandbox: Sandbox, tmp_path: Path) -> None:
+    from tests.wizard_helpers import log_in
+
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        app.screen.query_one("#kind-token").value = True  # type: ignore[attr-defined]
+        await settle(pilot, app)
+        app.screen.query_one("#kind-md5").value = True  # type: ignore[attr-defined]
+        await settle(pilot, app)
+        assert app.wizard.state.password_md5 is not None
+        assert app.wizard.credentials().complete

@@ -90,9 +90,11 @@ class CredentialsScreen(StepScreen):
             s.platform = Platform(pressed.removeprefix("platform-"))
         elif pressed.startswith("kind-"):
             s.secret_kind = pressed.removeprefix("kind-")  # type: ignore[assignment]
+            # Each kind keeps its own secret: a stray Space on the radio must not throw away a
+            # verified MD5 (only the chosen kind's secret is ever used or saved).
+            kept = s.token if s.secret_kind == "token" else s.password_md5
             self.query_one("#secret", Input).value = ""
-            self.query_one("#secret", Input).placeholder = ""
-            s.password_md5 = s.token = None
+            self.query_one("#secret", Input).placeholder = t("wiz.cred.kept") if kept else ""
             self._sync_kind()
         s.status = None
         s.dirty = True
