@@ -60,9 +60,20 @@ def save(values: dict[str, Any], config_path: Path, path: Path | None = None) ->
         pass
 
 
+def _legacy(config_path: Path, path: Path | None) -> Path | None:
+    """The one shared draft.json of earlier versions, while it holds this settings file's draft."""
+    if path is not None or os.environ.get("SMS_TUI_DRAFT"):
+        return None
+    legacy = draft_path()
+    return legacy if legacy.exists() else None
+
+
 def load(config_path: Path, path: Path | None = None, *, now: float | None = None) -> tuple[Draft | None, bool]:
     """(draft for this settings file or None, True when a stale draft was dropped)."""
-    path = path or draft_path(config_path)
+    own = path or draft_path(config_path)
+    if not own.exists() and (legacy := _legacy(config_path, path)) is not None:
+        own = legacy  # a setup interrupted before an upgrade is still offered
+    path = own
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -83,7 +94,13 @@ def load(config_path: Path, path: Path | None = None, *, now: float | None = Non
 
 
 def clear(config_path: Path | None = None, path: Path | None = None) -> None:
-    try:
-        (path or draft_path(config_path)).unlink()
-    except OSError:
-        pass
+    targets = [path or draft_path(config_path)]
+    if config_path is not None and (legacy := _legacy(config_path, path)) is not None:
+        draft, _ = load(config_path, legacy)
+        if draft is not None:  # the shared file of earlier versions, holding this setup's draft
+            targets.append(legacy)
+    for target in targets:
+        try:
+            target.unlink()
+        except OSError:
+            pass

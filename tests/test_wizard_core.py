@@ -99,3 +99,15 @@ async def test_the_wizard_saves_the_api_url_it_was_given(tmp_path: Path) -> None
         assert wizard.build_settings().account.api_url == "http://127.0.0.1:9/"
     finally:
         await wizard.aclose()
+
+
+def test_a_draft_from_before_drafts_were_per_settings_file_is_still_offered_then_cleared(tmp_path: Path) -> None:
+    from sms_tui import draft
+
+    config = tmp_path / "smsapi.toml"
+    draft.save({"step": 4, "username": "sklep17"}, config, path=draft.draft_path())  # the old shared draft.json
+    saved, _ = draft.load(config)
+    assert saved is not None and saved.values["username"] == "sklep17"
+    assert draft.load(tmp_path / "other.toml") == (None, False)
+    draft.clear(config)
+    assert draft.load(config) == (None, False) and not draft.draft_path().exists()
