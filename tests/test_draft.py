@@ -123,3 +123,19 @@ async def test_quit_asks_with_credentials_typed_but_not_moved_on(sandbox: Sandbo
         await pilot.press("ctrl+q")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "ConfirmScreen"
+
+
+async def test_a_hang_up_while_help_is_open_keeps_the_steps_input(sandbox: Sandbox, tmp_path: Path) -> None:
+    from tests.wizard_helpers import fill, to_credentials
+
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config, keep_drafts=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        fill(app, "#username", "sklep17")
+        await pilot.press("f1")
+        await settle(pilot, app)
+        assert screen_name(app) == "HelpScreen"
+        app._hang_up()
+    saved, _ = draft.load(config)
+    assert saved is not None and saved.values["username"] == "sklep17"

@@ -118,10 +118,7 @@ class WizardApp(App[int]):
     def _hang_up(self) -> None:
         """Textual installs no SIGHUP handler: without this a dropped SSH link loses the draft."""
         log.warning("SIGHUP: terminal gone; draft saved at step %d", self.wizard.state.step)
-        store = getattr(self.screen, "store", None)
-        if store is not None:
-            with contextlib.suppress(Exception):
-                store()  # what was typed on this step, not only what the last Next stored
+        self._store_current_step()  # what was typed on this step, even under Help or a dialog
         self.wizard.save_draft()
         self.exit(129)
 
@@ -167,15 +164,18 @@ class WizardApp(App[int]):
         elif not small and on_top:
             self.pop_screen()
 
-    def action_request_quit(self) -> None:
-        # What is typed on this step counts, not only what the last Next stored (the step may be
-        # under the too-small screen or a dialog).
+    def _store_current_step(self) -> None:
+        """What is typed on the step counts, not only what the last Next stored; the step may be
+        under Help, a dialog or the too-small screen."""
         for screen in reversed(self.screen_stack):
             store = getattr(screen, "store", None)
             if store is not None:
                 with contextlib.suppress(Exception):
                     store()
-                break
+                return
+
+    def action_request_quit(self) -> None:
+        self._store_current_step()
         if self.wizard.unsaved():
             self._confirm_quit()
         else:
