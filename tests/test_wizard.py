@@ -21,6 +21,7 @@ from tests.wizard_helpers import (
     problem,
     screen_name,
     settle,
+    shrink_on_credentials,
     to_credentials,
     to_test_send,
 )
@@ -228,11 +229,7 @@ async def test_f1_opens_help(sandbox: Sandbox, tmp_path: Path) -> None:
 async def test_too_small_then_restored(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_credentials(pilot, app)
-        fill(app, "#username", "kept")
-        await pilot.resize_terminal(60, 20)
-        await settle(pilot, app)
-        assert screen_name(app) == "TooSmallScreen"
+        await shrink_on_credentials(pilot, app, "kept")
         await pilot.resize_terminal(80, 24)
         await settle(pilot, app)
         assert screen_name(app) == "CredentialsScreen"

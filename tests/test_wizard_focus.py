@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from sms_tui.sandbox import Sandbox
-from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle
+from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle, to_test_send
 
 
 async def test_a_refusal_is_cleared_when_the_input_is_fixed(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -27,11 +27,8 @@ async def test_a_refusal_is_cleared_when_the_input_is_fixed(sandbox: Sandbox, tm
 async def test_after_a_failed_send_retry_has_the_focus_and_the_text_is_not_selected(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, app)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await to_test_send(pilot, app)
         assert screen_name(app) == "TestSendScreen"
-        fill(app, "#to", "500000000")
         sandbox.inject("http503", "/sms.do", times=3)
         await pilot.click("#send")
         await settle(pilot, app)
@@ -77,15 +74,11 @@ async def test_a_multi_line_paste_keeps_every_line(sandbox: Sandbox, tmp_path: P
 
 
 async def test_the_too_small_screen_goes_when_a_dialog_opened_while_small_is_answered(sandbox: Sandbox, tmp_path: Path) -> None:
-    from tests.wizard_helpers import to_credentials
+    from tests.wizard_helpers import shrink_on_credentials
 
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_credentials(pilot, app)
-        fill(app, "#username", "sklep17")
-        await pilot.resize_terminal(60, 20)
-        await settle(pilot, app)
-        assert screen_name(app) == "TooSmallScreen"
+        await shrink_on_credentials(pilot, app, "sklep17")
         await pilot.press("ctrl+q")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "ConfirmScreen"

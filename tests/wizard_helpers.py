@@ -80,3 +80,12 @@ async def log_in_with_token(pilot: Pilot[int], app: WizardApp, token: str) -> No
     fill(app, "#secret", token)
     await pilot.press("ctrl+n")
     await settle(pilot, app)
+
+
+async def shrink_on_credentials(pilot: Pilot[int], app: WizardApp, username: str) -> None:
+    """Step 3 with a username typed, then the window made too small."""
+    await to_credentials(pilot, app)
+    fill(app, "#username", username)
+    await pilot.resize_terminal(60, 20)
+    await settle(pilot, app)
+    assert screen_name(app) == "TooSmallScreen"

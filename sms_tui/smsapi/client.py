@@ -167,10 +167,7 @@ class SmsapiClient:
     async def make_default_sender(self, name: str) -> None:
         """ApiError 2061 while the name is not ACTIVE; already the default is success."""
         try:
-            if self._rest:
-                await self._idempotent("POST", f"sms/sendernames/{_segment(name)}/commands/make_default", parse_done)
-            else:
-                await self._idempotent("POST", "sender.do", parse_done, form={"default": name, "format": "json"})
+            await self._sender_action(name, "default", "POST", f"sms/sendernames/{_segment(name)}/commands/make_default")
         except ApiError as exc:
             if exc.code != ALREADY_DEFAULT:
                 raise
@@ -178,15 +175,19 @@ class SmsapiClient:
     async def delete_sender(self, name: str) -> bool:
         """False when the account had no such name (a retried delete ends the same way)."""
         try:
-            if self._rest:
-                await self._idempotent("DELETE", f"sms/sendernames/{_segment(name)}", parse_done)
-            else:
-                await self._idempotent("POST", "sender.do", parse_done, form={"delete": name, "format": "json"})
+            await self._sender_action(name, "delete", "DELETE", f"sms/sendernames/{_segment(name)}")
         except ApiError as exc:
             if exc.code != NOT_ON_ACCOUNT:
                 raise
             return False
         return True
+
+    async def _sender_action(self, name: str, legacy: str, method: str, rest_path: str) -> None:
+        """One name action: REST for tokens, `sender.do?<legacy>=NAME` for MD5; both answer "done"."""
+        if self._rest:
+            await self._idempotent(method, rest_path, parse_done)
+        else:
+            await self._idempotent("POST", "sender.do", parse_done, form={legacy: name, "format": "json"})
 
     async def sender_statement(self) -> SenderStatement:
         """SMSAPI's own statement where it offers one (tokens); else the built-in summary of the

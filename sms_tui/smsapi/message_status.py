@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import field_validator
 
-from sms_tui.smsapi.models import ApiModel
+from sms_tui.smsapi.models import ApiModel, Text
 
 
 class DeliveryCategory(StrEnum):
@@ -34,18 +34,13 @@ class MessageStatus(ApiModel):
     ACCEPTED and RENEWAL count as on the way (the official SDKs stop polling there; a technician
     waiting for the phone to beep should not); an unrecognised name is UNKNOWN, which is final."""
 
-    id: str = ""
+    id: Text = ""
     status: str = "UNKNOWN"
-    number: str = ""
+    number: Text = ""
     points: float | None = None
     idx: str | None = None
     date_sent: int | None = None
     error: int | str | None = None
-
-    @field_validator("id", "number", mode="before")
-    @classmethod
-    def _text(cls, value: object) -> object:
-        return "" if value is None else str(value)
 
     @field_validator("status", mode="before")
     @classmethod

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+# An id, a number or a name that SMSAPI sends as a string, a number or null: always a str.
+Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else str(value))]
 
 
 class ApiModel(BaseModel):
@@ -12,20 +16,15 @@ class ApiModel(BaseModel):
 
 
 class SentMessage(ApiModel):
-    id: str = ""
+    id: Text = ""
     points: float = 0.0
-    number: str = ""
+    number: Text = ""
     date_sent: int | None = None
     submitted_number: str | None = None
     status: str | None = None
     error: int | str | None = None
     idx: str | None = None
     parts: int | None = None
-
-    @field_validator("id", "number", mode="before")
-    @classmethod
-    def _text(cls, value: object) -> object:
-        return "" if value is None else str(value)
 
 
 class SendResult(ApiModel):
@@ -77,16 +76,11 @@ class SenderName(ApiModel):
     "active"), so they are upper-cased on the way in; anything but ACTIVE/REJECTED/DELETED is
     treated as waiting for SMSAPI's staff (INACTIVE, PENDING, UNKNOWN, and names yet unseen)."""
 
-    sender: str
+    sender: Text
     status: str = "UNKNOWN"
     is_default: bool = Field(False, alias="default")
     created_at: str | None = None
     already_existed: bool = False  # set by add_sender when SMSAPI already had the name
-
-    @field_validator("sender", mode="before")
-    @classmethod
-    def _name(cls, value: object) -> object:
-        return "" if value is None else str(value)
 
     @field_validator("status", mode="before")
     @classmethod
