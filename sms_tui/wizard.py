@@ -195,7 +195,8 @@ class Wizard:
 
     async def token_scope_problem(self) -> str | None:
         """For a token that passed the check: the scopes it still lacks (SMS, Sendernames), said on
-        this step with the tokens page, not three steps later when the test SMS fails."""
+        this step with the tokens page, not three steps later when the test SMS fails; until the
+        token is replaced the step does not go on."""
         if self.state.secret_kind != "token":
             return None
         from sms_tui import diagnose
@@ -204,6 +205,7 @@ class Wizard:
         missing = await diagnose.missing_scopes(self.session, self.credentials(), self._options(), to)
         if not missing:
             return None
+        self.state.status = None  # not a usable login yet: Next checks again instead of going on
         return t("diag.scopes", scopes=diagnose.scope_names(missing), link=diagnose.panel_link("tokens", self.state.platform))
 
     async def diagnose(self, error: SmsapiError) -> Finding:

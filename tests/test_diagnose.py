@@ -132,6 +132,9 @@ async def test_wizard_names_missing_token_scope(sandbox: Sandbox, tmp_path: Path
         assert screen_name(app) == "CredentialsScreen"
         assert "lacks permissions: Sendernames, SMS" in problem(app)
         assert "wrong password" not in problem(app).lower()
+        await pilot.press("ctrl+n")  # Next again: checked again, still refused
+        await settle(pilot, app)
+        assert screen_name(app) == "CredentialsScreen" and "lacks permissions" in problem(app)
     await asyncio.sleep(0)
 
 
