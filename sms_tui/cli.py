@@ -29,11 +29,18 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument("--debug", action="store_true", default=d(False), help="verbose log file")
 
 
+def _wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", nargs="?", const="120", default=None, metavar="SECONDS",
+                        help="after SMSAPI accepts the message, wait up to SECONDS (default 120) for the phone's "
+                        "delivery report: exit 0 delivered, 7 not delivered, 8 not confirmed in time")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sms-tui", description="Connect a shop's software to the SMSAPI SMS gateway. "
                                      "With no command: the setup wizard.",
                                      epilog="exit codes: 0 ok, 2 usage/answers, 3 SMSAPI unreachable, 4 credentials refused or IP filter, "
-                                     "5 send or sender refused, 6 balance under threshold (check), 130 interrupted")
+                                     "5 send or sender refused, 6 balance under threshold (check), 7 not delivered, 8 delivery not confirmed (yet), "
+                                     "130 interrupted")
     parser.add_argument("--version", action="version", version=f"sms-tui {__version__}")
     parser.add_argument("--demo", action="store_true", help="the wizard on the built-in SMSAPI sandbox (no account needed)")
     parser.add_argument("--restart-command", metavar="CMD", help="offer to run CMD after saving (restarts the shop software)")
@@ -45,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("apply", help="all wizard steps from an answers file, no questions")
     p.add_argument("answers", metavar="ANSWERS.toml")
     p.add_argument("--dry-run", action="store_true", help="validate and send with test=1; write nothing")
+    _wait(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     _common(p, suppress=True)
 
@@ -58,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--message", metavar="TEXT")
     group.add_argument("--stdin", action="store_true", help="read the message from standard input")
     p.add_argument("--idx", metavar="ID", help="your unique id: the same id is never delivered twice")
+    _wait(p)
+    p.add_argument("--json", action="store_true")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("status", help="what became of sent messages: delivered (0), not delivered (7), on its way (8)")
+    p.add_argument("ids", nargs="+", metavar="ID", help="message ids, as send and the settings' [verified] message_id give them")
     p.add_argument("--json", action="store_true")
     _common(p, suppress=True)
 
@@ -89,7 +103,7 @@ def _no_terminal() -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") in ("", "dumb")
 
 
-_NETWORK_COMMANDS = ("apply", "check", "send", "doctor")
+_NETWORK_COMMANDS = ("apply", "check", "send", "doctor", "status")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,6 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _early_failure(ExitCode.USAGE, t("cli.ca_bundle", path=args.ca_bundle, reason=reason), as_json)
     if args.api_url and (problem := _url_problem(args.api_url)):
         return _early_failure(ExitCode.USAGE, f"--api-url {args.api_url}: {problem}", as_json)
+    wait = getattr(args, "wait", None)
+    if wait is not None:
+        from sms_tui.delivery import wait_seconds
+
+        if (seconds := wait_seconds(wait)) is None:
+            return _early_failure(ExitCode.USAGE, t("delivery.bad_wait"), as_json)
+        args.wait = seconds
     if args.command in _NETWORK_COMMANDS:
         from sms_tui.smsapi.tls import prepare
 
@@ -183,7 +204,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "apply":
         from sms_tui.commands import apply
 
-        return apply.run(ctx, args.answers, dry_run=args.dry_run)
+        return apply.run(ctx, args.answers, dry_run=args.dry_run, wait=args.wait)
     if command == "check":
         from sms_tui.commands import check
 
@@ -195,7 +216,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "send":
         from sms_tui.commands import send
 
-        return send.run(ctx, args.to, args.message, args.stdin, args.idx)
+        return send.run(ctx, args.to, args.message, args.stdin, args.idx, wait=args.wait)
+    if command == "status":
+        from sms_tui.commands import status
+
+        return status.run(ctx, args.ids)
     from sms_tui.commands import show
 
     return show.run(ctx)

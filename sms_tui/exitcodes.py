@@ -6,6 +6,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sms_tui.delivery import Outcome
     from sms_tui.smsapi.errors import SmsapiError
 
 
@@ -17,6 +18,8 @@ class ExitCode(IntEnum):
     CREDENTIALS = 4  # 101, 102, 401 or IP filter 105
     REFUSED = 5  # SMSAPI refused the send or the sender name (points, number, sender, message…)
     LOW_BALANCE = 6  # `check`: points under the configured threshold
+    NOT_DELIVERED = 7  # `status`, `--wait`: a message ended without reaching the phone
+    NOT_CONFIRMED = 8  # `status`, `--wait`: still on its way (no final status within the wait)
     INTERRUPTED = 130
     PIPE_CLOSED = 141  # the output's reader went away (`| head`): 128 + SIGPIPE, as the shell reports it
 
@@ -31,3 +34,9 @@ def exit_code_for(error: SmsapiError) -> ExitCode:
     if error.category in (Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER):
         return ExitCode.CREDENTIALS
     return ExitCode.REFUSED
+
+
+def exit_code_for_outcome(outcome: Outcome) -> ExitCode:
+    from sms_tui.delivery import Outcome
+
+    return {Outcome.DELIVERED: ExitCode.OK, Outcome.NOT_DELIVERED: ExitCode.NOT_DELIVERED}.get(outcome, ExitCode.NOT_CONFIRMED)

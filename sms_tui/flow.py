@@ -14,7 +14,8 @@ from sms_tui import config, rules  # rules is lazy: a check loads its own module
 if TYPE_CHECKING:
     import httpx
 
-    from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings
+    from sms_tui.delivery import Delivery
+    from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings, Verified
     from sms_tui.smsapi import Balance, ClientOptions, Credentials, SenderName, SendResult, SmsapiClient, SmsapiError
 
 
@@ -100,14 +101,22 @@ async def test_send(session: Session, credentials: Credentials, sender: SenderSe
 
 
 def build_settings(account: AccountSettings, sender: SenderSettings, result: SendResult | None, to: str,
-                   *, skipped: bool = False, alerts: Alerts | None = None) -> Settings:
+                   *, skipped: bool = False, alerts: Alerts | None = None, delivery: Delivery | None = None) -> Settings:
     from sms_tui.settings import Alerts, Settings, Verified
 
     verified = None
     if result is not None or skipped:
         verified = Verified(to=to, message_id=result.message_id if result else "", points=result.points if result else 0.0,
                             at=datetime.now(UTC), skipped=skipped)
+        if delivery is not None:
+            verified = with_delivery(verified, delivery)
     return Settings(account=account, sender=sender, verified=verified, alerts=alerts or Alerts())
+
+
+def with_delivery(verified: Verified, delivery: Delivery) -> Verified:
+    """The record of the test send, with what became of it (the last status seen, and when it was delivered)."""
+    last = delivery.last
+    return verified.model_copy(update={"status": last.status if last else None, "delivered_at": delivery.delivered_at})
 
 
 def save(settings: Settings, path: Path) -> Path:

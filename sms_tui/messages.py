@@ -9,6 +9,7 @@ from sms_tui.i18n import has, t
 from sms_tui.smsapi.errors import ApiError, BadCaBundle, MissingCredentials, SmsapiError, TransportError, message_key
 
 if TYPE_CHECKING:
+    from sms_tui.delivery import Delivery
     from sms_tui.smsapi.message_status import MessageStatus
     from sms_tui.smsapi.models import SenderName
 
@@ -46,3 +47,43 @@ def explain_status(status: MessageStatus) -> str:
 
 def sender_state_text(sender: SenderName) -> str:
     return t(f"sender.state.{sender.state.value}")
+
+
+def delivery_progress(delivery: Delivery) -> str:
+    """"w kolejce → wysłano do operatora → ✓ doręczono 14:02:11 (po 6 s)": each status as it was seen."""
+    return " → ".join(delivery_step(delivery, i) for i in range(len(delivery.history)))
+
+
+def delivery_step(delivery: Delivery, index: int = -1) -> str:
+    """One status of the history in a few words; the final one with its mark (and time when delivered)."""
+    from sms_tui.delivery import Outcome, elapsed_text, short_time
+
+    seen = delivery.history[index]
+    last = index in (-1, len(delivery.history) - 1)
+    if last and delivery.outcome is Outcome.DELIVERED:
+        if delivery.delivered_at is None:
+            return "✓ " + t("delivery.step.DELIVERED")
+        return "✓ " + t("delivery.delivered", time=short_time(seen.at), after=elapsed_text(seen.after))
+    if last and delivery.outcome is Outcome.NOT_DELIVERED:
+        return "✗ " + t("delivery.not_delivered", status=seen.status.status)
+    key = f"delivery.step.{seen.status.status}"
+    return t(key) if has(key) else seen.status.status
+
+
+def delivery_outcome(delivery: Delivery, *, waited: float | None = None) -> str:
+    """The one sentence after following: delivered when, or why not and what to do, or how to look later."""
+    from sms_tui.delivery import Outcome, elapsed_text, short_time
+
+    last = delivery.last
+    if delivery.outcome is Outcome.DELIVERED:
+        if delivery.delivered_at is None:  # one read: delivered by now, when is not known
+            return t("delivery.delivered_read", id=delivery.message_id)
+        return t("delivery.delivered_line", id=delivery.message_id, time=short_time(delivery.delivered_at),
+                 after=elapsed_text(delivery.delivered_after or 0))
+    if delivery.outcome is Outcome.NOT_DELIVERED and last is not None:
+        return t("delivery.not_delivered_line", id=delivery.message_id, status=last.status, explanation=explain_status(last))
+    status = last.status if last else "—"
+    explanation = explain_status(last) if last else (what_happened(delivery.last_failure) if delivery.last_failure else "")
+    if waited is None:
+        return t("delivery.on_its_way_line", id=delivery.message_id, status=status, explanation=explanation)
+    return t("delivery.unconfirmed_line", id=delivery.message_id, wait=elapsed_text(waited), status=status, explanation=explanation)

@@ -65,6 +65,8 @@ class Verified(_Section):
     points: float = 0.0
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     skipped: bool = False
+    status: str | None = None  # the last delivery status seen (DELIVERED, QUEUE, UNDELIVERED…); None = not followed
+    delivered_at: datetime | None = None  # UTC, when DELIVERED was first seen
 
 
 class Alerts(_Section):

@@ -21,8 +21,11 @@ from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import SecretStr
 
+    from sms_tui.delivery import Delivery, Polling, Timing
     from sms_tui.diagnose import Finding
     from sms_tui.settings import SenderSettings, Settings
     from sms_tui.smsapi import ClientOptions, SendResult, SmsapiError
@@ -51,6 +54,9 @@ class WizardState:
     test_to: str = ""
     test_message: str = ""
     test_result: SendResult | None = None
+    delivery: Delivery | None = None  # what became of test_result, as far as followed
+    following: bool = False  # the delivery is being read right now
+    stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
     skipped_test: bool = False
     low_balance: float = 0.0
     saved_to: Path | None = None
@@ -69,6 +75,9 @@ class Wizard:
         self.restart_command = restart_command
         self.state = WizardState(test_message=t("flow.test_message"))
         self.session = flow.Session(options)
+        self.polling: Polling | None = None  # None: the delivery module's 1 s growing to 5 s
+        self.follow_wait: float | None = None  # None: the delivery module's 2 minutes
+        self.timing: Timing | None = None  # None: real time
         self._idx_key: tuple[str, ...] | None = None
         self._idx: str | None = None
         self.existing: Settings | None = None
@@ -275,6 +284,7 @@ class Wizard:
         result = await flow.test_send(self.session, self.credentials(), self.sender(), to, s.test_message, idx=idx,
                                       options=self._options())
         s.test_result, s.skipped_test, s.dirty = result, False, True
+        s.delivery, s.stopped_waiting = None, False
         from sms_tui.smsapi.errors import SmsapiError
 
         try:
@@ -283,6 +293,52 @@ class Wizard:
         except SmsapiError:  # the send succeeded; a missing new balance is no failure
             pass
         return result
+
+    async def follow_test(self, on_change: Callable[[], None] | None = None) -> Delivery | None:
+        """Follow the accepted test SMS to the phone (the screen may go on meanwhile); None when
+        there is nothing to follow (no test, or SMSAPI had it already and gave no id)."""
+        from sms_tui import delivery as follow
+
+        s = self.state
+        result = s.test_result
+        if result is None or not result.messages or not result.message_id:
+            return None
+        tracked = follow.Delivery.accepted(result.messages[0], (self.timing or follow.Timing()).now())
+        s.delivery, s.following, s.stopped_waiting = tracked, True, False
+
+        def changed(_: Delivery | None = None) -> None:
+            if on_change is not None and s.delivery is tracked:
+                on_change()
+
+        changed()  # "w kolejce", from the send's own answer, before the first read
+
+        from sms_tui.smsapi.errors import SmsapiError
+
+        try:
+            await follow.follow_deliveries(self.session.client(self.credentials(), self._options()), {tracked.message_id: tracked},
+                                           wait=self.follow_wait or follow.DEFAULT_WAIT, polling=self.polling,
+                                           on_change=changed, on_failure=changed, timing=self.timing)
+        except SmsapiError as exc:  # SMSAPI refused the read itself (password changed meanwhile): the test stays accepted
+            tracked.last_failure = exc
+        except asyncio.CancelledError:
+            s.stopped_waiting = s.delivery is tracked
+            raise
+        finally:
+            if s.delivery is tracked:
+                s.following = False
+        self._record_delivery()
+        return tracked
+
+    def _record_delivery(self) -> None:
+        """Settings saved while the report was awaited get it too, when nothing else changed since."""
+        if self.state.saved_to is None or self.unsaved():
+            return
+        from sms_tui.config import ConfigError
+
+        try:
+            self.save()
+        except ConfigError:  # the settings of a moment ago stay; only the delivery record is missing
+            return
 
     def skip_test(self) -> None:
         self.state.skipped_test = True
@@ -304,7 +360,8 @@ class Wizard:
                                   token=s.token if auth is AuthMode.TOKEN else None,
                                   api_url=self.options.api_url)  # like apply: later check/send reach the same proxy or sandbox
         return flow.build_settings(account, self.sender(), s.test_result, rules.check_phone(s.test_to).number,
-                                   skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance))
+                                   skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance),
+                                   delivery=s.delivery if s.delivery and s.delivery.history else None)
 
     def set_low_balance(self, raw: str) -> str | None:
         """The threshold from the summary step, or why it was refused (the old value stays)."""

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from sms_tui.sandbox import Sandbox
 from sms_tui.tui.app import WizardApp
+from tests.sandbox_time import SandboxTime
 from tests.wizard_helpers import fill, make_app, settle
 
 DEMO_MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
@@ -49,6 +50,17 @@ async def _step5(pilot: Pilot[int]) -> None:
     await settle(pilot, pilot.app)  # type: ignore[arg-type]
 
 
+async def _step5_undelivered(pilot: Pilot[int]) -> None:
+    """The sandbox's number that ends UNDELIVERED: the cause, and the retry to another number."""
+    await _step4(pilot)
+    fill(pilot.app, "#name", "DemoSerwis")  # type: ignore[arg-type]
+    await pilot.press("ctrl+n")
+    await settle(pilot, pilot.app)  # type: ignore[arg-type]
+    fill(pilot.app, "#to", "500 000 405")  # type: ignore[arg-type]
+    await pilot.click("#send")
+    await settle(pilot, pilot.app)  # type: ignore[arg-type]
+
+
 async def _step6(pilot: Pilot[int]) -> None:
     await _step5(pilot)
     await pilot.press("ctrl+n")
@@ -73,6 +85,7 @@ TOUR = [
     Stop("3-credentials", _step3),
     Stop("4-sender", _step4),
     Stop("5-test-send", _step5),
+    Stop("5-test-undelivered", _step5_undelivered),
     Stop("6-summary", _step6),
     Stop("1-welcome-en", _step1, lang="en"),
     Stop("5-test-send-en", _step5, lang="en"),
@@ -82,4 +95,6 @@ TOUR = [
 
 
 def tour_app(sandbox: Sandbox) -> WizardApp:
-    return make_app(sandbox, CONFIG)
+    app = make_app(sandbox, CONFIG)
+    app.wizard.timing = SandboxTime(sandbox).timing  # the delivery followed on the sandbox's clock: same times every run
+    return app

@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING
 
 from sms_tui import answers, config, flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
-from sms_tui.exitcodes import ExitCode
+from sms_tui.commands.waiting import as_data, wait_for_delivery
+from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
 from sms_tui.i18n import t
+from sms_tui.messages import describe
 from sms_tui.smsapi import SmsapiError
 
 if TYPE_CHECKING:
-    from sms_tui.settings import Verified
+    from sms_tui.settings import Settings, Verified
+    from sms_tui.smsapi import SendResult, SmsapiClient
 
 
-def run(ctx: Context, path: str, *, dry_run: bool) -> int:
+def run(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None) -> int:
     rep = Reporter(ctx.json)
     try:
         ans = answers.read(Path(path))
@@ -24,10 +27,10 @@ def run(ctx: Context, path: str, *, dry_run: bool) -> int:
             rep.step("answers", False, problem)
         return rep.finish(ExitCode.USAGE, problems=exc.problems)
     rep.step("answers", True, t("apply.answers_ok", path=path))
-    return run_async(lambda: _apply(ctx, rep, ans, dry_run))
+    return run_async(lambda: _apply(ctx, rep, ans, dry_run, wait))
 
 
-async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: bool) -> int:
+async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: bool, wait: float | None) -> int:
     if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
         ans.account = ans.account.model_copy(update={"api_url": ctx.api_url})
     try:  # before anything is charged: a settings path we could not write would waste the test SMS
@@ -58,30 +61,61 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
             result = await flow.test_send(session, credentials, ans.sender, ans.to, ans.message, idx=idx, dry_run=dry_run)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, ans.to)
+        if result.already_accepted:
+            rep.step("test_send", True, t("apply.already_sent", to=ans.to), already_accepted=True)
+        elif dry_run:
+            rep.step("test_send", True, t("apply.dry_send_ok", to=ans.to, parts=result.parts or 1, points=result.points))
+        else:
+            rep.step("test_send", True, t("apply.send_ok", to=ans.to, id=result.message_id, points=result.points),
+                     message_id=result.message_id, points=result.points)
+        settings = flow.build_settings(ans.account, ans.sender, result, ans.to, alerts=ans.alerts)
+        if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
+            settings = settings.model_copy(update={"verified": _earlier_verified(ctx, ans.to) or settings.verified})
+        if dry_run:
+            rep.step("save", True, t("apply.would_save", path=ctx.config_path))
+            if wait is not None:
+                rep.info(t("delivery.dry_run"))
+            return rep.finish(ExitCode.OK, dry_run=True, settings=settings.masked(), config=str(ctx.config_path))
+        # Saved as soon as SMSAPI accepted the test (the vendor's rule, as in the wizard): a wait
+        # cut short by Ctrl+C or a dropped link never leaves the shop without its settings.
+        if (failed := _save(ctx, rep, settings)) is not None:
+            return failed
+        rep.info(t("apply.restart"))
+        if wait is None:
+            return rep.finish(ExitCode.OK, settings=settings.masked(), config=str(ctx.config_path))
+        return await _wait(ctx, rep, settings, session.client(credentials), result, wait)
     finally:
         await session.aclose()
-    if result.already_accepted:
-        rep.step("test_send", True, t("apply.already_sent", to=ans.to), already_accepted=True)
-    elif dry_run:
-        rep.step("test_send", True, t("apply.dry_send_ok", to=ans.to, parts=result.parts or 1, points=result.points))
-    else:
-        rep.step("test_send", True, t("apply.send_ok", to=ans.to, id=result.message_id, points=result.points),
-                 message_id=result.message_id, points=result.points)
-    settings = flow.build_settings(ans.account, ans.sender, result, ans.to, alerts=ans.alerts)
-    if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
-        settings = settings.model_copy(update={"verified": _earlier_verified(ctx, ans.to) or settings.verified})
-    if dry_run:
-        rep.step("save", True, t("apply.would_save", path=ctx.config_path))
-        return rep.finish(ExitCode.OK, dry_run=True, settings=settings.masked(), config=str(ctx.config_path))
+
+
+def _save(ctx: Context, rep: Reporter, settings: Settings) -> int | None:
     try:
         flow.save(settings, ctx.config_path)
     except config.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     rep.step("save", True, t("apply.saved", path=ctx.config_path))
-    rep.info(t("apply.restart"))
-    return rep.finish(ExitCode.OK, settings=settings.masked(), config=str(ctx.config_path))
+    return None
 
+
+async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiClient, result: SendResult, wait: float) -> int:
+    """Follow the saved test to the phone and record what became of it in `[verified]`."""
+    verified = settings.verified
+    if verified is None or not result.messages or not result.message_id:
+        rep.warn("delivery", t("delivery.cannot_follow"))
+        return rep.finish(ExitCode.NOT_CONFIRMED, settings=settings.masked(), config=str(ctx.config_path))
+    try:
+        delivery = await wait_for_delivery(rep, client, result.messages[0], wait)
+    except SmsapiError as exc:  # SMSAPI refused the status read itself (credentials changed meanwhile)
+        rep.warn("delivery", describe(exc))
+        return rep.finish(ExitCode.NOT_CONFIRMED, settings=settings.masked(), config=str(ctx.config_path))
+    settings = settings.model_copy(update={"verified": flow.with_delivery(verified, delivery)})
+    try:
+        flow.save(settings, ctx.config_path)
+    except config.ConfigError as exc:  # the settings of a moment ago stay; only the delivery record is missing
+        rep.warn("save", exc.describe())
+    return rep.finish(exit_code_for_outcome(delivery.outcome), settings=settings.masked(), config=str(ctx.config_path),
+                      delivery=as_data(delivery))
 
 def _earlier_verified(ctx: Context, to: str) -> Verified | None:
     try:

@@ -6,14 +6,16 @@ import sys
 
 from sms_tui import flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
-from sms_tui.exitcodes import ExitCode
+from sms_tui.commands.waiting import as_data, wait_for_delivery
+from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
 from sms_tui.i18n import t
+from sms_tui.messages import describe
 from sms_tui.rules import check_phone, clean_field, measure
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
 
 
-def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None) -> int:
+def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None, *, wait: float | None = None) -> int:
     rep = Reporter(ctx.json)
     text = _read_text(message, use_stdin)
     phone = check_phone(to)
@@ -34,7 +36,7 @@ def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | 
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
-    return run_async(lambda: _send(ctx, rep, settings, phone.number, text or "", idx or new_idx()))
+    return run_async(lambda: _send(ctx, rep, settings, phone.number, text or "", idx or new_idx(), wait))
 
 
 def _read_text(message: str | None, use_stdin: bool) -> str | None:
@@ -53,20 +55,32 @@ def _read_text(message: str | None, use_stdin: bool) -> str | None:
     return clean_field(text, keep_newlines=True).strip()
 
 
-async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str) -> int:
+async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str, wait: float | None) -> int:
     options = ctx.client_options(settings.account.platform, settings.account.api_url)
     session = flow.Session(options)
     credentials = settings.account.credentials()
     try:
-        result = await flow.test_send(session, credentials, settings.sender, to, text, idx=idx)
-    except SmsapiError as exc:
-        # A retry with the same idx is what keeps SMSAPI from delivering twice (check_idx): name it.
-        hint = t("send.retry_with_idx", idx=idx) if isinstance(exc, TransportError) else ""
-        return await diagnosed_failure(rep, "send", exc, session, credentials, options, to, hint=hint, idx=idx)
+        try:
+            result = await flow.test_send(session, credentials, settings.sender, to, text, idx=idx)
+        except SmsapiError as exc:
+            # A retry with the same idx is what keeps SMSAPI from delivering twice (check_idx): name it.
+            hint = t("send.retry_with_idx", idx=idx) if isinstance(exc, TransportError) else ""
+            return await diagnosed_failure(rep, "send", exc, session, credentials, options, to, hint=hint, idx=idx)
+        if result.already_accepted:
+            rep.step("send", True, t("send.already", idx=idx), already_accepted=True)
+            if wait is not None:
+                rep.warn("delivery", t("delivery.cannot_follow"))
+                return rep.finish(ExitCode.NOT_CONFIRMED, idx=idx, already_accepted=True, to=to)
+            return rep.finish(ExitCode.OK, idx=idx, already_accepted=True, to=to)
+        rep.step("send", True, t("send.ok", to=to, id=result.message_id, points=result.points))
+        data = {"idx": idx, "message_id": result.message_id, "points": result.points, "parts": result.parts, "to": to}
+        if wait is None:
+            return rep.finish(ExitCode.OK, **data)
+        try:
+            delivery = await wait_for_delivery(rep, session.client(credentials), result.messages[0], wait)
+        except SmsapiError as exc:  # SMSAPI refused the status read itself (credentials changed meanwhile)
+            rep.warn("delivery", describe(exc))
+            return rep.finish(ExitCode.NOT_CONFIRMED, **data)
+        return rep.finish(exit_code_for_outcome(delivery.outcome), **data, delivery=as_data(delivery))
     finally:
         await session.aclose()
-    if result.already_accepted:
-        rep.step("send", True, t("send.already", idx=idx), already_accepted=True)
-        return rep.finish(ExitCode.OK, idx=idx, already_accepted=True, to=to)
-    rep.step("send", True, t("send.ok", to=to, id=result.message_id, points=result.points))
-    return rep.finish(ExitCode.OK, idx=idx, message_id=result.message_id, points=result.points, parts=result.parts, to=to)

@@ -41,10 +41,21 @@ def language() -> str:
     return _current
 
 
+class _Params(dict[str, object]):
+    """A parameter the caller did not pass shows as "—", never as a raw "{name}" or a KeyError:
+    a missing value must not turn an error message into a crash."""
+
+    def __missing__(self, key: str) -> object:
+        return "—"
+
+
 def t(key: str, /, **params: object) -> str:
     """The sentence for `key` in the current language; a missing key shows itself, never crashes."""
     template = catalogue(_current).get(key) or catalogue("en").get(key) or key
-    return template.format(**params) if params else template
+    try:
+        return template.format_map(_Params(params))
+    except (ValueError, IndexError, AttributeError):  # a stray brace or "{0}" in a catalogue text: show it as written
+        return template
 
 
 def has(key: str) -> bool:

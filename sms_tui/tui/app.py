@@ -202,5 +202,26 @@ class WizardApp(App[int]):
         self._exit_renderables.append(t("cli.crash", path=logs.log_path() or "-"))
         self._close_messages_no_wait()
 
+    # -- the test SMS followed to the phone: an app worker, so leaving step 5 does not stop it ------
+
+    def follow_delivery(self) -> None:
+        self._follow_delivery()
+
+    def stop_following(self) -> None:
+        self.workers.cancel_group(self, "delivery")
+
+    @work(exclusive=True, group="delivery")
+    async def _follow_delivery(self) -> None:
+        try:
+            await self.wizard.follow_test(self._delivery_changed)
+        finally:
+            self._delivery_changed()
+
+    def _delivery_changed(self) -> None:
+        from sms_tui.tui.events import DeliveryChanged
+
+        for screen in self.screen_stack:  # the step may be under Help or a dialog
+            screen.post_message(DeliveryChanged())
+
     async def on_unmount(self) -> None:
         await self.wizard.aclose()

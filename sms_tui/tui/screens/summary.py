@@ -3,15 +3,17 @@ reminder to restart the shop software, or --restart-command after confirmation."
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from sms_tui.config import ConfigError
+from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
 from sms_tui.rules import check_phone
 from sms_tui.rules.text import mask
+from sms_tui.tui.events import DeliveryChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
@@ -55,10 +57,21 @@ class SummaryScreen(StepScreen):
     def _test_line(self) -> str:
         s = self.wizard.state
         if s.test_result is not None:
-            return t("wiz.save.test_ok", to=check_phone(s.test_to).number, id=s.test_result.message_id or "—")
+            to, message_id, d = check_phone(s.test_to).number, s.test_result.message_id or "—", s.delivery
+            if d is None or not d.history:
+                return t("wiz.save.test_ok", to=to, id=message_id) + (" …" if s.following else "")
+            if d.outcome is Outcome.DELIVERED:
+                return t("wiz.save.test_delivered", to=to, id=message_id, time=short_time(d.delivered_at) if d.delivered_at else "—")
+            if d.outcome is Outcome.NOT_DELIVERED:
+                return t("wiz.save.test_not_delivered", to=to, id=message_id, status=d.last.status if d.last else "—")
+            return t("wiz.save.test_unconfirmed", to=to, id=message_id) + (" …" if s.following else "")
         if s.skipped_test:
             return t("wiz.save.test_skipped")
         return t("wiz.save.test_none")
+
+    @on(DeliveryChanged)
+    def _delivery_changed(self) -> None:
+        self.query_one("#review", Static).update(self._review())
 
     def _after_save(self) -> str:
         saved = self.wizard.state.saved_to

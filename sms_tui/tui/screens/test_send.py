@@ -1,18 +1,24 @@
 """Step 5: the test SMS. The number is normalised as typed, the text counted (parts, GSM-7 or
 UCS-2, cost); sending runs in a worker with Cancel, and Retry reuses the idx so a lost answer
-can never turn into two messages. Saving needs a good test, or an explicit confirmed skip."""
+can never turn into two messages. Saving needs a good test, or an explicit confirmed skip.
+
+Once SMSAPI accepted the SMS the app follows it to the phone (an app worker: going on to the
+summary does not stop it); this screen only shows what the Wizard has seen so far."""
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
+from sms_tui.delivery import Outcome
 from sms_tui.i18n import t
+from sms_tui.messages import delivery_progress, describe, explain_status, what_happened
 from sms_tui.rules import check_phone, measure
-from sms_tui.smsapi import SmsapiError
+from sms_tui.smsapi import SmsapiError, TransportError
+from sms_tui.tui.events import DeliveryChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
@@ -33,6 +39,7 @@ class TestSendScreen(StepScreen):
             yield Field(s.test_message, id="message", compact=True, max_length=1000, enter_moves_on=False)
         yield Static("", id="count", markup=False, classes="hint")
         yield Static(self._result_text(), id="result", markup=False)
+        yield Static("", id="delivery", markup=False)
 
     def extra_buttons(self) -> ComposeResult:
         yield LocalButton(t("wiz.test.send"), id="send", variant="success", compact=True)
@@ -40,6 +47,8 @@ class TestSendScreen(StepScreen):
         yield LocalButton(t("wiz.test.skip"), id="skip", compact=True)
 
     def on_mount(self) -> None:
+        self._sync_buttons()
+        self._show_delivery()
         self._update_to(self.wizard.state.test_to)
         self._update_count(self.wizard.state.test_message)
         self.query_one("#to", Input).focus()
@@ -51,10 +60,47 @@ class TestSendScreen(StepScreen):
             balance = s.status.balance.points if s.status else None
             if r.already_accepted:
                 return "✓ " + t("wiz.test.already")
-            return "✓ " + t("wiz.test.sent", id=r.message_id, points=r.points, balance=balance if balance is not None else "?")
+            return "✓ " + t("wiz.test.accepted", id=r.message_id, points=r.points, balance=balance if balance is not None else "?")
         if s.skipped_test:
             return "! " + t("wiz.test.skipped")
         return ""
+
+    def _delivery_text(self) -> str:
+        s = self.wizard.state
+        d = s.delivery
+        if d is None:
+            return ""
+        lines = [delivery_progress(d) if d.history else t("delivery.following")]
+        if s.following and d.history and d.outcome is Outcome.WAITING:
+            lines[0] += " …"
+        if d.outcome is Outcome.DELIVERED:
+            lines.append(t("wiz.test.delivered_note"))
+        elif d.outcome is Outcome.NOT_DELIVERED and d.last is not None:
+            lines.append(f"{explain_status(d.last)} {t('wiz.test.not_delivered_hint')}")
+        elif s.following:
+            lines.append(t("delivery.read_failed", reason=what_happened(d.last_failure)) if d.last_failure else t("wiz.test.may_go_on"))
+        elif s.stopped_waiting:
+            lines.append(t("wiz.test.stopped_waiting", id=d.message_id))
+        elif d.last_failure is not None and not isinstance(d.last_failure, TransportError):
+            lines.append(describe(d.last_failure))
+        else:
+            lines.append(t("wiz.test.unconfirmed"))
+        return "\n".join(lines)
+
+    def _show_delivery(self) -> None:
+        line = self.query_one("#delivery", Static)
+        line.update(self._delivery_text())
+        d = self.wizard.state.delivery
+        line.set_class(d is not None and d.outcome is Outcome.DELIVERED, "ok")
+        line.set_class(d is not None and d.outcome is Outcome.NOT_DELIVERED, "warning")
+
+    @on(DeliveryChanged)
+    def _delivery_changed(self) -> None:
+        self._show_delivery()
+        self._sync_buttons()
+        d = self.wizard.state.delivery
+        if d is not None and d.outcome is Outcome.NOT_DELIVERED and not self.wizard.state.following and self.is_current:
+            self.query_one("#to", Input).focus()  # the retry is to another number
 
     def _update_to(self, value: str) -> None:
         line = self.query_one("#to-check", Static)
@@ -104,8 +150,11 @@ class TestSendScreen(StepScreen):
             else:
                 self.send()
         elif button_id == "cancel":
-            self.workers.cancel_group(self, "send")
-            self.show_problem(t("wiz.test.cancelled"))
+            if self._sending():
+                self.workers.cancel_group(self, "send")
+                self.show_problem(t("wiz.test.cancelled"))
+            else:
+                self.wiz_app.stop_following()
         elif button_id == "skip":
             self._confirm_skip()
         else:
@@ -122,6 +171,7 @@ class TestSendScreen(StepScreen):
 
     @work(exclusive=True, group="send")
     async def send(self) -> None:
+        self.wiz_app.stop_following()  # a report of the previous test must not be shown for this one
         self.show_problem(None)
         self.query_one("#result", Static).update(t("wiz.test.sending"))
         try:
@@ -134,19 +184,29 @@ class TestSendScreen(StepScreen):
             self.call_after_refresh(self._focus_send)  # Retry under the cursor, not the text selected for overwriting
             return
         self.query_one("#result", Static).update(self._result_text())
+        self._show_delivery()
         self.query_one("#next", Button).focus()
+        self.wiz_app.follow_delivery()
 
     def _focus_send(self) -> None:
         button = self.query_one("#send", Button)
         if not button.disabled:
             button.focus()
 
+    def _sending(self) -> bool:
+        return any(w.group == "send" and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+
+    def _sync_buttons(self) -> None:
+        """Send while nothing is sent; Cancel stops a send or the wait for its delivery report."""
+        sending = self._sending()
+        self.query_one("#send", Button).disabled = sending
+        self.query_one("#cancel", Button).disabled = not (sending or self.wizard.state.following)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "send":
             return
         running = event.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        self.query_one("#send", Button).disabled = running
-        self.query_one("#cancel", Button).disabled = not running
+        self._sync_buttons()
         if event.state is WorkerState.CANCELLED:
             self.query_one("#result", Static).update("")
         if not running and (self.focused is None or self.focused.id == "message"):

@@ -1,0 +1,48 @@
+"""`sms-tui status ID…`: what became of sent messages — one read, exit 0 / 7 / 8 by the worst."""
+
+from __future__ import annotations
+
+import re
+
+from sms_tui import flow
+from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
+from sms_tui.commands.waiting import as_data, report
+from sms_tui.delivery import overall, read_once
+from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
+from sms_tui.i18n import t
+from sms_tui.settings import Settings
+from sms_tui.smsapi import SmsapiError
+
+# SMSAPI's ids are decimal (legacy sms.do) or hex (REST); a "|" would split one read into two.
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def run(ctx: Context, ids: list[str]) -> int:
+    rep = Reporter(ctx.json)
+    wanted = list(dict.fromkeys(i.strip() for i in ids))
+    bad = [i for i in wanted if not _ID.fullmatch(i)]
+    if bad or not wanted:
+        problems = [t("status.bad_id", id=i) for i in bad] or [t("status.bad_id", id="")]
+        for problem in problems:
+            rep.step("input", False, problem)
+        return rep.finish(ExitCode.USAGE, problems=problems)
+    settings = load_settings(ctx, rep)
+    if isinstance(settings, int):
+        return settings
+    return run_async(lambda: _status(ctx, rep, settings, wanted))
+
+
+async def _status(ctx: Context, rep: Reporter, settings: Settings, ids: list[str]) -> int:
+    options = ctx.client_options(settings.account.platform, settings.account.api_url)
+    session = flow.Session(options)
+    credentials = settings.account.credentials()
+    try:
+        deliveries = await read_once(session.client(credentials), ids)
+    except SmsapiError as exc:
+        return await diagnosed_failure(rep, "status", exc, session, credentials, options)
+    finally:
+        await session.aclose()
+    for delivery in deliveries.values():
+        report(rep, delivery)
+    outcome = overall(list(deliveries.values()))
+    return rep.finish(exit_code_for_outcome(outcome), outcome=outcome.value, messages=[as_data(d) for d in deliveries.values()])

@@ -1,0 +1,9 @@
+"""Messages the app sends to its screens: the screens redraw from the Wizard, never from these."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class DeliveryChanged(Message):
+    """The test SMS's delivery moved on (a new status, a failed read, the end of the wait)."""

@@ -1,0 +1,172 @@
+"""Step 5 follows the test SMS to the phone: the Wizard directly (no screen), then the screens with
+Pilot — delivered, not delivered, Cancel while waiting, and going on before the report came."""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from sms_tui.delivery import Outcome, Timing
+from sms_tui.sandbox import Sandbox
+from sms_tui.smsapi import ClientOptions, Credentials
+from sms_tui.wizard import Wizard
+from tests.conftest import DEMO_MD5
+from tests.sandbox_time import SandboxTime
+from tests.wizard_helpers import make_app, screen_name, settle, to_test_send
+
+
+def _text(app: object, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+class Gate(SandboxTime):
+    """The sandbox's clock, but each sleep waits until the test opens the gate: the report
+    arrives exactly when the test wants it."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__(sandbox)
+        self.open = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        await self.open.wait()
+        await super().sleep(seconds)
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(clock=self.clock, sleep=self.sleep, now=self.now)
+
+
+async def _sent_wizard(sandbox: Sandbox, tmp_path: Path, to: str) -> Wizard:
+    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(api_url=sandbox.url, retry_delay=0.01))
+    wizard.state.username, wizard.state.test_to = "demo", to
+    assert wizard.set_secret("md5", DEMO_MD5) is None
+    await wizard.verify()
+    await wizard.send_test()
+    return wizard
+
+
+async def test_wizard_follows_and_saves_the_delivery(sandbox: Sandbox, tmp_path: Path) -> None:
+    wizard = await _sent_wizard(sandbox, tmp_path, "500000000")
+    wizard.timing = SandboxTime(sandbox).timing
+    changes: list[str] = []
+    try:
+        result = await wizard.follow_test(lambda: changes.append(wizard.state.delivery.last.status))  # type: ignore[union-attr]
+        assert result is wizard.state.delivery and result is not None and result.outcome is Outcome.DELIVERED
+        assert changes == ["QUEUE", "SENT", "DELIVERED"] and not wizard.state.following
+        wizard.save()
+    finally:
+        await wizard.aclose()
+    verified = tomllib.loads(wizard.config_path.read_text())["verified"]
+    assert verified["status"] == "DELIVERED" and verified["delivered_at"].startswith("2026-12-02T")
+
+
+async def test_wizard_a_new_send_forgets_the_old_delivery(sandbox: Sandbox, tmp_path: Path) -> None:
+    wizard = await _sent_wizard(sandbox, tmp_path, "500000405")
+    wizard.timing = SandboxTime(sandbox).timing
+    try:
+        await wizard.follow_test()
+        assert wizard.state.delivery is not None and wizard.state.delivery.outcome is Outcome.NOT_DELIVERED
+        wizard.state.test_to = "500000000"
+        await wizard.send_test()
+        assert wizard.state.delivery is None and not wizard.state.stopped_waiting
+    finally:
+        await wizard.aclose()
+
+
+async def test_wizard_cancelled_follow_says_so(sandbox: Sandbox, tmp_path: Path) -> None:
+    wizard = await _sent_wizard(sandbox, tmp_path, "500000000")
+    gate = Gate(sandbox)
+    wizard.timing = gate.timing
+    try:
+        task = asyncio.ensure_future(wizard.follow_test())
+        await asyncio.sleep(0.05)
+        assert wizard.state.following
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert wizard.state.stopped_waiting and not wizard.state.following
+        assert wizard.state.delivery is not None and wizard.state.delivery.outcome is Outcome.WAITING
+    finally:
+        await wizard.aclose()
+
+
+async def test_wizard_refused_status_read_keeps_the_test(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The API password changed in the panel after the send: the read is refused, the test stays accepted."""
+    wizard = await _sent_wizard(sandbox, tmp_path, "500000000")
+    wizard.timing = SandboxTime(sandbox).timing
+    try:
+        wizard.state.password_md5 = Credentials.md5("demo", "0" * 32).password_md5
+        delivery = await wizard.follow_test()
+        assert delivery is not None and delivery.last_failure is not None and wizard.test_passed
+    finally:
+        await wizard.aclose()
+
+
+async def test_step5_shows_the_delivery(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    app.wizard.timing = SandboxTime(sandbox).timing
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#send")
+        await settle(pilot, app)
+        text = _text(app, "#delivery")
+        assert "w kolejce → wysłano do operatora → ✓ doręczono 14:02:08 (po 5 s)" in text
+        assert app.screen.query_one("#delivery").has_class("ok") and app.screen.query_one("#cancel").disabled
+
+
+async def test_step5_not_delivered_is_a_warning_and_offers_another_number(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    app.wizard.timing = SandboxTime(sandbox).timing
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app, "500000402")
+        await pilot.click("#send")
+        await settle(pilot, app)
+        assert "✗ nie doręczono (EXPIRED)" in _text(app, "#delivery") and "telefon był wyłączony" in _text(app, "#delivery")
+        assert app.screen.query_one("#delivery").has_class("warning")
+        assert isinstance(app.focused, Input) and app.focused.id == "to"  # the retry is to another number
+        await pilot.press("ctrl+n")  # SMSAPI accepted it: saving is still allowed
+        await settle(pilot, app)
+        assert screen_name(app) == "SummaryScreen" and "NIE doręczony (EXPIRED" in _text(app, "#review")
+
+
+async def test_step5_cancel_stops_waiting(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    app.wizard.timing = Gate(sandbox).timing  # the report never comes until the gate opens
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#send")
+        await settle(pilot, app, workers=False)
+        await pilot.pause(0.1)
+        assert app.wizard.state.following and not app.screen.query_one("#cancel").disabled
+        assert "w kolejce" in _text(app, "#delivery") and "poczekać" in _text(app, "#delivery")
+        await pilot.click("#cancel")
+        await settle(pilot, app)
+        assert app.wizard.state.stopped_waiting and "sms-tui status 7074294081650020450" in _text(app, "#delivery")
+        assert app.screen.query_one("#cancel").disabled and not app.screen.query_one("#send").disabled
+    assert len(sandbox.outbox) == 1
+
+
+async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The vendor's rule lets the technician save once SMSAPI accepted the test; the report that
+    arrives on the summary step updates the screen and the saved `[verified]`."""
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config)
+    gate = Gate(sandbox)
+    app.wizard.timing = gate.timing
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#send")
+        await settle(pilot, app, workers=False)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app, workers=False)
+        assert screen_name(app) == "SummaryScreen" and "…" in _text(app, "#review")
+        await pilot.press("ctrl+n")  # Save
+        await settle(pilot, app, workers=False)
+        assert tomllib.loads(config.read_text())["verified"]["status"] == "QUEUE"  # the last seen
+        gate.open.set()
+        await settle(pilot, app)
+        assert "doręczony 14:02:08" in _text(app, "#review")
+    verified = tomllib.loads(config.read_text())["verified"]
+    assert verified["status"] == "DELIVERED" and config.stat().st_mode & 0o777 == 0o600
