@@ -54,6 +54,7 @@ class WizardState:
     test_to: str = ""
     test_message: str = ""
     test_result: SendResult | None = None
+    tested_to: str = ""  # the number test_result went to: the field may be changed after the test
     delivery: Delivery | None = None  # what became of test_result, as far as followed
     following: bool = False  # the delivery is being read right now
     stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
@@ -283,7 +284,7 @@ class Wizard:
         idx = self.idx_for_test()
         result = await flow.test_send(self.session, self.credentials(), self.sender(), to, s.test_message, idx=idx,
                                       options=self._options())
-        s.test_result, s.skipped_test, s.dirty = result, False, True
+        s.test_result, s.tested_to, s.skipped_test, s.dirty = result, to, False, True
         s.delivery, s.stopped_waiting = None, False
         from sms_tui.smsapi.errors import SmsapiError
 
@@ -359,7 +360,8 @@ class Wizard:
                                   password_md5=s.password_md5 if auth is AuthMode.MD5 else None,
                                   token=s.token if auth is AuthMode.TOKEN else None,
                                   api_url=self.options.api_url)  # like apply: later check/send reach the same proxy or sandbox
-        return flow.build_settings(account, self.sender(), s.test_result, rules.check_phone(s.test_to).number,
+        to = s.tested_to if s.test_result is not None else rules.check_phone(s.test_to).number
+        return flow.build_settings(account, self.sender(), s.test_result, to,
                                    skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance),
                                    delivery=s.delivery if s.delivery and s.delivery.history else None)
 

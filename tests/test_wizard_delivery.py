@@ -170,3 +170,49 @@ async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp
         assert "doręczony 14:02:08" in _text(app, "#review")
     verified = tomllib.loads(config.read_text())["verified"]
     assert verified["status"] == "DELIVERED" and config.stat().st_mode & 0o777 == 0o600
+
+
+async def test_step5_a_status_read_lost_on_the_network_is_tried_again(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    gate = Gate(sandbox)
+    app.wizard.timing = gate.timing
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#send")
+        await settle(pilot, app, workers=False)
+        sandbox.inject("drop_before", "/sms.do", times=6)  # every attempt of the first reads is cut off
+        gate.open.set()
+        await settle(pilot, app)
+        delivery = app.wizard.state.delivery
+        assert delivery is not None and delivery.outcome is Outcome.DELIVERED and delivery.read_failures >= 1
+        assert "✓ doręczono" in _text(app, "#delivery") and screen_name(app) == "TestSendScreen"
+
+
+async def test_wizard_records_the_number_the_test_went_to(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Found in tmux: the number changed (or cleared) after the test was saved as if tested."""
+    wizard = await _sent_wizard(sandbox, tmp_path, "500000405")
+    try:
+        wizard.state.test_to = ""
+        assert wizard.build_settings().verified.to == "48500000405"  # type: ignore[union-attr]
+    finally:
+        await wizard.aclose()
+
+
+async def test_step5_next_waits_for_a_send_in_flight(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Found in tmux: Enter in the text, then Ctrl+N at once left the step with the send's answer unseen."""
+    app = make_app(sandbox, tmp_path / "s.toml")
+    app.wizard.timing = SandboxTime(sandbox).timing
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_test_send(pilot, app)
+        await pilot.click("#send")
+        await settle(pilot, app)
+        sandbox.inject("delay", "/sms.do", seconds=1.0)
+        await pilot.pause(0.3)  # a Button ignores a second press within its 0.2 s "active" effect
+        await pilot.click("#send")
+        await pilot.pause(0.2)
+        assert sandbox.state.faults == []  # the send is under way, held by the delay
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen_name(app) == "TestSendScreen" and "właśnie wysyłany" in str(app.screen.query_one("#problem").render())
+        await settle(pilot, app)
+    assert len(sandbox.outbox) == 1  # the same number and text: the retry kept its idx

@@ -11,7 +11,6 @@ from textual.widgets import Button, Static
 from sms_tui.config import ConfigError
 from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
-from sms_tui.rules import check_phone
 from sms_tui.rules.text import mask
 from sms_tui.tui.events import DeliveryChanged
 from sms_tui.tui.screens.base import StepScreen
@@ -57,7 +56,7 @@ class SummaryScreen(StepScreen):
     def _test_line(self) -> str:
         s = self.wizard.state
         if s.test_result is not None:
-            to, message_id, d = check_phone(s.test_to).number, s.test_result.message_id or "—", s.delivery
+            to, message_id, d = s.tested_to, s.test_result.message_id or "—", s.delivery
             if d is None or not d.history:
                 return t("wiz.save.test_ok", to=to, id=message_id) + (" …" if s.following else "")
             if d.outcome is Outcome.DELIVERED:

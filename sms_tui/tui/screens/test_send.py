@@ -137,6 +137,8 @@ class TestSendScreen(StepScreen):
         return None
 
     def problem(self) -> str | None:
+        if self._sending():  # leaving now would drop the answer of a send that may already be charged
+            return t("wiz.test.in_flight")
         if not self.wizard.test_passed:
             return t("wiz.test.needed")
         return None
