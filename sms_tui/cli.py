@@ -147,13 +147,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `sms-tui doctor | head -1`: the reader has gone, so go quietly
         _silence_stdout()
         return int(ExitCode.PIPE_CLOSED)
-    except Exception:  # the last line of defence: a short message and the log, never a traceback
+    except Exception as exc:  # the last line of defence: a short message and the log, never a traceback
         import logging
 
         from sms_tui import logs
+        from sms_tui.exitcodes import exit_code_for
 
         if logs.log_path() is None:
             logs.setup(args.debug)
+        code = exit_code_for(exc)
+        if code is not ExitCode.FAILURE:  # foreseen, only not caught where it happened: say what it is
+            logging.getLogger("sms_tui").warning("%s reached the top: %s", type(exc).__name__, exc)
+            return _early_failure(code, _describe(exc), as_json)
         logging.getLogger("sms_tui").exception("unexpected error")
         return _early_failure(ExitCode.FAILURE, t("cli.crash", path=logs.log_path() or "-"), as_json)
 
@@ -169,6 +174,25 @@ def _early_failure(code: ExitCode, message: str, as_json: bool, *, printed: bool
         print(json.dumps({"ok": False, "exit_code": int(code), "exit_name": code.name.lower(), "steps": [],
                           "error": {"message": message}}, ensure_ascii=False), flush=True)
     return int(code)
+
+
+def _describe(exc: Exception) -> str:
+    """The technician's sentence for an error that has one (settings, answers, SMSAPI, the disk)."""
+    describe = getattr(exc, "describe", None)
+    if callable(describe):
+        return str(describe())
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return " ".join(problems)
+    from sms_tui.smsapi.errors import SmsapiError
+
+    if isinstance(exc, SmsapiError):
+        from sms_tui.messages import describe as describe_api
+
+        return describe_api(exc)
+    if isinstance(exc, OSError):
+        return t("cli.os_error", path=exc.filename or "-", reason=exc.strerror or exc)
+    return str(exc)
 
 
 def _url_problem(url: str) -> str | None:

@@ -44,11 +44,12 @@ class ConfigError(Exception):
 
 def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
     """--config, then SMS_TUI_CONFIG, then the platform's user config folder."""
-    env = os.environ if env is None else env
     if cli_path:
         return Path(cli_path).expanduser()
-    if env.get("SMS_TUI_CONFIG"):
-        return Path(env["SMS_TUI_CONFIG"]).expanduser()
+    from sms_tui import constants
+
+    if (from_env := constants.config_path(env)) is not None:
+        return from_env
     import platformdirs  # deferred: only needed when no path is given
 
     return platformdirs.user_config_path("sms-tui") / FILE_NAME

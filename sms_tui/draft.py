@@ -3,12 +3,12 @@ loses nothing. No secret is ever in it — the password or token is typed again 
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sms_tui import constants
 from sms_tui.config import _atomic_write
 
 MAX_AGE = 7 * 24 * 3600
@@ -19,8 +19,8 @@ FIELDS = ("step", "checklist", "platform", "secret_kind", "username", "sender_mo
 def draft_path(config_path: Path | None = None) -> Path:
     """One draft per settings file: a `--demo` run or another `--config` never touches the draft
     of the real setup that a dropped link interrupted."""
-    if os.environ.get("SMS_TUI_DRAFT"):
-        return Path(os.environ["SMS_TUI_DRAFT"])
+    if (fixed := constants.draft_path()) is not None:
+        return fixed
     import platformdirs  # deferred: only the wizard keeps drafts
 
     folder = platformdirs.user_state_path("sms-tui")
@@ -62,7 +62,7 @@ def save(values: dict[str, Any], config_path: Path, path: Path | None = None) ->
 
 def _legacy(config_path: Path, path: Path | None) -> Path | None:
     """The one shared draft.json of earlier versions, while it holds this settings file's draft."""
-    if path is not None or os.environ.get("SMS_TUI_DRAFT"):
+    if path is not None or constants.draft_path() is not None:
         return None
     legacy = draft_path()
     return legacy if legacy.exists() else None

@@ -24,7 +24,29 @@ class ExitCode(IntEnum):
     PIPE_CLOSED = 141  # the output's reader went away (`| head`): 128 + SIGPIPE, as the shell reports it
 
 
-def exit_code_for(error: SmsapiError) -> ExitCode:
+def exit_code_for(error: BaseException) -> ExitCode:
+    """The one mapping of every error to its exit code (as httpie's core.py): a command, the last
+    line of defence in cli.py and doctor all ask here. Only what nobody foresaw is 1."""
+    import errno
+    import sys
+
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    if isinstance(error, BrokenPipeError):
+        return ExitCode.PIPE_CLOSED
+    smsapi_errors = sys.modules.get("sms_tui.smsapi.errors")  # loaded if any SMSAPI error exists
+    if smsapi_errors is not None and isinstance(error, smsapi_errors.SmsapiError):
+        return _smsapi_exit_code(error)
+    config, answers = sys.modules.get("sms_tui.config"), sys.modules.get("sms_tui.answers")
+    if (config is not None and isinstance(error, config.ConfigError)) or (answers is not None and isinstance(error, answers.AnswersError)):
+        return ExitCode.USAGE  # a settings path, lock or answers file the technician can fix
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                                                      errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG):
+        return ExitCode.USAGE  # a full disk, a read-only or forbidden folder: the place, not the program
+    return ExitCode.FAILURE
+
+
+def _smsapi_exit_code(error: SmsapiError) -> ExitCode:
     from sms_tui.smsapi.errors import BadCaBundle, Category, MissingCredentials, TransportError  # loaded with the error
 
     if isinstance(error, (MissingCredentials, BadCaBundle)):

@@ -39,8 +39,10 @@ class RedactingFilter(logging.Filter):
 
 
 def default_log_path() -> Path:
-    if os.environ.get("SMS_TUI_LOG"):
-        return Path(os.environ["SMS_TUI_LOG"])
+    from sms_tui import constants
+
+    if (fixed := constants.log_path()) is not None:
+        return fixed
     import platformdirs  # deferred: only when logging starts
 
     return platformdirs.user_log_path("sms-tui") / "sms-tui.log"

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 # What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
 # load on first use (`rules` is a lazy package), off the wizard's first paint.
-from sms_tui import config, draft, flow, rules
+from sms_tui import config, constants, draft, flow, rules
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
@@ -224,7 +223,7 @@ class Wizard:
 
         to = rules.check_phone(self.state.test_to).number or "48500000000"
         finding = await explain(self.session, self.credentials(), self._options(), error, test_number=to,
-                                ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP"))
+                                ip_hint=constants.public_ip())
         if finding.check == "platform":
             self.state.platform = Platform(finding.data["platform"])
         return finding

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sms_tui import config
+from sms_tui import config, constants
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 
@@ -95,7 +94,7 @@ async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, sessio
     finding = None
     if isinstance(error, ApiError):
         finding = await explain(session, credentials, options, error, test_number=test_number,
-                                ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP"))
+                                ip_hint=constants.public_ip())
     return rep.api_failure(step, error, finding, hint=hint, **data)
 
 

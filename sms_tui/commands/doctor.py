@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sms_tui import config, diagnose, flow
+from sms_tui import config, constants, diagnose, flow
 from sms_tui.commands.common import Context, Reporter, run_async
 from sms_tui.diagnose import Finding
 from sms_tui.exitcodes import ExitCode, exit_code_for
@@ -88,7 +88,7 @@ async def _account_checks(settings: Settings, options: ClientOptions, add: Calla
     except SmsapiError as exc:
         if isinstance(exc, ApiError):
             add(await diagnose.explain(session, credentials, options, exc, test_number=test_number,
-                                       ip_hint=os.environ.get("SMS_TUI_PUBLIC_IP")))
+                                       ip_hint=constants.public_ip()))
         else:
             add(Finding("credentials", "fail", describe(exc)))
         return exit_code_for(exc)

@@ -187,6 +187,8 @@ MESSAGES: dict[str, str] = {
     "cli.usage_json": "Wrong command arguments — see sms-tui --help.",
     "cli.warn": "warning:",
     "cli.crash": "Unexpected error — nothing was half-written. Details in the log file: {path}",
+    "cli.bad_theme": "SMS_TUI_THEME={theme}: no such theme. Available: {themes}.",
+    "cli.os_error": "Cannot use {path}: {reason}. Free disk space or choose a folder you may write to (--config).",
     "cli.no_terminal": "No terminal for the wizard (input or output is not a terminal, or TERM=dumb). Without a terminal use: sms-tui apply ANSWERS.toml (see sms-tui apply --help).",
     "answers.toml": "The answers file {path} is not valid TOML: {reason}",
     "answers.unreadable": "Cannot read the answers file {path}: {reason}",

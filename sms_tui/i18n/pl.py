@@ -192,6 +192,8 @@ MESSAGES: dict[str, str] = {
     "cli.usage_json": "Błędne argumenty polecenia — zobacz sms-tui --help.",
     "cli.warn": "uwaga:",
     "cli.crash": "Nieoczekiwany błąd — nic nie zostało zapisane w połowie. Szczegóły w pliku logu: {path}",
+    "cli.bad_theme": "SMS_TUI_THEME={theme}: nie ma takiego motywu. Dostępne: {themes}.",
+    "cli.os_error": "Nie można użyć {path}: {reason}. Zwolnij miejsce na dysku albo wybierz folder z prawem zapisu (--config).",
     "cli.no_terminal": "Brak terminala dla kreatora (wejście lub wyjście to nie terminal albo TERM=dumb). Bez terminala użyj: sms-tui apply ODPOWIEDZI.toml (zob. sms-tui apply --help).",
     "answers.toml": "Plik odpowiedzi {path} nie jest poprawnym TOML: {reason}",
     "answers.unreadable": "Nie można odczytać pliku odpowiedzi {path}: {reason}",

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import importlib
 import logging
-import os
 import signal
 import time
 from typing import TYPE_CHECKING, ClassVar
@@ -16,7 +15,7 @@ from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from sms_tui import logs
+from sms_tui import constants, logs
 from sms_tui.draft import Draft
 from sms_tui.i18n import t
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -97,7 +96,7 @@ class WizardApp(App[int]):
         self.screen.refresh(layout=True, repaint=True)
 
     def on_mount(self) -> None:
-        theme = os.environ.get("SMS_TUI_THEME")
+        theme = constants.theme()  # checked before the app started (launch.theme_problem)
         if theme and theme != self.theme:  # a theme change restyles and repaints everything
             self.theme = theme
         with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
+from sms_tui import constants
 from sms_tui.tui.wire import ScreenDiff
 
 log = logging.getLogger("sms_tui.tui")
@@ -18,7 +19,7 @@ class DiffDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.diff = ScreenDiff(ascii_look=bool(getattr(self._app, "ascii_only", False)),
-                               diffing=not os.environ.get("SMS_TUI_FULL_REPAINT"))
+                               diffing=not constants.full_repaint())
         self._diff_lock = threading.Lock()  # the input thread writes too (terminal queries)
 
     def write(self, data: str) -> None:

@@ -6,16 +6,36 @@ import argparse
 import gc
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
+from sms_tui import constants
 from sms_tui.config import default_path
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import t
 from sms_tui.smsapi import ClientOptions
 from sms_tui.wizard import Wizard
 
 
+def theme_problem(theme: str | None) -> str | None:
+    """SMS_TUI_THEME is checked before the full screen starts: a typo is a usage error with the
+    names to choose from, not a crash after the terminal was taken over."""
+    if theme is None:
+        return None
+    from textual.theme import BUILTIN_THEMES
+
+    if theme in BUILTIN_THEMES:
+        return None
+    return t("cli.bad_theme", theme=theme, themes=", ".join(sorted(BUILTIN_THEMES)))
+
+
 def run_wizard(args: argparse.Namespace) -> int:
     from sms_tui.tui.app import WizardApp  # deferred: Textual loads only for the wizard
+
+    if problem := theme_problem(constants.theme()):
+        print(problem, file=sys.stderr)
+        return int(ExitCode.USAGE)
 
     # Everything imported so far lives as long as the program: out of the collector's sight, the
     # first full collection (due right when the first screen is drawn) scans ~20 ms less.

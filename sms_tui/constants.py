@@ -1,0 +1,55 @@
+"""Every SMS_TUI_* environment variable, read here and nowhere else (as Textual's constants.py).
+
+Read when asked, not at import: a test's monkeypatch and a wizard started after `export` see the
+current value. `VARIABLES` is the list the README documents (a test holds them to each other).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+VARIABLES: dict[str, str] = {
+    "SMS_TUI_CONFIG": "the settings file, when --config is not given",
+    "SMS_TUI_LOG": "the log file, instead of the user log folder",
+    "SMS_TUI_DRAFT": "the wizard's resume draft, instead of one per settings file in the user state folder",
+    "SMS_TUI_PUBLIC_IP": "this server's public address, named in the IP-filter diagnosis when SMSAPI does not say it",
+    "SMS_TUI_THEME": "a Textual theme for the wizard (a wrong name is a usage error listing the themes)",
+    "SMS_TUI_FULL_REPAINT": "1: send every frame whole instead of only the changed cells",
+}
+
+
+def _get(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    assert name in VARIABLES, name
+    value = (os.environ if env is None else env).get(name, "").strip()
+    return value or None
+
+
+def _path(name: str, env: Mapping[str, str] | None = None) -> Path | None:
+    value = _get(name, env)
+    return Path(value).expanduser() if value else None
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path | None:
+    return _path("SMS_TUI_CONFIG", env)
+
+
+def log_path() -> Path | None:
+    return _path("SMS_TUI_LOG")
+
+
+def draft_path() -> Path | None:
+    return _path("SMS_TUI_DRAFT")
+
+
+def public_ip() -> str | None:
+    return _get("SMS_TUI_PUBLIC_IP")
+
+
+def theme() -> str | None:
+    return _get("SMS_TUI_THEME")
+
+
+def full_repaint() -> bool:
+    return _get("SMS_TUI_FULL_REPAINT") not in (None, "0", "no", "false")
