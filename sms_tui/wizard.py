@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 # What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
 # load on first use (`rules` is a lazy package), off the wizard's first paint.
-from sms_tui import config, constants, draft, flow, rules
+from sms_tui import config, constants, draft, flow, rules, steps
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from sms_tui.settings import SenderSettings, Settings
     from sms_tui.smsapi import ClientOptions, SendResult, SmsapiError
 
-STEPS = ("welcome", "checklist", "credentials", "sender", "test", "summary")
 CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
 REGISTRATION_URL = "https://ssl.smsapi.pl/rejestracja/AC6K"
 REFERRAL_CODE = "AC6K"
@@ -40,7 +39,7 @@ TYPICAL_PRICE = {"pro": 0.16, "eco": 0.07}
 
 @dataclass
 class WizardState:
-    step: int = 1
+    step: steps.StepName = "welcome"
     checklist: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(CHECKLIST, False))
     platform: Platform = Platform.PL
     secret_kind: SecretKind = "md5"
@@ -113,7 +112,7 @@ class Wizard:
 
     def save_draft(self) -> None:
         s = self.state
-        values = {"step": s.step, "checklist": s.checklist, "platform": s.platform.value, "secret_kind": s.secret_kind,
+        values = {"step": steps.number(s.step), "checklist": s.checklist, "platform": s.platform.value, "secret_kind": s.secret_kind,
                   "username": s.username, "sender_mode": s.sender_mode, "sender_name": s.sender_name,
                   "test_to": s.test_to, "test_message": s.test_message, "low_balance": s.low_balance}
         if not self.keep_drafts or not self.unsaved():  # throw-away settings; or nothing new to keep
@@ -123,7 +122,7 @@ class Wizard:
     def offer_draft(self) -> tuple[draft.Draft | None, bool]:
         return draft.load(self.config_path)
 
-    def resume(self, saved: draft.Draft) -> int:
+    def resume(self, saved: draft.Draft) -> steps.StepName:
         """Apply a draft; returns the step to show (the credentials step when a secret is needed)."""
         s, v = self.state, saved.values
         raw_checklist = v.get("checklist")
@@ -137,9 +136,9 @@ class Wizard:
         threshold = rules.parse_threshold(str(v.get("low_balance", 0) or 0))
         s.low_balance = threshold if threshold is not None else 0.0
         s.dirty = True
-        step = min(max(saved.step, 1), len(STEPS))
+        step = steps.by_number(saved.step)
         has_secret = bool(s.token if s.secret_kind == "token" else s.password_md5)
-        return 3 if step > 3 and not has_secret else step
+        return "credentials" if steps.number(step) > steps.number("credentials") and not has_secret else step
 
     def discard_draft(self) -> None:
         if self.keep_drafts:
@@ -160,7 +159,43 @@ class Wizard:
     def mark_saved(self) -> None:
         self._saved_snapshot = self.snapshot()
 
+    def move_to(self, step: steps.StepName) -> None:
+        self.state.step = step
+
+    # -- step 2: checklist ----------------------------------------------------------------------
+
+    def set_checked(self, key: str, value: bool) -> None:
+        if key in CHECKLIST:
+            self.state.checklist[key] = bool(value)
+            self.state.dirty = True
+
     # -- step 3: credentials --------------------------------------------------------------------
+
+    def set_platform(self, platform: Platform) -> None:
+        self.state.platform = platform
+        self.forget_status()
+
+    def set_secret_kind(self, kind: SecretKind) -> None:
+        """Each kind keeps its own secret: a stray Space on the radio must not throw away a
+        verified MD5 (only the chosen kind's secret is ever used or saved)."""
+        self.state.secret_kind = kind
+        self.forget_status()
+
+    def has_secret(self) -> bool:
+        s = self.state
+        return bool(s.token) if s.secret_kind == "token" else bool(s.password_md5)
+
+    def set_username(self, value: str) -> None:
+        value = rules.clean_field(value).strip()
+        if value != self.state.username:
+            self.state.username = value
+            self.forget_status()
+
+    def forget_status(self) -> None:
+        """What was checked no longer holds (another platform, kind, username or secret typed)."""
+        self.state.status = None
+        self.state.dirty = True
+
 
     def set_secret(self, kind: SecretKind, raw: str) -> str | None:
         """Store the typed secret (hashing a plain password at once); an error text or None."""
@@ -230,6 +265,15 @@ class Wizard:
 
     # -- step 4: sender -------------------------------------------------------------------------
 
+    def set_sender_mode(self, mode: Literal["eco", "pro"]) -> None:
+        self.state.sender_mode = mode
+        self.state.dirty = True
+
+    def set_sender_name(self, value: str) -> None:
+        if value != self.state.sender_name:
+            self.state.sender_name = value
+            self.state.dirty = True
+
     def sender_problems(self) -> list[str]:
         s = self.state
         senders = s.status.senders if s.status else None
@@ -242,6 +286,12 @@ class Wizard:
         return SenderSettings(mode=s.sender_mode, name=s.sender_name.strip() if s.sender_mode == "pro" else None)
 
     # -- step 5: test send ----------------------------------------------------------------------
+
+    def set_test_to(self, value: str) -> None:
+        self.state.test_to = value
+
+    def set_test_message(self, value: str) -> None:
+        self.state.test_message = value
 
     def test_problems(self) -> list[str]:
         s = self.state

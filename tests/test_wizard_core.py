@@ -78,7 +78,7 @@ async def test_a_draft_belongs_to_its_settings_file(tmp_path: Path) -> None:
     real, other, demo = _wizard(tmp_path / "real.toml"), _wizard(tmp_path / "other.toml"), _wizard(tmp_path / "demo.toml", keep_drafts=False)
     try:
         for wizard, name in ((real, "prawdziwy"), (other, "inny"), (demo, "demo")):
-            wizard.state.username, wizard.state.step = name, 4
+            wizard.state.username, wizard.state.step = name, "sender"
             wizard.save_draft()
         other.discard_draft()
         demo.discard_draft()

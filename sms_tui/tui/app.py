@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from sms_tui import constants, logs
 from sms_tui.draft import Draft
 from sms_tui.i18n import t
+from sms_tui.steps import StepName
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from sms_tui.wizard import Wizard
 
@@ -32,13 +33,14 @@ log = logging.getLogger("sms_tui.tui")
 # Until the log file is opened (after the first paint), Python's last-resort handler would print
 # warnings over the screen.
 logging.getLogger("sms_tui").addHandler(logging.NullHandler())
-# Imported when first shown: the first paint pays only for the screen it draws.
-STEP_SCREENS = ("welcome:WelcomeScreen", "checklist:ChecklistScreen", "credentials:CredentialsScreen",
-                "sender:SenderScreen", "test_send:TestSendScreen", "summary:SummaryScreen")
+# Each step's screen, imported when first shown: the first paint pays only for the screen it draws.
+STEP_SCREENS: dict[StepName, str] = {"welcome": "welcome:WelcomeScreen", "checklist": "checklist:ChecklistScreen",
+                                     "credentials": "credentials:CredentialsScreen", "sender": "sender:SenderScreen",
+                                     "test": "test_send:TestSendScreen", "summary": "summary:SummaryScreen"}
 
 
-def step_screen(step: int) -> type[StepScreen]:
-    module, _, name = STEP_SCREENS[step - 1].partition(":")
+def step_screen(step: StepName) -> type[StepScreen]:
+    module, _, name = STEP_SCREENS[step].partition(":")
     screen: type[StepScreen] = getattr(importlib.import_module(f"sms_tui.tui.screens.{module}"), name)
     return screen
 
@@ -116,7 +118,7 @@ class WizardApp(App[int]):
 
     def _hang_up(self) -> None:
         """Textual installs no SIGHUP handler: without this a dropped SSH link loses the draft."""
-        log.warning("SIGHUP: terminal gone; draft saved at step %d", self.wizard.state.step)
+        log.warning("SIGHUP: terminal gone; draft saved at step %s", self.wizard.state.step)
         self._store_current_step()  # what was typed on this step, even under Help or a dialog
         self.wizard.save_draft()
         self.exit(129)
@@ -134,13 +136,12 @@ class WizardApp(App[int]):
         else:
             self.wizard.discard_draft()
 
-    def go(self, step: int) -> None:
-        """Show step `step` (1–6), rebuilt from the wizard state; the draft is saved on every move."""
-        step = min(max(step, 1), len(STEP_SCREENS))
-        self.wizard.state.step = step
+    def go(self, step: StepName) -> None:
+        """Show `step`, rebuilt from the wizard state; the draft is saved on every move."""
+        self.wizard.move_to(step)
         if self._started:
             self.wizard.save_draft()
-        screen = step_screen(step)()
+        screen = step_screen(step)(self.wizard)
         if self._started:
             self.switch_screen(screen)
         else:

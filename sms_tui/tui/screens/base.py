@@ -15,18 +15,20 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from sms_tui import steps
 from sms_tui.i18n import t
+from sms_tui.steps import STEPS, StepName
 from sms_tui.tui.widgets.local_keys import LocalButton
-from sms_tui.wizard import STEPS
 
 if TYPE_CHECKING:
     from sms_tui.tui.app import WizardApp
     from sms_tui.wizard import Wizard
 
 
-def step_bar(current: int) -> str:
+def step_bar(step: StepName) -> str:
     """Current step in brackets (a text cue, not only colour), finished ones with a tick."""
     parts = []
+    current = steps.number(step)
     for number, name in enumerate(STEPS, start=1):
         label = f"{number} {t(f'wiz.step.{name}')}"
         if number == current:
@@ -51,7 +53,10 @@ class TitleBar(Widget):
 
 
 class StepScreen(Screen[None]):
-    STEP: ClassVar[int] = 0
+    """A step is built from the Wizard it shows and changes it only through the Wizard's methods
+    (the Wizard is the setup's only writer); moving between steps is the app's, by name."""
+
+    STEP: ClassVar[StepName]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False),
         # Not a priority binding: it must wait in the focused field's queue behind the keys typed
@@ -60,24 +65,23 @@ class StepScreen(Screen[None]):
         Binding("f1", "help", show=False, priority=True),
     ]
 
-    @property
-    def wizard(self) -> Wizard:
-        return self.wiz_app.wizard
+    def __init__(self, wizard: Wizard) -> None:
+        super().__init__()
+        self.wizard = wizard
 
     @property
     def wiz_app(self) -> WizardApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        name = STEPS[self.STEP - 1]
-        yield TitleBar(t("wiz.title"), t("wiz.step_of", n=self.STEP, total=len(STEPS)), id="top")
+        yield TitleBar(t("wiz.title"), t("wiz.step_of", n=steps.number(self.STEP), total=len(STEPS)), id="top")
         yield Static(step_bar(self.STEP), id="steps")
         with VerticalScroll(id="body", can_focus=False):
-            yield Static(f"[b]{t(f'wiz.{name}.heading')}[/]", classes="heading")
+            yield Static(f"[b]{t(f'wiz.{self.STEP}.heading')}[/]", classes="heading")
             yield from self.body()
         yield Static("", id="problem", markup=False)
         with Horizontal(id="nav"):
-            if self.STEP > 1:
+            if steps.before(self.STEP):
                 yield LocalButton(t("wiz.back"), id="back", compact=True)
             yield from self.extra_buttons()
             yield LocalButton(self.next_label(), id="next", variant="primary", compact=True)
@@ -133,40 +137,33 @@ class StepScreen(Screen[None]):
         if problem:
             self.show_refusal(problem)
             return
-        if await self.before_next():
-            self.wiz_app.go(self.STEP + 1)
+        following = steps.after(self.STEP)
+        if following and await self.before_next():
+            self.wiz_app.go(following)
 
     def action_back(self) -> None:
         self.store()
-        if self.STEP > 1:
-            self.wiz_app.go(self.STEP - 1)
+        if previous := steps.before(self.STEP):
+            self.wiz_app.go(previous)
 
     def action_help(self) -> None:
         from sms_tui.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(STEPS[self.STEP - 1], self.wizard.state.platform))
+        self.app.push_screen(HelpScreen(self.STEP, self.wizard.state.platform))
 
-    # Textual calls a handler of every class in the MRO, so subclasses use these hooks instead
-    # of their own on_button_pressed / on_input_submitted (which would run twice).
+    @on(Button.Pressed, "#next")
+    async def _next_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.action_next()
 
-    async def handle_button(self, button_id: str) -> bool:
-        """A step's own buttons; True when handled."""
-        return False
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_back()
 
-    def handle_submit(self, input_id: str) -> None:
-        """Enter in a field: the next field by default."""
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field: the next field (a step's own `@on(Input.Submitted, "#id")` handler
+        that calls `prevent_default()` takes it instead)."""
+        event.stop()
         self.focus_next()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        button_id = event.button.id or ""
-        if await self.handle_button(button_id):
-            return
-        if button_id == "next":
-            await self.action_next()
-        elif button_id == "back":
-            self.action_back()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.handle_submit(event.input.id or "")

@@ -13,7 +13,7 @@ from sms_tui.wizard import CHECKLIST
 
 
 class ChecklistScreen(StepScreen):
-    STEP = 2
+    STEP = "checklist"
 
     def body(self) -> ComposeResult:
         yield Static(t("wiz.checklist.intro"))
@@ -22,11 +22,9 @@ class ChecklistScreen(StepScreen):
             yield Static(t(f"wiz.check.{key}.why"), classes="why")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        key = (event.checkbox.id or "").removeprefix("chk-")
-        self.wizard.state.checklist[key] = event.value
-        self.wizard.state.dirty = True
+        self.wizard.set_checked((event.checkbox.id or "").removeprefix("chk-"), event.value)
 
     def store(self) -> str | None:
         for key in CHECKLIST:
-            self.wizard.state.checklist[key] = self.query_one(f"#chk-{key}", Checkbox).value
+            self.wizard.set_checked(key, self.query_one(f"#chk-{key}", Checkbox).value)
         return None

@@ -3,10 +3,10 @@ password hashed on the spot, or an OAuth token), checked live against SMSAPI in 
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from sms_tui.i18n import t
 from sms_tui.smsapi import Platform, SmsapiError
@@ -21,7 +21,7 @@ KINDS = ("md5", "plain", "token")
 
 
 class CredentialsScreen(StepScreen):
-    STEP = 3
+    STEP = "credentials"
 
     def body(self) -> ComposeResult:
         s = self.wizard.state
@@ -46,7 +46,7 @@ class CredentialsScreen(StepScreen):
         with Horizontal(classes="row"):
             yield Static(t(f"wiz.cred.secret.{s.secret_kind}"), classes="label", id="secret-label")
             yield SecretInput(id="secret", compact=True, max_length=200,
-                              placeholder=t("wiz.cred.kept") if self._has_secret() else "")
+                              placeholder=t("wiz.cred.kept") if self.wizard.has_secret() else "")
         yield Static(t(f"wiz.cred.where.{s.secret_kind}"), id="where", classes="hint")
         yield Static(self._status_text(), id="status", markup=False)
         if self.wizard.demo:
@@ -59,10 +59,6 @@ class CredentialsScreen(StepScreen):
         self._sync_kind()
         target = "#username" if not self.wizard.state.username and self.wizard.state.secret_kind != "token" else "#secret"
         self.query_one(target, Input).focus()
-
-    def _has_secret(self) -> bool:
-        s = self.wizard.state
-        return bool(s.token) if s.secret_kind == "token" else bool(s.password_md5)
 
     def _status_text(self) -> str:
         status = self.wizard.state.status
@@ -83,33 +79,35 @@ class CredentialsScreen(StepScreen):
         self.query_one("#secret-label", Static).update(t(f"wiz.cred.secret.{kind}"))
         self.query_one("#where", Static).update(t(f"wiz.cred.where.{kind}"))
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        pressed = event.pressed.id or ""
-        s = self.wizard.state
-        if pressed.startswith("platform-"):
-            s.platform = Platform(pressed.removeprefix("platform-"))
-        elif pressed.startswith("kind-"):
-            s.secret_kind = pressed.removeprefix("kind-")  # type: ignore[assignment]
-            # Each kind keeps its own secret: a stray Space on the radio must not throw away a
-            # verified MD5 (only the chosen kind's secret is ever used or saved).
-            kept = s.token if s.secret_kind == "token" else s.password_md5
-            self.query_one("#secret", Input).value = ""
-            self.query_one("#secret", Input).placeholder = t("wiz.cred.kept") if kept else ""
-            self._sync_kind()
-        s.status = None
-        s.dirty = True
+    @on(RadioSet.Changed, "#platform")
+    def _platform_changed(self, event: RadioSet.Changed) -> None:
+        self.wizard.set_platform(Platform((event.pressed.id or "").removeprefix("platform-")))
         self.query_one("#status", Static).update("")
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        s = self.wizard.state
-        changed = (event.input.id == "secret" and event.value) or (event.input.id == "username" and event.value.strip() != s.username)
-        if s.status is not None and changed:
-            self.wizard.state.status = None
+    @on(RadioSet.Changed, "#kind")
+    def _kind_changed(self, event: RadioSet.Changed) -> None:
+        kind = (event.pressed.id or "").removeprefix("kind-")
+        self.wizard.set_secret_kind(kind if kind in KINDS else "md5")  # type: ignore[arg-type]
+        self.query_one("#secret", Input).value = ""
+        self.query_one("#secret", Input).placeholder = t("wiz.cred.kept") if self.wizard.has_secret() else ""
+        self._sync_kind()
+        self.query_one("#status", Static).update("")
+
+    @on(Input.Changed, "#username")
+    def _username_changed(self, event: Input.Changed) -> None:
+        if self.wizard.state.status is not None and event.value.strip() != self.wizard.state.username:
+            self.wizard.forget_status()
+            self.query_one("#status", Static).update("")
+
+    @on(Input.Changed, "#secret")
+    def _secret_changed(self, event: Input.Changed) -> None:
+        if self.wizard.state.status is not None and event.value:
+            self.wizard.forget_status()
             self.query_one("#status", Static).update("")
 
     def store(self) -> str | None:
         s = self.wizard.state
-        s.username = self.query_one("#username", Input).value.strip()
+        self.wizard.set_username(self.query_one("#username", Input).value)
         raw = self.query_one("#secret", Input).value
         if raw:
             return self.wizard.set_secret(s.secret_kind, raw)
@@ -119,7 +117,7 @@ class CredentialsScreen(StepScreen):
         s = self.wizard.state
         if s.secret_kind != "token" and not s.username:
             return t("answers.no_username")
-        if not self._has_secret():
+        if not self.wizard.has_secret():
             return t({"md5": "md5.empty", "plain": "wiz.cred.plain_missing", "token": "wiz.cred.token_missing"}[s.secret_kind])
         return None
 
@@ -129,16 +127,13 @@ class CredentialsScreen(StepScreen):
         self.verify(then_next=True)
         return False
 
-    async def handle_button(self, button_id: str) -> bool:
-        if button_id == "check":
-            error = self.store()
-            problem = error or self.problem()
-            if problem:
-                self.show_refusal(problem)
-            else:
-                self.verify(then_next=False)
-            return True
-        return False
+    @on(Button.Pressed, "#check")
+    def _check_pressed(self) -> None:
+        problem = self.store() or self.problem()
+        if problem:
+            self.show_refusal(problem)
+        else:
+            self.verify(then_next=False)
 
     @work(exclusive=True, group="verify")
     async def verify(self, then_next: bool) -> None:
@@ -164,4 +159,4 @@ class CredentialsScreen(StepScreen):
         self.query_one("#secret", Input).value = ""
         self.query_one("#secret", Input).placeholder = t("wiz.cred.kept")
         if then_next:
-            self.wiz_app.go(4)
+            self.wiz_app.go("sender")

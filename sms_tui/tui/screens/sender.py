@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, OptionList, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from sms_tui.i18n import t
@@ -29,7 +30,7 @@ def sender_label(sender: SenderName) -> str:
 
 
 class SenderScreen(StepScreen):
-    STEP = 4
+    STEP = "sender"
 
     def body(self) -> ComposeResult:
         s = self.wizard.state
@@ -78,12 +79,11 @@ class SenderScreen(StepScreen):
             line.update("✓ " + t("wiz.sender.name_ok"))
 
     def _problems_for(self, value: str) -> list[str]:
-        self.wizard.state.sender_name = value
+        self.wizard.set_sender_name(value)
         return self.wizard.sender_problems()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self.wizard.state.sender_mode = "pro" if event.pressed.id == "mode-pro" else "eco"
-        self.wizard.state.dirty = True
+        self.wizard.set_sender_mode("pro" if event.pressed.id == "mode-pro" else "eco")
         self.clear_refusal()
         self._sync()
 
@@ -92,13 +92,12 @@ class SenderScreen(StepScreen):
         self.query_one("#name", Input).value = name
         self.query_one("#name", Input).focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "name":
-            self.wizard.state.dirty = True
-            self._check_name(event.value)
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        self._check_name(event.value)
 
     def store(self) -> str | None:
-        self.wizard.state.sender_name = self.query_one("#name", Input).value.strip()
+        self.wizard.set_sender_name(self.query_one("#name", Input).value.strip())
         return None
 
     def problem(self) -> str | None:
@@ -113,8 +112,6 @@ class SenderScreen(StepScreen):
     def extra_buttons(self) -> ComposeResult:
         yield LocalButton(t("wiz.sender.use_eco"), id="use-eco", compact=True)
 
-    async def handle_button(self, button_id: str) -> bool:
-        if button_id == "use-eco":
-            self.query_one("#mode-eco", CueRadio).value = True
-            return True
-        return False
+    @on(Button.Pressed, "#use-eco")
+    def _use_eco(self) -> None:
+        self.query_one("#mode-eco", CueRadio).value = True

@@ -19,7 +19,7 @@ from sms_tui.tui.widgets.local_keys import LocalButton
 
 
 class SummaryScreen(StepScreen):
-    STEP = 6
+    STEP = "summary"
 
     def body(self) -> ComposeResult:
         yield Static(self._review(), id="review", markup=False)
@@ -125,11 +125,9 @@ class SummaryScreen(StepScreen):
         if self.wizard.restart_command:
             self.query_one("#restart", Button).disabled = False
 
-    async def handle_button(self, button_id: str) -> bool:
-        if button_id == "restart":
-            self.restart()
-            return True
-        return False
+    @on(Button.Pressed, "#restart")
+    def _restart_pressed(self) -> None:
+        self.restart()
 
     @work(exclusive=True, group="restart")
     async def restart(self) -> None:

@@ -25,7 +25,7 @@ from sms_tui.tui.widgets.local_keys import LocalButton
 
 
 class TestSendScreen(StepScreen):
-    STEP = 5
+    STEP = "test"
 
     def body(self) -> ComposeResult:
         s = self.wizard.state
@@ -117,23 +117,26 @@ class TestSendScreen(StepScreen):
         self.query_one("#count", Static).update(
             t("wiz.test.count", units=length.units, parts=length.parts, left=length.remaining, encoding=encoding, cost=f"{cost:.2f}"))
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "to":
-            self.wizard.state.test_to = event.value
-            self._update_to(event.value)
-        elif event.input.id == "message":
-            self.wizard.state.test_message = event.value
-            self._update_count(event.value)
+    @on(Input.Changed, "#to")
+    def _to_changed(self, event: Input.Changed) -> None:
+        self.wizard.set_test_to(event.value)
+        self._update_to(event.value)
 
-    def handle_submit(self, input_id: str) -> None:
+    @on(Input.Changed, "#message")
+    def _message_changed(self, event: Input.Changed) -> None:
+        self.wizard.set_test_message(event.value)
+        self._update_count(event.value)
+
+    @on(Input.Submitted, "#message")
+    def _message_submitted(self, event: Input.Submitted) -> None:
         """Enter in the text sends (Enter in the number moves on, see Field)."""
-        if input_id == "message":
-            self.query_one("#send", Button).press()
+        event.stop()
+        event.prevent_default()
+        self.query_one("#send", Button).press()
 
     def store(self) -> str | None:
-        s = self.wizard.state
-        s.test_to = self.query_one("#to", Input).value
-        s.test_message = self.query_one("#message", Input).value
+        self.wizard.set_test_to(self.query_one("#to", Input).value)
+        self.wizard.set_test_message(self.query_one("#message", Input).value)
         return None
 
     def problem(self) -> str | None:
@@ -143,25 +146,27 @@ class TestSendScreen(StepScreen):
             return t("wiz.test.needed")
         return None
 
-    async def handle_button(self, button_id: str) -> bool:
-        if button_id == "send":
-            self.store()
-            problems = self.wizard.test_problems()
-            if problems:
-                self.show_problem(f"{t('wiz.test.refused')} {' '.join(problems)}", refusal=True)
-            else:
-                self.send()
-        elif button_id == "cancel":
-            if self._sending():
-                self.workers.cancel_group(self, "send")
-                self.show_problem(t("wiz.test.cancelled"))
-            else:
-                self.wiz_app.stop_following()
-        elif button_id == "skip":
-            self._confirm_skip()
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self) -> None:
+        self.store()
+        problems = self.wizard.test_problems()
+        if problems:
+            self.show_problem(f"{t('wiz.test.refused')} {' '.join(problems)}", refusal=True)
         else:
-            return False
-        return True
+            self.send()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        """Stops the send (the answer may still come: the retry keeps the idx) or the wait for the report."""
+        if self._sending():
+            self.workers.cancel_group(self, "send")
+            self.show_problem(t("wiz.test.cancelled"))
+        else:
+            self.wiz_app.stop_following()
+
+    @on(Button.Pressed, "#skip")
+    def _skip_pressed(self) -> None:
+        self._confirm_skip()
 
     @work(exclusive=True, group="confirm")
     async def _confirm_skip(self) -> None:

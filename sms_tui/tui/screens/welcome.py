@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from sms_tui.i18n import t
 from sms_tui.tui.screens.base import StepScreen
@@ -20,7 +21,7 @@ from sms_tui.wizard import REFERRAL_CODE, REGISTRATION_URL
 
 
 class WelcomeScreen(StepScreen):
-    STEP = 1
+    STEP = "welcome"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_link", show=False),
         Binding("m", "have_account", show=False),
@@ -54,13 +55,12 @@ class WelcomeScreen(StepScreen):
         self.show_problem(t("wiz.welcome.copied"), ok=True)
 
     def action_have_account(self) -> None:
-        self.wiz_app.go(3)
+        self.wiz_app.go("credentials")
 
-    async def handle_button(self, button_id: str) -> bool:
-        if button_id == "copy":
-            self.action_copy_link()
-        elif button_id == "have-account":
-            self.action_have_account()
-        else:
-            return False
-        return True
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self) -> None:
+        self.action_copy_link()
+
+    @on(Button.Pressed, "#have-account")
+    def _have_account_pressed(self) -> None:
+        self.action_have_account()
