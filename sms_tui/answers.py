@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from sms_tui import checks
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_api_url, check_md5, check_phone, check_sender_name, clean_field, md5_hex, measure
+from sms_tui.rules import check_api_url, check_md5, check_phone, clean_field, md5_hex
 from sms_tui.settings import AccountSettings, Alerts, SenderSettings
 from sms_tui.smsapi.auth import AuthMode, Platform
 
@@ -128,21 +129,13 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
         problems.append(f"account.username: {t('answers.no_username')}")
     sender = parsed.sender
     if sender.mode == "pro":
-        check_name = check_sender_name(sender.name or "")
-        for reason in check_name.reasons:
-            hint = f" ({t('sender.suggest', name=check_name.suggestion)})" if check_name.suggestion else ""
-            problems.append(f"sender.name: {t(reason)}{hint}")
+        problems += [f"sender.name: {problem}" for problem in checks.sender_name_problems(sender.name or "")]
     elif sender.name:
         problems.append(f"sender.name: {t('answers.name_for_eco')}")
     phone = check_phone(parsed.test.to)
-    if not phone.ok:
-        problems.append(f"test.to: {t(phone.reason or 'phone.invalid')}")
+    problems += [f"test.to: {problem}" for problem in checks.phone_problems(parsed.test.to)]
     message = clean_field(parsed.test.message, keep_newlines=True).strip() if parsed.test.message is not None else t("flow.test_message")
-    length = measure(message)  # the same rule as `send`: SMSAPI would refuse it with 11 after the checks
-    if length.empty:
-        problems.append(f"test.message: {t('send.empty')}")
-    elif length.too_long:
-        problems.append(f"test.message: {t('send.too_long', units=length.units)}")
+    problems += [f"test.message: {problem}" for problem in checks.message_problems(message)]  # the same rule as `send`
     if problems:
         raise AnswersError(problems)
     auth = AuthMode.TOKEN if acc.token is not None else AuthMode.MD5

@@ -294,17 +294,9 @@ class Wizard:
         self.state.test_message = value
 
     def test_problems(self) -> list[str]:
-        s = self.state
-        problems = []
-        phone = rules.check_phone(s.test_to)
-        if not phone.ok:
-            problems.append(t(phone.reason or "phone.invalid"))
-        length = rules.measure(s.test_message)
-        if length.empty:
-            problems.append(t("send.empty"))
-        elif length.too_long:
-            problems.append(t("send.too_long", units=length.units))
-        return problems
+        from sms_tui import checks
+
+        return checks.test_problems(self.state.test_to, self.state.test_message)
 
     def idx_for_test(self) -> str:
         """The same number, text and sender keep one idx: Retry after a lost answer cannot send twice."""

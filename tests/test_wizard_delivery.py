@@ -7,15 +7,27 @@ import asyncio
 import tomllib
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from sms_tui.delivery import Outcome, Timing
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions, Credentials
+from sms_tui.tui.app import WizardApp
 from sms_tui.wizard import Wizard
 from tests.conftest import DEMO_MD5
 from tests.sandbox_time import SandboxTime
 from tests.wizard_helpers import make_app, screen_name, settle, to_test_send
+
+
+async def _sent(pilot: Pilot[int], app: WizardApp) -> None:
+    """The send answered (the follow may still be waiting at the gate): `settle` would wait for both."""
+    await pilot.pause()
+    sends = [w for w in app.workers if w.group == "send"]
+    if sends:  # an empty list would mean "every worker", the gated follow too
+        await app.workers.wait_for_complete(sends)
+    await pilot.pause()
+    assert app.wizard.state.test_result is not None
 
 
 def _text(app: object, selector: str) -> str:
@@ -137,7 +149,7 @@ async def test_step5_cancel_stops_waiting(sandbox: Sandbox, tmp_path: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await to_test_send(pilot, app)
         await pilot.click("#send")
-        await settle(pilot, app, workers=False)
+        await _sent(pilot, app)
         await pilot.pause(0.1)
         assert app.wizard.state.following and not app.screen.query_one("#cancel").disabled
         assert "w kolejce" in _text(app, "#delivery") and "poczekać" in _text(app, "#delivery")
@@ -158,7 +170,7 @@ async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await to_test_send(pilot, app)
         await pilot.click("#send")
-        await settle(pilot, app, workers=False)
+        await _sent(pilot, app)
         await pilot.press("ctrl+n")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "SummaryScreen" and "…" in _text(app, "#review")
@@ -179,7 +191,7 @@ async def test_step5_a_status_read_lost_on_the_network_is_tried_again(sandbox: S
     async with app.run_test(size=(80, 24)) as pilot:
         await to_test_send(pilot, app)
         await pilot.click("#send")
-        await settle(pilot, app, workers=False)
+        await _sent(pilot, app)
         sandbox.inject("drop_before", "/sms.do", times=6)  # every attempt of the first reads is cut off
         gate.open.set()
         await settle(pilot, app)

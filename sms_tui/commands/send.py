@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from sms_tui import flow
+from sms_tui import checks, flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
 from sms_tui.i18n import t
 from sms_tui.messages import describe
-from sms_tui.rules import check_phone, clean_field, measure
+from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
 
@@ -19,14 +19,7 @@ def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | 
     rep = Reporter(ctx.json)
     text = _read_text(message, use_stdin)
     phone = check_phone(to)
-    problems = [] if phone.ok else [t(phone.reason or "phone.invalid")]
-    length = measure(text or "")
-    if text is None:
-        problems.append(t("send.not_utf8"))
-    elif length.empty:
-        problems.append(t("send.empty"))
-    elif length.too_long:
-        problems.append(t("send.too_long", units=length.units))
+    problems = checks.phone_problems(to) + (checks.message_problems(text) if text is not None else [t("send.not_utf8")])
     if idx is not None and not (0 < len(idx) <= 255):
         problems.append(t("send.bad_idx"))
     if problems:

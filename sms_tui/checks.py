@@ -1,0 +1,35 @@
+"""The one set of input checks, as the sentences a technician reads: the wizard, `apply`, `send`
+and the draft's resume call these, so a message or a number one of them takes, all take."""
+
+from __future__ import annotations
+
+from sms_tui import rules
+from sms_tui.i18n import t
+
+
+def message_problems(text: str) -> list[str]:
+    """SMSAPI refuses an empty message, and one over 6 parts (error 11) after charging nothing."""
+    length = rules.measure(text)
+    if length.empty:
+        return [t("send.empty")]
+    if length.too_long:
+        return [t("send.too_long", units=length.units)]
+    return []
+
+
+def phone_problems(to: str) -> list[str]:
+    phone = rules.check_phone(to)
+    return [] if phone.ok else [t(phone.reason or "phone.invalid")]
+
+
+def test_problems(to: str, text: str) -> list[str]:
+    return phone_problems(to) + message_problems(text)
+
+
+def sender_name_problems(name: str) -> list[str]:
+    """The rules of an own name, each reason, with the transliterated suggestion when there is one."""
+    check = rules.check_sender_name(name)
+    if check.ok:
+        return []
+    hint = f" ({t('sender.suggest', name=check.suggestion)})" if check.suggestion else ""
+    return [t(reason) + hint for reason in check.reasons]
