@@ -41,6 +41,8 @@ class AccountAnswers(_Strict):
 class SenderAnswers(_Strict):
     mode: Literal["eco", "pro"] = "eco"
     name: str | None = None
+    request: str | None = None  # an own name to ask SMSAPI for; the shop sends with `mode` until approved
+    accept_statement: bool = False  # the owner accepted SMSAPI's sender-name statement
 
 
 class TestAnswers(_Strict):
@@ -66,6 +68,7 @@ class Answers:
     to: str
     message: str
     alerts: Alerts
+    request: str | None = None
 
 
 class AnswersError(Exception):
@@ -132,6 +135,11 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
         problems += [f"sender.name: {problem}" for problem in checks.sender_name_problems(sender.name or "")]
     elif sender.name:
         problems.append(f"sender.name: {t('answers.name_for_eco')}")
+    request = clean_field(sender.request).strip() if sender.request is not None else None
+    if request is not None:
+        problems += [f"sender.request: {problem}" for problem in checks.sender_name_problems(request)]
+        if not sender.accept_statement:
+            problems.append(f"sender.accept_statement: {t('answers.accept_statement')}")
     phone = check_phone(parsed.test.to)
     problems += [f"test.to: {problem}" for problem in checks.phone_problems(parsed.test.to)]
     message = clean_field(parsed.test.message, keep_newlines=True).strip() if parsed.test.message is not None else t("flow.test_message")
@@ -143,4 +151,4 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
                                password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url)
     name = clean_field(sender.name or "").strip() if sender.mode == "pro" else None
     return Answers(settings, SenderSettings(mode=sender.mode, name=name),
-                   phone.number, message, Alerts(low_balance=parsed.alerts.low_balance))
+                   phone.number, message, Alerts(low_balance=parsed.alerts.low_balance), request=request)

@@ -75,6 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p, suppress=True)
 
+    p = sub.add_parser("sender", help="own sender names: list, request (add) after the statement, switch to an approved one (use)")
+    names = p.add_subparsers(dest="sender_action", metavar="ACTION", required=True)
+    q = names.add_parser("list", help="the account's names with their status, and the requested one")
+    q.add_argument("--json", action="store_true")
+    _common(q, suppress=True)
+    q = names.add_parser("add", help="request NAME (SMSAPI's staff approve it); the shop keeps its mode meanwhile")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--accept-statement", action="store_true", help="the owner accepts SMSAPI's statement (without it: printed, exit 2)")
+    q.add_argument("--json", action="store_true")
+    _common(q, suppress=True)
+    q = names.add_parser("use", help="switch to an approved NAME: test, make it the default, save mode = pro")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--test-to", metavar="NUMBER", help="a real test SMS to NUMBER (default: test=1, nothing delivered)")
+    q.add_argument("--json", action="store_true")
+    _common(q, suppress=True)
+    _common(p, suppress=True)
+
     p = sub.add_parser("doctor", help="every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance")
     p.add_argument("--json", action="store_true")
     _common(p, suppress=True)
@@ -103,7 +120,7 @@ def _no_terminal() -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") in ("", "dumb")
 
 
-_NETWORK_COMMANDS = ("apply", "check", "send", "doctor", "status")
+_NETWORK_COMMANDS = ("apply", "check", "send", "doctor", "status", "sender")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,6 +258,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sms_tui.commands import send
 
         return send.run(ctx, args.to, args.message, args.stdin, args.idx, wait=args.wait)
+    if command == "sender":
+        from sms_tui.commands import sender
+
+        return sender.run(ctx, args.sender_action, getattr(args, "name", None),
+                          accept_statement=getattr(args, "accept_statement", False), test_to=getattr(args, "test_to", None))
     if command == "status":
         from sms_tui.commands import status
 

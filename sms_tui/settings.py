@@ -44,6 +44,10 @@ class AccountSettings(_Section):
 class SenderSettings(_Section):
     mode: Literal["eco", "pro"] = "eco"
     name: str | None = None
+    # An own name asked of SMSAPI and not yet switched to: the shop keeps `mode` meanwhile, and
+    # `check` says when it is approved (`sms-tui sender use NAME` switches).
+    requested: str | None = None
+    requested_at: datetime | None = None  # UTC
 
     @model_validator(mode="after")
     def _name_for_pro(self) -> SenderSettings:

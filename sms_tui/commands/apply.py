@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import answers, config, flow
+from sms_tui import answers, config, flow, sender_flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
@@ -15,7 +15,7 @@ from sms_tui.smsapi import SmsapiError
 
 if TYPE_CHECKING:
     from sms_tui.settings import Settings, Verified
-    from sms_tui.smsapi import SendResult, SmsapiClient
+    from sms_tui.smsapi import SenderName, SendResult, SmsapiClient
 
 
 def run(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None) -> int:
@@ -56,6 +56,15 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
                 rep.step("sender", False, t(key, name=ans.sender.name))
             return rep.finish(ExitCode.REFUSED, problems=problems)
         rep.step("sender", True, t("apply.sender_ok", sender=ans.sender.from_field))
+        requested = None
+        if ans.request is not None:
+            if dry_run:
+                rep.info(t("apply.request_would", name=ans.request))
+            else:
+                try:
+                    requested = await _request(rep, session.client(credentials), ans.request, status.senders)
+                except SmsapiError as exc:
+                    return await diagnosed_failure(rep, "sender", exc, session, credentials, options, ans.to)
         idx = flow.stable_idx(ans.account.platform, ans.account.username, ans.sender.from_field, ans.to, ans.message)
         try:
             result = await flow.test_send(session, credentials, ans.sender, ans.to, ans.message, idx=idx, dry_run=dry_run)
@@ -69,6 +78,8 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
             rep.step("test_send", True, t("apply.send_ok", to=ans.to, id=result.message_id, points=result.points),
                      message_id=result.message_id, points=result.points)
         settings = flow.build_settings(ans.account, ans.sender, result, ans.to, alerts=ans.alerts)
+        if requested is not None:
+            settings = sender_flow.record_request(settings, requested)
         if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
             settings = settings.model_copy(update={"verified": _earlier_verified(ctx, ans.to) or settings.verified})
         if dry_run:
@@ -86,6 +97,19 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         return await _wait(ctx, rep, settings, session.client(credentials), result, wait)
     finally:
         await session.aclose()
+
+
+async def _request(rep: Reporter, api: SmsapiClient, name: str, senders: list[SenderName] | None) -> SenderName:
+    """`[sender] request`: asked for when the account lacks it; the saved mode stays until approved."""
+    from sms_tui.commands.sender import state_line
+
+    found = sender_flow.find(senders, name) if senders is not None else await sender_flow.lookup(api, name)
+    if found is not None:
+        rep.step("request", True, t("sender_cmd.already", line=state_line(found)))
+        return found
+    sender = await sender_flow.request(api, name, await api.sender_statement())
+    rep.step("request", True, t("sender_cmd.requested_ok", name=sender.sender))
+    return sender
 
 
 def _save(ctx: Context, rep: Reporter, settings: Settings) -> int | None:

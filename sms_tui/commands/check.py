@@ -7,7 +7,7 @@ from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_s
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.settings import Settings
-from sms_tui.smsapi import SmsapiError
+from sms_tui.smsapi import SenderName, SmsapiError
 
 
 def run(ctx: Context) -> int:
@@ -30,7 +30,7 @@ async def _check(ctx: Context, rep: Reporter, settings: Settings) -> int:
     finally:
         await session.aclose()
     balance = status.balance
-    data = {"points": balance.points, "pro_count": balance.pro_count, "eco_count": balance.eco_count,
+    data: dict[str, object] = {"points": balance.points, "pro_count": balance.pro_count, "eco_count": balance.eco_count,
             "low_balance": settings.alerts.low_balance}
     rep.step("credentials", True, t("check.credentials_ok", user=settings.account.username or "token"))
     rep.step("balance", True, t("check.balance", points=balance.points, pro=_n(balance.pro_count), eco=_n(balance.eco_count)), **data)
@@ -41,11 +41,37 @@ async def _check(ctx: Context, rep: Reporter, settings: Settings) -> int:
             rep.step("sender", False, t(key, name=sender.name))
         return rep.finish(ExitCode.REFUSED, **data, sender=sender.from_field, problems=problems)
     rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+    if (requested := _requested(rep, settings, status.senders)) is not None:
+        data["requested"] = requested
     threshold = settings.alerts.low_balance
     if threshold and (balance.points or 0) < threshold:
         rep.step("balance", False, t("check.low_balance", points=balance.points, threshold=threshold))
         return rep.finish(ExitCode.LOW_BALANCE, **data, sender=sender.from_field)
     return rep.finish(ExitCode.OK, **data, sender=sender.from_field)
+
+
+def _requested(rep: Reporter, settings: Settings, senders: list[SenderName] | None) -> dict[str, object] | None:
+    """The own name asked for: still waiting, approved (and the one command that switches), or not.
+    Never changes the exit code: the shop sends with its saved mode meanwhile."""
+    name = settings.sender.requested
+    if not name or senders is None:
+        return None
+    from sms_tui import sender_flow
+    from sms_tui.messages import sender_state_text
+    from sms_tui.smsapi.models import SenderState
+
+    found = sender_flow.find(senders, name)
+    if found is None:
+        rep.warn("requested", t("check.requested_gone", name=name))
+        return {"name": name, "status": None, "state": None, "switch_command": None}
+    command = f'sms-tui sender use "{found.sender}"' if found.state is SenderState.USABLE else None
+    if found.state is SenderState.USABLE:
+        rep.step("requested", True, t("check.requested_ready", name=found.sender))
+    elif found.state is SenderState.REFUSED:
+        rep.warn("requested", t("check.requested_rejected", name=found.sender))
+    else:
+        rep.step("requested", True, t("check.requested_waiting", name=found.sender, state=sender_state_text(found)))
+    return {"name": found.sender, "status": found.status, "state": found.state.value, "switch_command": command}
 
 
 def _n(value: int | None) -> str:

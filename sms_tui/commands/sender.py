@@ -1,0 +1,143 @@
+"""`sms-tui sender list | add NAME | use NAME`: an own sender name from the SSH session — request
+it after the statement, leave the shop on its mode meanwhile, switch on the day SMSAPI approves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sms_tui import config, flow, sender_flow
+from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import t
+from sms_tui.messages import sender_state_text
+from sms_tui.rules import check_phone, clean_field
+from sms_tui.settings import Settings
+from sms_tui.smsapi import SenderName, SmsapiError
+from sms_tui.smsapi.models import SenderState
+
+
+def name_data(sender: SenderName) -> dict[str, Any]:
+    return {"sender": sender.sender, "status": sender.status, "state": sender.state.value, "default": sender.is_default}
+
+
+def state_line(sender: SenderName) -> str:
+    default = f" {t('wiz.sender.default')}" if sender.is_default else ""
+    return f"{sender.sender} — {sender_state_text(sender)} ({sender.status}){default}"
+
+
+def run(ctx: Context, action: str, name: str | None = None, *, accept_statement: bool = False, test_to: str | None = None) -> int:
+    rep = Reporter(ctx.json)
+    if name is not None:
+        name = clean_field(name).strip()
+        reasons, suggestion = sender_flow.name_problem(name)
+        if reasons:
+            problems = [t(r) for r in reasons] + ([t("sender.suggest", name=suggestion)] if suggestion else [])
+            rep.step("input", False, " ".join(problems))
+            return rep.finish(ExitCode.USAGE, problems=problems, suggestion=suggestion)
+    if test_to is not None and not (phone := check_phone(test_to)).ok:
+        rep.step("input", False, t(phone.reason or "phone.invalid"))
+        return rep.finish(ExitCode.USAGE)
+    settings = load_settings(ctx, rep)
+    if isinstance(settings, int):
+        return settings
+    if action == "list":
+        return run_async(lambda: _list(ctx, rep, settings))
+    assert name is not None
+    if action == "add":
+        return run_async(lambda: _add(ctx, rep, settings, name, accept_statement))
+    return run_async(lambda: _use(ctx, rep, settings, name, check_phone(test_to).number if test_to else None))
+
+
+async def _list(ctx: Context, rep: Reporter, settings: Settings) -> int:
+    options = ctx.client_options(settings.account.platform, settings.account.api_url)
+    session = flow.Session(options)
+    credentials = settings.account.credentials()
+    try:
+        senders = await session.client(credentials).senders()
+    except SmsapiError as exc:
+        return await diagnosed_failure(rep, "senders", exc, session, credentials, options)
+    finally:
+        await session.aclose()
+    for sender in senders:
+        rep.step("sender", sender.state is not SenderState.REFUSED, state_line(sender), **name_data(sender))
+    requested = settings.sender.requested
+    if requested:
+        found = sender_flow.find(senders, requested)
+        rep.info(t("sender_cmd.requested", name=requested, state=sender_state_text(found) if found else t("sender_cmd.gone")))
+    return rep.finish(ExitCode.OK, senders=[name_data(s) for s in senders], requested=requested,
+                      in_use=settings.sender.from_field)
+
+
+async def _add(ctx: Context, rep: Reporter, settings: Settings, name: str, accepted: bool) -> int:
+    options = ctx.client_options(settings.account.platform, settings.account.api_url)
+    session = flow.Session(options)
+    credentials = settings.account.credentials()
+    api = session.client(credentials)
+    try:
+        try:
+            existing = await sender_flow.lookup(api, name)
+            if existing is not None:  # nothing to request, nothing to accept: say where it stands
+                return _report_added(ctx, rep, settings, existing.model_copy(update={"already_existed": True}))
+            statement = await api.sender_statement()
+            if not accepted:  # SMSAPI's staff review the name against this declaration: the owner must accept it
+                rep.info(statement.content.strip())
+                rep.step("statement", False, t("sender_cmd.accept_needed", name=name))
+                return rep.finish(ExitCode.USAGE, statement=statement.content, builtin=statement.builtin)
+            sender = await sender_flow.request(api, name, statement)
+        except SmsapiError as exc:
+            return await diagnosed_failure(rep, "sender", exc, session, credentials, options)
+    finally:
+        await session.aclose()
+    return _report_added(ctx, rep, settings, sender)
+
+
+def _report_added(ctx: Context, rep: Reporter, settings: Settings, sender: SenderName) -> int:
+    if sender.already_existed:
+        rep.step("sender", sender.state is not SenderState.REFUSED, t("sender_cmd.already", line=state_line(sender)), **name_data(sender))
+    else:
+        rep.step("sender", True, t("sender_cmd.requested_ok", name=sender.sender), **name_data(sender))
+    if sender.state is SenderState.USABLE:
+        rep.info(t("sender_cmd.use_now", name=sender.sender))
+    elif sender.state is SenderState.REFUSED:
+        rep.info(t("sender_cmd.rejected_next"))
+        return rep.finish(ExitCode.OK, sender=name_data(sender))
+    updated = sender_flow.record_request(settings, sender)
+    if updated is not settings:
+        try:
+            flow.save(updated, ctx.config_path)
+        except config.ConfigError as exc:
+            rep.warn("save", exc.describe())
+        else:
+            rep.step("save", True, t("sender_cmd.recorded", path=ctx.config_path, mode=settings.sender.from_field))
+    return rep.finish(ExitCode.OK, sender=name_data(sender), requested=updated.sender.requested)
+
+
+async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_to: str | None) -> int:
+    options = ctx.client_options(settings.account.platform, settings.account.api_url)
+    session = flow.Session(options)
+    credentials = settings.account.credentials()
+    api = session.client(credentials)
+    try:
+        try:
+            sender, result = await sender_flow.switch(api, name, test_to=test_to)
+            name = sender.sender  # as SMSAPI spells it
+        except sender_flow.NotUsable as exc:
+            key = "sender_cmd.use_rejected" if exc.sender.state is SenderState.REFUSED else "sender_cmd.use_waiting"
+            rep.step("sender", False, t(key, line=state_line(exc.sender)), **name_data(exc.sender))
+            return rep.finish(ExitCode.REFUSED, sender=name_data(exc.sender))
+        except SmsapiError as exc:
+            return await diagnosed_failure(rep, "sender", exc, session, credentials, options, test_to or "48500000000")
+    finally:
+        await session.aclose()
+    test = t("sender_cmd.tested_real", to=test_to, id=result.message_id) if test_to else t("sender_cmd.tested_dry")
+    rep.step("test_send", True, test)
+    rep.step("default", True, t("sender_cmd.default_ok", name=name))
+    updated = sender_flow.switched(settings, name)
+    try:
+        flow.save(updated, ctx.config_path)
+    except config.ConfigError as exc:
+        rep.step("save", False, exc.describe())
+        return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
+    rep.step("save", True, t("sender_cmd.switched", name=name, path=ctx.config_path))
+    rep.info(t("apply.restart"))
+    return rep.finish(ExitCode.OK, sender={"mode": "pro", "name": name}, settings=updated.masked())
