@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -18,6 +19,7 @@ from sms_tui import config, constants, draft, flow, rules, steps
 from sms_tui.i18n import t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
+from sms_tui.wizard_senders import SenderRequests
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,6 +51,7 @@ class WizardState:
     status: flow.AccountStatus | None = None
     sender_mode: Literal["eco", "pro"] = "eco"
     sender_name: str = ""
+    requested_sender: str | None = None  # an own name asked of SMSAPI, waiting for approval
     test_to: str = ""
     test_message: str = ""
     test_result: SendResult | None = None
@@ -62,7 +65,7 @@ class WizardState:
     dirty: bool = False
 
 
-class Wizard:
+class Wizard(SenderRequests):
     """One per app run; owns the HTTP session so every check reuses one connection pool."""
 
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
@@ -102,6 +105,7 @@ class Wizard:
         else:
             s.secret_kind, s.password_md5 = "md5", acc.password_md5
         s.sender_mode, s.sender_name = settings.sender.mode, settings.sender.name or ""
+        s.requested_sender, self.requested_at = settings.sender.requested, settings.sender.requested_at
         if settings.verified:
             s.test_to = settings.verified.to
         s.low_balance = settings.alerts.low_balance
@@ -283,7 +287,10 @@ class Wizard:
         from sms_tui.settings import SenderSettings
 
         s = self.state
-        return SenderSettings(mode=s.sender_mode, name=s.sender_name.strip() if s.sender_mode == "pro" else None)
+        name = s.sender_name.strip() if s.sender_mode == "pro" else None
+        requested = s.requested_sender if s.requested_sender and s.requested_sender != name else None
+        return SenderSettings(mode=s.sender_mode, name=name, requested=requested,
+                              requested_at=(self.requested_at or datetime.now(UTC)) if requested else None)
 
     # -- step 5: test send ----------------------------------------------------------------------
 

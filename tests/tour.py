@@ -40,6 +40,19 @@ async def _step4(pilot: Pilot[int]) -> None:
     await settle(pilot, pilot.app)  # type: ignore[arg-type]
 
 
+async def _step4_add(pilot: Pilot[int]) -> None:
+    """"Dodaj nową nazwę" (F2) with a Polish letter typed: the reason and the transliteration offered."""
+    await _step3(pilot)
+    fill(pilot.app, "#secret", DEMO_MD5)  # type: ignore[arg-type]
+    await pilot.press("ctrl+n")
+    await settle(pilot, pilot.app)  # type: ignore[arg-type]
+    await pilot.press("f2")
+    await settle(pilot, pilot.app, workers=False)  # type: ignore[arg-type]
+    await pilot.pause(0.2)
+    await pilot.press(*"Kraśnik")
+    await pilot.pause()
+
+
 async def _step5(pilot: Pilot[int]) -> None:
     await _step4(pilot)
     fill(pilot.app, "#name", "DemoSerwis")  # type: ignore[arg-type]
@@ -84,6 +97,7 @@ TOUR = [
     Stop("2-checklist", _step2),
     Stop("3-credentials", _step3),
     Stop("4-sender", _step4),
+    Stop("4-add-sender", _step4_add),
     Stop("5-test-send", _step5),
     Stop("5-test-undelivered", _step5_undelivered),
     Stop("6-summary", _step6),

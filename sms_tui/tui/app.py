@@ -25,6 +25,7 @@ from sms_tui.wizard import Wizard
 if TYPE_CHECKING:
     from textual.driver import Driver
     from textual.geometry import Size
+    from textual.timer import Timer
 
     from sms_tui.sandbox import Sandbox
     from sms_tui.tui.screens.base import StepScreen
@@ -67,6 +68,7 @@ class WizardApp(App[int]):
         self.ascii_only = ascii_only
         self.log_debug = log_debug
         self._last_size: Size | None = None
+        self._senders_timer: Timer | None = None
         self._started = False
 
     def get_driver_class(self) -> type[Driver]:
@@ -142,6 +144,8 @@ class WizardApp(App[int]):
         if self._started:
             self.wizard.save_draft()
         screen = step_screen(step)(self.wizard)
+        if self.wizard.state.requested_sender:  # a name asked for earlier: say when SMSAPI approves it
+            self.watch_senders()
         if self._started:
             self.switch_screen(screen)
         else:
@@ -222,6 +226,35 @@ class WizardApp(App[int]):
 
         for screen in self.screen_stack:  # the step may be under Help or a dialog
             screen.post_message(DeliveryChanged())
+
+    # -- a requested sender name, asked about again while the wizard is open -------------------
+
+    def watch_senders(self) -> None:
+        if self._senders_timer is None:
+            self._senders_timer = self.set_interval(self.wizard.sender_refresh, self._refresh_senders)
+
+    def _refresh_senders(self) -> None:
+        found = self.wizard.requested_status()
+        if found is not None and found.active and self._senders_timer is not None:
+            self._senders_timer.stop()  # approved and said: nothing more to wait for
+            self._senders_timer = None
+            return
+        self._read_senders()
+
+    @work(exclusive=True, group="senders")
+    async def _read_senders(self) -> None:
+        from sms_tui.smsapi.errors import SmsapiError
+        from sms_tui.tui.events import SendersChanged
+
+        try:
+            approved = await self.wizard.refresh_senders()
+        except SmsapiError as exc:  # the next tick asks again; the step keeps what it showed
+            log.info("sender list not refreshed: %s", exc)
+            return
+        for screen in self.screen_stack:
+            screen.post_message(SendersChanged(approved.sender if approved else None))
+        if approved is not None:
+            self.notify(t("wiz.sender.approved", name=approved.sender), timeout=30)
 
     async def on_unmount(self) -> None:
         await self.wizard.aclose()

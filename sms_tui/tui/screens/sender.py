@@ -3,16 +3,20 @@ typed here is checked as typed, and a PENDING one is refused with ECO offered me
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from sms_tui.i18n import t
+from sms_tui.messages import sender_state_text
 from sms_tui.rules import check_sender_name
+from sms_tui.smsapi import SmsapiError
+from sms_tui.tui.events import SendersChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.cues import CueRadio
 
@@ -31,6 +35,7 @@ def sender_label(sender: SenderName) -> str:
 
 class SenderScreen(StepScreen):
     STEP = "sender"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "add_name", show=False)]
 
     def body(self) -> ComposeResult:
         s = self.wizard.state
@@ -51,10 +56,12 @@ class SenderScreen(StepScreen):
             yield Static(t("wiz.sender.name"), classes="label")
             yield Field(s.sender_name, id="name", compact=True, max_length=40)
         yield Static("", id="name-check", markup=False, classes="hint")
+        yield Static(self._requested_text(), id="requested", markup=False)
         yield Static(t("wiz.sender.how_to_add"), id="how-to-add", classes="hint")
 
     def on_mount(self) -> None:
         self._sync()
+        self._show_requested()
         self.query_one("#mode", RadioSet).focus()
 
     def _sync(self) -> None:
@@ -110,7 +117,97 @@ class SenderScreen(StepScreen):
         return text + (f" {t('sender.suggest', name=check.suggestion)}" if check.suggestion else "")
 
     def extra_buttons(self) -> ComposeResult:
+        yield LocalButton(t("wiz.sender.use_requested", name=self.wizard.state.requested_sender or ""), id="use-requested",
+                          variant="success", compact=True)
+        yield LocalButton(t("wiz.sender.add"), id="add-name", compact=True)
         yield LocalButton(t("wiz.sender.use_eco"), id="use-eco", compact=True)
+
+    def _requested_text(self) -> str:
+        found = self.wizard.requested_status()
+        name = self.wizard.state.requested_sender
+        if not name:
+            return ""
+        if found is None:
+            return t("wiz.sender.requested_unknown", name=name)
+        if found.active:
+            return "✓ " + t("wiz.sender.requested_active", name=found.sender)
+        return t("wiz.sender.requested_waiting", name=found.sender, state=sender_state_text(found))
+
+    def _show_requested(self) -> None:
+        self.query_one("#requested", Static).update(self._requested_text())
+        found = self.wizard.requested_status()
+        button = self.query_one("#use-requested", Button)
+        button.display = bool(found and found.active and not (self.wizard.state.sender_mode == "pro"
+                                                             and self.wizard.state.sender_name == found.sender))
+        if found is not None:
+            button.label = t("wiz.sender.use_requested", name=found.sender)
+
+    def _refresh_list(self) -> None:
+        s = self.wizard.state
+        senders = s.status.senders if s.status else None
+        listing = self.query_one("#senders", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(sender_label(x), id=x.sender) for x in senders or []])
+        self.query_one("#list-label", Static).update(t("wiz.sender.list") if senders else t("wiz.sender.no_list"))
+
+    def _show_choice(self) -> None:
+        """The Wizard's choice on the radio and in the field (after a request or a switch)."""
+        s = self.wizard.state
+        self.query_one("#mode-pro" if s.sender_mode == "pro" else "#mode-eco", CueRadio).value = True
+        self.query_one("#name", Input).value = s.sender_name
+        self._sync()
+
+    def action_add_name(self) -> None:
+        self._add_name()
+
+    @on(Button.Pressed, "#add-name")
+    def _add_pressed(self) -> None:
+        self._add_name()
+
+    @on(Button.Pressed, "#use-requested")
+    def _use_requested(self) -> None:
+        self.wizard.use_requested()
+        self._show_choice()
+        self._show_requested()
+        self.query_one("#next", Button).focus()
+
+    @work(exclusive=True, group="add-name")
+    async def _add_name(self) -> None:
+        from sms_tui.tui.screens.add_sender import AddSenderScreen
+
+        self.show_problem(t("wiz.add.loading"), ok=True)
+        try:
+            statement = await self.wizard.sender_statement()
+        except SmsapiError as exc:
+            self.show_problem(f"✗ {(await self.wizard.diagnose(exc)).text}")
+            return
+        self.show_problem(None)
+        typed = self.query_one("#name", Input).value.strip()
+        name = await self.app.push_screen_wait(AddSenderScreen(statement.content, activated=bool(self.wizard.state.checklist.get("activated")),
+                                                               name=typed if typed and not self.wizard.requested_status() else ""))
+        if not name:
+            return
+        self.show_problem(t("wiz.add.sending", name=name), ok=True)
+        try:
+            sender = await self.wizard.request_sender(name)
+        except SmsapiError as exc:
+            self.show_problem(f"✗ {(await self.wizard.diagnose(exc)).text}")
+            return
+        self._refresh_list()
+        self._show_choice()
+        self._show_requested()
+        if sender.active:
+            self.show_problem("✓ " + t("wiz.add.active", name=sender.sender), ok=True)
+        else:
+            self.show_problem(t("wiz.add.requested", name=sender.sender), ok=True)
+            self.wiz_app.watch_senders()
+
+    @on(SendersChanged)
+    def _senders_changed(self, event: SendersChanged) -> None:
+        self._refresh_list()
+        self._show_requested()
+        if event.approved:
+            self.show_problem("✓ " + t("wiz.sender.approved", name=event.approved), ok=True)
 
     @on(Button.Pressed, "#use-eco")
     def _use_eco(self) -> None:

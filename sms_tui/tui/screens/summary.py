@@ -12,7 +12,7 @@ from sms_tui.config import ConfigError
 from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
-from sms_tui.tui.events import DeliveryChanged
+from sms_tui.tui.events import DeliveryChanged, SendersChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
@@ -41,6 +41,10 @@ class SummaryScreen(StepScreen):
             (t("wiz.save.sender"), "ECO" if s.sender_mode == "eco" else f"PRO: {s.sender_name}"),
             (t("wiz.save.test"), self._test_line()),
         ]
+        if s.requested_sender and not (s.sender_mode == "pro" and s.sender_name == s.requested_sender):
+            found = self.wizard.requested_status()
+            key = "wiz.save.requested_active" if found is not None and found.active else "wiz.save.requested_waiting"
+            rows.append((t("wiz.save.requested"), t(key, name=s.requested_sender)))
         if s.status is not None and s.status.balance.points is not None:
             rows.append((t("wiz.save.balance"), t("wiz.save.points", points=s.status.balance.points)))
             if s.low_balance and s.status.balance.points < s.low_balance:
@@ -69,6 +73,7 @@ class SummaryScreen(StepScreen):
         return t("wiz.save.test_none")
 
     @on(DeliveryChanged)
+    @on(SendersChanged)
     def _delivery_changed(self) -> None:
         self.query_one("#review", Static).update(self._review())
 

@@ -1,0 +1,116 @@
+"""Step 4's own name: the Wizard directly, then the dialog with Pilot — name checked as typed,
+the statement that must be ticked, the request, ECO meanwhile, the approval noticed by itself."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from textual.widgets import Button, Checkbox, Input, Static
+
+from sms_tui.sandbox import Sandbox
+from sms_tui.smsapi import ClientOptions
+from sms_tui.wizard import Wizard
+from tests.conftest import DEMO_MD5
+from tests.wizard_helpers import log_in, make_app, screen_name, settle
+
+
+def _text(app: object, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox, tmp_path: Path) -> None:
+    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(api_url=sandbox.url, retry_delay=0.01))
+    wizard.state.username = "demo"
+    assert wizard.set_secret("md5", DEMO_MD5) is None
+    try:
+        await wizard.verify()
+        wizard.set_sender_mode("pro")
+        await wizard.sender_statement()
+        sender = await wizard.request_sender("AutoSerwis")
+        assert not sender.active and wizard.state.sender_mode == "eco" and wizard.state.requested_sender == "AutoSerwis"
+        assert await wizard.refresh_senders() is None  # still waiting
+        sandbox.state.decide("AutoSerwis", "ACTIVE")
+        approved = await wizard.refresh_senders()
+        assert approved is not None and approved.sender == "AutoSerwis"
+        assert await wizard.refresh_senders() is None  # said once
+        assert wizard.build_settings().sender.requested == "AutoSerwis"  # until used, the reminder stays
+        wizard.use_requested()
+        assert wizard.build_settings().sender.model_dump(exclude_none=True) == {"mode": "pro", "name": "AutoSerwis"}
+    finally:
+        await wizard.aclose()
+
+
+async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("f2")
+        await settle(pilot, app, workers=False)
+        await pilot.pause(0.2)
+        assert screen_name(app) == "AddSenderScreen" and "Oświadczenie" in str(app.screen.query_one("#statement").query_one(Static).render())
+        await pilot.press(*"Kraśnik")
+        await pilot.pause()
+        assert "Propozycja: Krasnik" in _text(app, "#new-name-check")
+        await pilot.click("#use-suggestion")
+        await pilot.pause()
+        assert app.screen.query_one("#new-name", Input).value == "Krasnik"
+        await pilot.click("#add")
+        await pilot.pause()
+        assert "zaznacz oświadczenie" in _text(app, "#add-problem")  # not ticked: refused, nothing asked
+        assert "Krasnik" not in sandbox.state.accounts["demo"].senders
+        app.screen.query_one("#accept", Checkbox).value = True
+        await pilot.pause(0.3)  # a Button ignores a second press within its 0.2 s "active" effect
+        await pilot.click("#add")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen"
+        assert sandbox.state.accounts["demo"].senders["Krasnik"] == "INACTIVE"
+        assert "czeka na zatwierdzenie" in _text(app, "#requested") and app.wizard.state.sender_mode == "eco"
+        assert not app.screen.query_one("#use-requested", Button).display
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        app.screen.query_one("#to", Input).value = "500000000"
+        await pilot.click("#send")
+        await settle(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert "Krasnik — czeka na SMSAPI" in _text(app, "#review")
+        await pilot.press("ctrl+n")  # Save
+        await settle(pilot, app)
+    saved = tomllib.loads(config.read_text())["sender"]
+    assert saved["mode"] == "eco" and saved["requested"] == "Krasnik"
+
+
+async def test_step4_notices_the_approval_and_offers_the_name(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    app.wizard.sender_refresh = 0.1
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in(pilot, app)
+        await app.wizard.sender_statement()
+        await app.wizard.request_sender("AutoSerwis")
+        app.watch_senders()
+        sandbox.state.decide("AutoSerwis", "ACTIVE")
+        for _ in range(20):
+            await pilot.pause(0.1)
+            if app.screen.query_one("#use-requested", Button).display:
+                break
+        assert "zatwierdziło nazwę „AutoSerwis”" in str(app.screen.query_one("#problem").render())
+        assert "zatwierdzona" in _text(app, "#requested")
+        await pilot.click("#use-requested")
+        await pilot.pause()
+        assert app.wizard.state.sender_mode == "pro" and app.wizard.state.sender_name == "AutoSerwis"
+        assert app.screen.query_one("#name", Input).value == "AutoSerwis"
+        await app.workers.wait_for_complete()
+
+
+async def test_step4_esc_closes_the_dialog_and_asks_nothing(sandbox: Sandbox, tmp_path: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app)
+        await pilot.click("#add-name")
+        await settle(pilot, app, workers=False)
+        await pilot.pause(0.2)
+        await pilot.press(*"NowaFirma", "escape")
+        await settle(pilot, app)
+        assert screen_name(app) == "SenderScreen" and "NowaFirma" not in sandbox.state.accounts["demo"].senders
