@@ -6,6 +6,8 @@ makes of them; the two screens must match cell for cell (character, colours, att
 
 from __future__ import annotations
 
+import itertools
+
 import pyte
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,7 +88,7 @@ def test_unknown_sequences_pass_through_and_reset_the_model() -> None:
     frame = _line(1, 1, ("", "abc"))
     diff.write(frame)
     clear = "\x1b[2J" + frame
-    assert diff.write(clear) == clear
+    assert diff.write(clear).endswith(clear)  # after putting the terminal's cursor and pen where the stream had them
     assert diff.passed_through == 1
     assert "abc" in diff.write(frame)  # after a clear nothing is trusted: sent again
 
@@ -164,3 +166,55 @@ async def test_a_failing_writer_falls_back_to_whole_frames() -> None:
     driver.write(frame)
     assert sent == [frame, frame]
     assert not driver.diff.diffing
+
+
+def _frames(frames_spec: list[list[tuple[int, int, list[tuple[str, str]]]]]) -> list[str]:
+    frames = []
+    for writes in frames_spec:
+        frame = ""
+        for y, x, segments in writes:
+            room = W - x + 1
+            kept, used = [], 0
+            for sgr, text in segments:
+                text = text[: room - used]
+                if text:
+                    kept.append((sgr, text))
+                    used += len(text)
+            link = "\x1b]8;;https://x.pl/\x1b\\k\x1b]8;;\x1b\\" if used < room else ""  # a link cell, when it fits
+            frame += _line(y, x, *kept) + link
+        frames.append(frame + "\x1b[1;1H")
+    return frames
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_WRITE, min_size=1, max_size=4), min_size=1, max_size=5), st.data())
+def test_frames_cut_anywhere_draw_the_same_screen(frames_spec: list[list[tuple[int, int, list[tuple[str, str]]]]],
+                                                  data: st.DataObject) -> None:
+    """The driver's writes are not promised to be whole frames: cut every frame at random offsets
+    (inside escape sequences too) and the terminal must still show what Textual drew."""
+    frames = _frames(frames_spec)
+    pieces = []
+    for frame in frames:
+        cuts = sorted(data.draw(st.lists(st.integers(1, max(1, len(frame) - 1)), max_size=3, unique=True)))
+        bounds = [0, *cuts, len(frame)]
+        pieces += [frame[a:b] for a, b in itertools.pairwise(bounds) if frame[a:b]]
+    diff = ScreenDiff()
+    assert _screen(frames) == _screen([diff.write(piece) for piece in pieces])
+
+
+def test_a_sequence_cut_in_two_is_held_until_its_end() -> None:
+    diff = ScreenDiff()
+    diff.write(_line(1, 1, ("", "abc")))
+    assert diff.write("\x1b[2;") == ""  # the start of a cursor move: nothing sent yet
+    out = diff.write("1Hxyz")
+    assert "\x1b[2;1H" in out and "xyz" in out and "1Hxyz" not in out
+
+
+def test_text_before_any_cursor_move_passes_through_and_resets() -> None:
+    """Where the cursor is not known (the first write, or after a sequence passed through), text
+    goes out as is and the model is forgotten; where it is known, drawing goes on from there."""
+    diff = ScreenDiff()
+    assert diff.write("zzz") == "zzz" and diff.passed_through == 1
+    first = diff.write(_line(1, 1, ("", "abc")))
+    go_on = diff.write("def")  # the same line, continued by the next write
+    assert "def" in go_on and _screen([_line(1, 1, ("", "abc")) + "def"]) == _screen(["zzz", first, go_on])

@@ -14,7 +14,7 @@ from tests.ptyprog import PtyProgram
 CANARY = "c0ffee00c0ffee00c0ffee00c0ff3e29"  # an MD5-shaped API password, as the panel gives it
 # The wizard's own code, with one Wizard method broken: the crash comes from inside a worker with
 # the secret in the exception and in the local variables, the worst case for a traceback.
-LAUNCH = f"""
+LAUNCH = """
 import sys
 import sms_tui.wizard as w
 async def broken(self):

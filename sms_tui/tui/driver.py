@@ -15,21 +15,42 @@ from sms_tui.tui.wire import ScreenDiff
 log = logging.getLogger("sms_tui.tui")
 
 
+# The Textual release the cell-diff writer was checked against (tests/test_wire*.py compare its
+# output with what Textual drew). On any other release frames go out whole, still translated.
+TESTED_TEXTUAL = "8.2.8"
+
+
+def diffing_allowed(version: str) -> bool:
+    if constants.full_repaint():
+        return False
+    if version != TESTED_TEXTUAL:
+        log.warning("Textual %s is not the tested %s: every frame is sent whole", version, TESTED_TEXTUAL)
+        return False
+    return True
+
+
 class DiffDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        import textual
+
         self.diff = ScreenDiff(ascii_look=bool(getattr(self._app, "ascii_only", False)),
-                               diffing=not constants.full_repaint())
+                               diffing=diffing_allowed(textual.__version__))
         self._diff_lock = threading.Lock()  # the input thread writes too (terminal queries)
+
+    def _probe_size(self) -> None:
+        """The tty's own size: COLUMNS/LINES in the environment must not hide a resize."""
+        try:
+            size = os.get_terminal_size(self._file.fileno() if self._file is not None else self.fileno)
+        except (OSError, ValueError):
+            self.diff.invalidate()
+            return
+        self.diff.resize((size.columns, size.lines))
 
     def write(self, data: str) -> None:
         with self._diff_lock:
-            try:  # the tty's own size: COLUMNS/LINES in the environment must not hide a resize
-                size = os.get_terminal_size(self._file.fileno() if self._file is not None else self.fileno)
-                self.diff.resize((size.columns, size.lines))
-            except (OSError, ValueError):
-                self.diff.invalidate()
-            try:
+            try:  # the size probe too: whatever fails in here, the frame still goes out
+                self._probe_size()
                 data = self.diff.write(data)
             except Exception:  # an optimisation must never take the wizard down: send as drawn
                 log.exception("terminal writer failed; sending every frame whole from now on")

@@ -31,6 +31,10 @@ _TOKEN = re.compile(
     r"|(?P<other>[\x00-\x1f\x7f])",
     re.S,
 )
+# An escape sequence cut off at the end of a write (CSI without its final byte, OSC without its
+# terminator): held back and sent with the next write, so the model never reads its rest as text.
+_INCOMPLETE = re.compile(r"\x1b(?:\[[0-9;:?<>=]*|\][^\x07\x1b]*\x1b?)?\Z")
+_MAX_HELD = 4096  # longer than any sequence Textual writes: past this it is not a sequence, send it
 _FLAG_OFF = {"22": {"1", "2"}, "23": {"3"}, "24": {"4", "21"}, "25": {"5", "6"}, "27": {"7"}, "28": {"8"},
              "29": {"9"}, "54": {"51", "52"}, "55": {"53"}}
 _CONTINUATION = ""  # the right half of a wide character
@@ -139,11 +143,20 @@ class ScreenDiff:
     diffing: bool = True  # False: every frame goes out as drawn (SMS_TUI_FULL_REPAINT), still translated
     passed_through: int = 0
     _pointer: str = ""  # the mouse pointer shape last sent (OSC 22): Textual repeats it every frame
+    _held: str = ""  # the start of an escape sequence cut off by the previous write
+    # Where the input stream's cursor and pen are after the last write: a write need not be a whole
+    # frame, so the next one may go on drawing from there. `_placed` False: not known (start, or
+    # after a sequence passed through).
+    _x: int = 0
+    _y: int = 0
+    _pen: Pen = PLAIN
+    _placed: bool = False
 
     def invalidate(self) -> None:
         """Forget what the terminal shows: the next frame goes out whole."""
         self.rows.clear()
         self._pointer = ""
+        self._placed = False
 
     def resize(self, size: tuple[int, int]) -> None:
         if size != self.size:
@@ -151,25 +164,55 @@ class ScreenDiff:
             self.invalidate()
 
     def write(self, data: str) -> str:
+        data = self._held + data
+        self._held = ""
+        cut = _INCOMPLETE.search(data)
+        if cut is not None and len(data) - cut.start() <= _MAX_HELD:
+            data, self._held = data[: cut.start()], data[cut.start():]
+            if not data:
+                return ""
+        return self._write(data)
+
+    def _write(self, data: str) -> str:
         tokens = list(_TOKEN.finditer(data))
         if not any(m.lastgroup == "text" for m in tokens):
-            return data  # modes, queries, clipboard: nothing drawn
+            self._follow(tokens)
+            return data  # modes, queries, clipboard, a lone cursor move: nothing drawn
         if self.ascii_look:
             data = "".join(m.group(0).translate(ASCII_LOOK) if m.lastgroup == "text" else m.group(0) for m in tokens)
             tokens = list(_TOKEN.finditer(data))
         if not self.diffing:
             return data
+        placed = self._placed
         for m in tokens:
-            if m.lastgroup == "other" or (m.lastgroup == "final" and m.group("final") not in "Hm"):
-                # something this model does not follow (an erase, a scroll, a mode): send as is, forget
+            kind = m.lastgroup
+            if kind == "final" and m.group("final") == "H":
+                placed = True
+            if (kind == "other" or (kind == "final" and m.group("final") not in "Hm")
+                    or (kind in ("text", "cr", "lf") and not placed)):
+                # something this model does not follow (an erase, a scroll, a mode, text at a cursor
+                # it does not know): send as is, after putting the terminal where the stream was
+                restore = (f"\x1b[{self._y + 1};{self._x + 1}H{link_change(None, self._pen)}{sgr_change(None, self._pen)}"
+                           if self._placed else "")
                 self.invalidate()
                 self.passed_through += 1
-                return data
+                return restore + data
         return self._diff(tokens)
 
+    def _follow(self, tokens: list[re.Match[str]]) -> None:
+        """A write that draws nothing still moves the stream's cursor and pen: the next write may
+        draw from there (a frame cut right after its cursor move)."""
+        for m in tokens:
+            if m.lastgroup == "final" and m.group("final") == "H":
+                row_s, _, col_s = m.group("csi").partition(";")
+                self._y, self._x, self._placed = int(row_s or 1) - 1, int(col_s or 1) - 1, True
+            elif m.lastgroup == "final" and m.group("final") == "m":
+                self._pen = apply_sgr(self._pen, m.group("csi"))
+            elif m.lastgroup == "osc" and m.group("osc").startswith("8;"):
+                self._pen = Pen(self._pen.fg, self._pen.bg, self._pen.flags, m.group("osc").split(";", 2)[2])
+
     def _diff(self, tokens: list[re.Match[str]]) -> str:
-        x = y = 0
-        pen = PLAIN
+        x, y, pen = self._x, self._y, self._pen
         before: dict[tuple[int, int], tuple[str, Pen] | None] = {}
         prefix: list[str] = []  # OSC other than links (pointer shape): kept, in order, before the drawing
         rows = self.rows
@@ -227,6 +270,7 @@ class ScreenDiff:
                 y += 1
         out = prefix + self._emit(before)
         out.append(f"\x1b[{y + 1};{x + 1}H")
+        self._x, self._y, self._pen, self._placed = x, y, pen, True
         return "".join(out)
 
     def _forget_wide_neighbours(self, row: dict[int, tuple[str, Pen]], x: int, width: int) -> None:
