@@ -20,6 +20,7 @@ from sms_tui.tui import driver
 
 def test_the_pinned_textual_is_the_tested_one() -> None:
     assert textual.__version__ == driver.TESTED_TEXTUAL  # moving the pin: re-check wire.py, then move both
+    assert driver.installed_textual_version() == textual.__version__  # the cheap read agrees with importlib.metadata
 
 
 def test_driver_internals_used_by_the_cell_diff_writer() -> None:
@@ -76,3 +77,14 @@ def test_an_untested_textual_sends_every_frame_whole(caplog: pytest.LogCaptureFi
 def test_full_repaint_switches_diffing_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMS_TUI_FULL_REPAINT", "1")
     assert not driver.diffing_allowed(driver.TESTED_TEXTUAL)
+
+
+async def test_the_driver_stops_diffing_after_the_first_paint_on_an_untested_textual(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    d = driver.DiffDriver(types.SimpleNamespace(ascii_only=False), debug=False, mouse=False, size=(80, 24))  # type: ignore[arg-type]
+    d.check_textual_version()
+    assert d.diff.diffing  # the tested release: diffing stays on
+    monkeypatch.setattr(driver, "installed_textual_version", lambda: "9.1.0")
+    d.check_textual_version()
+    assert not d.diff.diffing

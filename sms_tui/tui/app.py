@@ -117,6 +117,10 @@ class WizardApp(App[int]):
     def _start_log(self) -> None:
         if logs.log_path() is None:
             logs.setup(self.log_debug)
+        from sms_tui.tui.driver import DiffDriver
+
+        if isinstance(self._driver, DiffDriver):
+            self._driver.check_textual_version()
 
     def _hang_up(self) -> None:
         """Textual installs no SIGHUP handler: without this a dropped SSH link loses the draft."""
