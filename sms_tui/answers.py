@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from sms_tui import checks
-from sms_tui.i18n import t
+from sms_tui.i18n import os_reason, t
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_api_url, check_md5, check_phone, clean_field, md5_hex
 from sms_tui.settings import AccountSettings, Alerts, SenderSettings
@@ -84,7 +84,7 @@ def read(path: Path, env: Mapping[str, str] | None = None) -> Answers:
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError([t("answers.toml", path=path, reason=exc)]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError([t("answers.unreadable", path=path, reason=getattr(exc, "strerror", None) or exc)]) from None
+        raise AnswersError([t("answers.unreadable", path=path, reason=os_reason(exc) if isinstance(exc, OSError) else exc)]) from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long for Python
         raise AnswersError([t("answers.toml", path=path, reason=type(exc).__name__)]) from None
     return from_mapping(raw, env)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sms_tui import __version__
 from sms_tui.exitcodes import ExitCode
-from sms_tui.i18n import set_language, t
+from sms_tui.i18n import os_reason, set_language, t
 
 if TYPE_CHECKING:
     from sms_tui.commands.common import Context
@@ -208,7 +208,7 @@ def _describe(exc: Exception) -> str:
 
         return describe_api(exc)
     if isinstance(exc, OSError):
-        return t("cli.os_error", path=exc.filename or "-", reason=exc.strerror or exc)
+        return t("cli.os_error", path=exc.filename or "-", reason=os_reason(exc))
     return str(exc)
 
 

@@ -8,7 +8,6 @@ before anything replaces it.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import os
 import re
@@ -17,6 +16,8 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sms_tui.i18n import os_reason
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -53,6 +54,13 @@ def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = No
     import platformdirs  # deferred: only needed when no path is given
 
     return platformdirs.user_config_path("sms-tui") / FILE_NAME
+
+
+def _corrupt(path: Path, line: int, reason: str) -> ConfigError:
+    """"(wiersz 0)" meant nothing: without a line (a cut-off file, not UTF-8, too big) none is named."""
+    if line > 0:
+        return ConfigError("config.corrupt", path=path, line=line, reason=reason)
+    return ConfigError("config.corrupt_file", path=path, reason=reason)
 
 
 def _lineno(error: ValueError) -> int:
@@ -98,7 +106,7 @@ def refuse_non_file(path: Path) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
+        raise ConfigError("config.unreadable", path=path, reason=os_reason(exc)) from None
     if not stat.S_ISREG(mode):
         raise ConfigError("config.not_file", path=path, kind=_kind(mode))
     return True
@@ -109,7 +117,7 @@ def _read(path: Path) -> tuple[bytes, int, int]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
-        raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
+        raise ConfigError("config.unreadable", path=path, reason=os_reason(exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # swapped for something else since the lstat
@@ -117,7 +125,7 @@ def _read(path: Path) -> tuple[bytes, int, int]:
         with os.fdopen(os.dup(fd), "rb") as handle:
             content = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ConfigError("config.unreadable", path=path, reason=exc.strerror or exc) from None
+        raise ConfigError("config.unreadable", path=path, reason=os_reason(exc)) from None
     finally:
         os.close(fd)
     return content, info.st_mode, info.st_uid
@@ -134,17 +142,17 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         return None, warnings
     content, mode, _owner = _read(path)
     if len(content) > MAX_BYTES:
-        raise ConfigError("config.corrupt", path=path, line=0, reason=f"> {MAX_BYTES} B")
+        raise _corrupt(path, 0, f"> {MAX_BYTES} B")
     import tomllib  # deferred: most starts have no settings file yet
 
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config.corrupt", path=path, line=_lineno(exc), reason=str(exc).split(" (at")[0]) from None
+        raise _corrupt(path, _lineno(exc), str(exc).split(" (at")[0]) from None
     except UnicodeDecodeError:
-        raise ConfigError("config.corrupt", path=path, line=0, reason="not UTF-8") from None
+        raise _corrupt(path, 0, "not UTF-8") from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long…
-        raise ConfigError("config.corrupt", path=path, line=0, reason=type(exc).__name__) from None
+        raise _corrupt(path, 0, type(exc).__name__) from None
     from pydantic import ValidationError
 
     from sms_tui.settings import Settings
@@ -165,7 +173,7 @@ def _tighten(path: Path, mode: int) -> ConfigError:
     try:
         os.chmod(path, 0o600, follow_symlinks=False)
     except (OSError, NotImplementedError) as exc:
-        return ConfigError("config.wide", path=path, mode=f"{stat.S_IMODE(mode):04o}", reason=getattr(exc, "strerror", None) or exc)
+        return ConfigError("config.wide", path=path, mode=f"{stat.S_IMODE(mode):04o}", reason=os_reason(exc))
     now = stat.S_IMODE(os.lstat(path).st_mode)
     if now & 0o077:
         return ConfigError("config.wide", path=path, mode=f"{now:04o}", reason="chmod")
@@ -220,11 +228,7 @@ def preflight(path: Path) -> None:
 
 
 def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        from sms_tui.i18n import t
-
-        return t("config.disk_full")
-    return exc.strerror or str(exc)
+    return os_reason(exc)
 
 
 def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Path:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 # What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
 # load on first use (`rules` is a lazy package), off the wizard's first paint.
 from sms_tui import config, constants, draft, flow, rules, steps
-from sms_tui.i18n import t
+from sms_tui.i18n import os_reason, t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 from sms_tui.wizard_senders import SenderRequests
@@ -443,7 +443,7 @@ class Wizard(SenderRequests):
             proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
                                                         stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL)
         except OSError as exc:  # no such program, not executable
-            return 127, t("wiz.save.restart_not_found", program=argv[0], reason=exc.strerror or exc)
+            return 127, t("wiz.save.restart_not_found", program=argv[0], reason=os_reason(exc))
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
         except TimeoutError:

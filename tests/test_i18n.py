@@ -25,3 +25,38 @@ def test_a_missing_parameter_shows_a_dash() -> None:
 
 def test_an_unknown_key_shows_itself() -> None:
     assert t("no.such.key", name="x") == "no.such.key"
+
+
+def test_os_errors_speak_the_current_language() -> None:
+    import errno
+
+    from sms_tui.i18n import os_reason
+
+    i18n.set_language("pl")
+    assert os_reason(IsADirectoryError(errno.EISDIR, "Is a directory")) == "to jest folder, nie plik"
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "brak miejsca na dysku"
+    assert os_reason(OSError(errno.EPROTO, "Protocol error")) == "Protocol error"  # not catalogued: the system's text
+    i18n.set_language("en")
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "permission denied"
+    i18n.set_language("pl")
+
+
+def test_a_cut_off_settings_file_names_no_line_zero(tmp_path: object, capsys: object) -> None:
+    from pathlib import Path
+
+    from sms_tui.cli import main
+
+    path = Path(str(tmp_path)) / "smsapi.toml"
+    path.write_text('[account]\nusername = "demo"\npassword = "')
+    path.chmod(0o600)
+    assert main(["show", "--config", str(path)]) == 2
+    err = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert "uszkodzony:" in err and "wiersz 0" not in err
+
+
+def test_a_folder_as_settings_is_said_in_polish(tmp_path: object, capsys: object) -> None:
+    from sms_tui.cli import main
+
+    assert main(["show", "--config", str(tmp_path)]) == 2
+    err = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert "Is a directory" not in err and "Operation not permitted" not in err

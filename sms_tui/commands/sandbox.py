@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sms_tui.exitcodes import ExitCode
-from sms_tui.i18n import t
+from sms_tui.i18n import os_reason, t
 
 
 def run(port: int, *, approve_after: float | None = None) -> int:
@@ -12,7 +12,7 @@ def run(port: int, *, approve_after: float | None = None) -> int:
     try:
         server = Sandbox(port, state=SandboxState(approve_after=approve_after))
     except OSError as exc:
-        print(t("sandbox.port", port=port, reason=exc.strerror or exc))
+        print(t("sandbox.port", port=port, reason=os_reason(exc)))
         return int(ExitCode.USAGE)
     print(t("sandbox.running", url=server.url), flush=True)
     print(t("sandbox.accounts"), flush=True)

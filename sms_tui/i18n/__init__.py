@@ -58,5 +58,17 @@ def t(key: str, /, **params: object) -> str:
         return template
 
 
+def os_reason(error: BaseException) -> str:
+    """An OSError's reason in the current language ("Is a directory" is English in a Polish
+    message otherwise); errors without a catalogued errno keep the system's own text."""
+    import errno as errnos
+
+    code = getattr(error, "errno", None)
+    name = errnos.errorcode.get(code, "") if isinstance(code, int) else ""
+    if name and has(f"os.{name}"):
+        return t(f"os.{name}")
+    return str(getattr(error, "strerror", None) or error)
+
+
 def has(key: str) -> bool:
     return key in catalogue(_current)
