@@ -155,7 +155,9 @@ async def tls_clock_findings(http: Any, base_url: str, now: float | None = None)
         response = await http.get(base_url + "ping")
     except httpx.HTTPError as exc:
         error = classify(exc, base_url)
-        return [Finding("tls", "fail", describe(error))]
+        # Filed where it happened: a refused or timed-out connection never reached TLS.
+        check = "tls" if error.kind in ("tls", "tls_plain") else "connection"
+        return [Finding(check, "fail", describe(error))]
     findings = []
     if base_url.startswith("https://"):
         findings.append(Finding("tls", "ok", t("doctor.tls_ok")))

@@ -163,3 +163,12 @@ def test_doctor_ip_filter_and_activation(tmp_path: Path, sandbox: Sandbox, capsy
     config.write_text(f'[account]\nauth = "token"\ntoken = "filtr-token"\napi_url = "{sandbox.url}{{platform}}/"\n')
     assert main(["doctor", "--config", str(config), "--lang", "en"]) == ExitCode.CREDENTIALS
     assert "sees this server as 127.0.0.1" in capsys.readouterr().out
+
+
+def test_doctor_files_a_refused_connection_under_connection_not_tls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Field test #32: plain HTTP to a closed port was reported as a TLS failure."""
+    import json
+
+    main(["doctor", "--config", str(tmp_path / "none.toml"), "--api-url", "http://127.0.0.1:9/", "--json"])
+    steps = {s["step"]: s for s in json.loads(capsys.readouterr().out)["steps"]}
+    assert steps["connection"]["status"] == "fail" and "tls" not in steps
