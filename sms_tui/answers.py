@@ -52,6 +52,10 @@ class TestAnswers(_Strict):
 
 class AlertAnswers(_Strict):
     low_balance: float = Field(0.0, ge=0, allow_inf_nan=False)  # warn below this many points; 0 = off
+    notify_to: str | None = None  # the owner's phone for the watch's notices
+    notify_command: str | list[str] | None = None  # a string is split like a shell would, but run without one
+    watch: Literal["hourly", "daily", "off"] | None = None  # None: leave an installed timer as it is
+    language: Literal["pl", "en"] | None = None  # of the notices; default: the language apply runs in
 
 
 class AnswersFile(_Strict):
@@ -69,6 +73,7 @@ class Answers:
     message: str
     alerts: Alerts
     request: str | None = None
+    watch: str | None = None  # install ("hourly"/"daily"), remove ("off") or leave (None) the watch's timer
 
 
 class AnswersError(Exception):
@@ -144,6 +149,8 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
     problems += [f"test.to: {problem}" for problem in checks.phone_problems(parsed.test.to)]
     message = clean_field(parsed.test.message, keep_newlines=True).strip() if parsed.test.message is not None else t("flow.test_message")
     problems += [f"test.message: {problem}" for problem in checks.message_problems(message)]  # the same rule as `send`
+    alerts, alert_problems = _alerts(parsed.alerts)
+    problems += alert_problems
     if problems:
         raise AnswersError(problems)
     auth = AuthMode.TOKEN if acc.token is not None else AuthMode.MD5
@@ -151,4 +158,32 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
                                password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url)
     name = clean_field(sender.name or "").strip() if sender.mode == "pro" else None
     return Answers(settings, SenderSettings(mode=sender.mode, name=name),
-                   phone.number, message, Alerts(low_balance=parsed.alerts.low_balance), request=request)
+                   phone.number, message, alerts, request=request, watch=parsed.alerts.watch)
+
+
+def _alerts(given: AlertAnswers) -> tuple[Alerts, list[str]]:
+    """The same checks as the wizard's: the owner's number like the test number."""
+    import shlex
+
+    from sms_tui.i18n import language
+
+    problems: list[str] = []
+    notify_to = None
+    if given.notify_to is not None and given.notify_to.strip():
+        problems += [f"alerts.notify_to: {problem}" for problem in checks.phone_problems(given.notify_to)]
+        notify_to = check_phone(given.notify_to).number
+    command: list[str] | None = None
+    if isinstance(given.notify_command, str) and given.notify_command.strip():
+        try:
+            command = shlex.split(given.notify_command)
+        except ValueError as exc:
+            problems.append(f"alerts.notify_command: {exc}")
+    elif isinstance(given.notify_command, list):
+        command = [arg for arg in given.notify_command if arg]
+        if not command:
+            problems.append(f"alerts.notify_command: {t('answers.empty_command')}")
+    if given.watch not in (None, "off") and not (notify_to or command):
+        problems.append(f"alerts.watch: {t('answers.watch_nobody')}")
+    alerts = Alerts(low_balance=given.low_balance, notify_to=notify_to, notify_command=command or None,
+                    watch=given.watch or "off", language=given.language or language())
+    return alerts, problems

@@ -60,6 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p, suppress=True)
 
+    p = sub.add_parser("watch", help="one check for a timer; a notice to [alerts] notify_to / notify_command when the state changed")
+    p.add_argument("--install", action="store_true", help="run the watch by a systemd user timer (else cron)")
+    p.add_argument("--uninstall", action="store_true", help="remove only what --install wrote")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--systemd", action="store_const", const="systemd", dest="kind", help="with --install: a systemd user timer")
+    kind.add_argument("--cron", action="store_const", const="cron", dest="kind", help="with --install: a crontab line")
+    p.add_argument("--every", choices=("hourly", "daily"), default="hourly", help="with --install (default hourly)")
+    p.add_argument("--dry-run", action="store_true", help="with --install/--uninstall: print exactly what would be written and run")
+    p.add_argument("--json", action="store_true")
+    _common(p, suppress=True)
+
     p = sub.add_parser("send", help="send a message with the saved settings")
     p.add_argument("--to", required=True, metavar="NUMBER")
     group = p.add_mutually_exclusive_group(required=True)
@@ -120,7 +131,7 @@ def _no_terminal() -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") in ("", "dumb")
 
 
-_NETWORK_COMMANDS = ("apply", "check", "send", "doctor", "status", "sender")
+_NETWORK_COMMANDS = ("apply", "check", "send", "doctor", "status", "sender", "watch")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,6 +274,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return sender.run(ctx, args.sender_action, getattr(args, "name", None),
                           accept_statement=getattr(args, "accept_statement", False), test_to=getattr(args, "test_to", None))
+    if command == "watch":
+        if args.install or args.uninstall:
+            if args.install and args.uninstall:
+                return _early_failure(ExitCode.USAGE, t("cli.install_or_uninstall"), ctx.json)
+            from sms_tui.commands import watch_install
+
+            return watch_install.run(ctx, uninstall=args.uninstall, kind=args.kind, every=args.every, dry_run=args.dry_run)
+        from sms_tui.commands import watch
+
+        return watch.run(ctx)
     if command == "status":
         from sms_tui.commands import status
 

@@ -56,6 +56,14 @@ def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = No
     return platformdirs.user_config_path("sms-tui") / FILE_NAME
 
 
+def settings_key(path: Path) -> str:
+    """A short name per settings file: its draft, its watch state and its timer never mix with
+    those of another settings file (a `--demo` run, a second shop on the same server)."""
+    import hashlib
+
+    return hashlib.sha256(str(Path(path).expanduser().absolute()).encode("utf-8")).hexdigest()[:16]
+
+
 def _corrupt(path: Path, line: int, reason: str) -> ConfigError:
     """"(wiersz 0)" meant nothing: without a line (a cut-off file, not UTF-8, too big) none is named."""
     if line > 0:

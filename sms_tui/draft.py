@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui import constants
-from sms_tui.config import _atomic_write
+from sms_tui.config import _atomic_write, settings_key
 
 MAX_AGE = 7 * 24 * 3600
 FIELDS = ("step", "checklist", "platform", "secret_kind", "username", "sender_mode", "sender_name",
@@ -26,10 +26,7 @@ def draft_path(config_path: Path | None = None) -> Path:
     folder = platformdirs.user_state_path("sms-tui")
     if config_path is None:
         return folder / "draft.json"
-    import hashlib
-
-    key = hashlib.sha256(str(Path(config_path).expanduser().absolute()).encode("utf-8")).hexdigest()[:16]
-    return folder / f"draft-{key}.json"
+    return folder / f"draft-{settings_key(config_path)}.json"
 
 
 @dataclass

@@ -73,8 +73,17 @@ class Verified(_Section):
     delivered_at: datetime | None = None  # UTC, when DELIVERED was first seen
 
 
+Watch = Literal["hourly", "daily", "off"]
+
+
 class Alerts(_Section):
+    """What `sms-tui watch` looks for and whom it tells (README: "The watch")."""
+
     low_balance: float = Field(0.0, ge=0, allow_inf_nan=False)  # warn below this many points; 0 = off
+    notify_to: str | None = None  # the owner's phone (digits with the country code): notices by SMS
+    notify_command: list[str] | None = None  # run without a shell, the notice as one JSON object on stdin
+    watch: Watch = "off"  # the timer the wizard or `apply` installed
+    language: Literal["pl", "en"] = "pl"  # of the notices: the owner reads them, not the technician
 
 
 class Settings(_Section):

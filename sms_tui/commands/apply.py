@@ -14,7 +14,7 @@ from sms_tui.messages import describe
 from sms_tui.smsapi import SmsapiError
 
 if TYPE_CHECKING:
-    from sms_tui.settings import Settings, Verified
+    from sms_tui.settings import Settings, Verified, Watch
     from sms_tui.smsapi import SenderName, SendResult, SmsapiClient
 
 
@@ -80,10 +80,13 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         settings = flow.build_settings(ans.account, ans.sender, result, ans.to, alerts=ans.alerts)
         if requested is not None:
             settings = sender_flow.record_request(settings, requested)
+        if ans.watch is None:  # the answers do not say: a timer installed earlier stays, and so does its record
+            settings = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": _earlier_watch(ctx)})})
         if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
             settings = settings.model_copy(update={"verified": _earlier_verified(ctx, ans.to) or settings.verified})
         if dry_run:
             rep.step("save", True, t("apply.would_save", path=ctx.config_path))
+            _schedule(ctx, rep, ans.watch, dry_run=True)
             if wait is not None:
                 rep.info(t("delivery.dry_run"))
             return rep.finish(ExitCode.OK, dry_run=True, settings=settings.masked(), config=str(ctx.config_path))
@@ -91,6 +94,8 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         # cut short by Ctrl+C or a dropped link never leaves the shop without its settings.
         if (failed := _save(ctx, rep, settings)) is not None:
             return failed
+        if not _schedule(ctx, rep, ans.watch, dry_run=False):
+            settings = _without_watch(ctx, rep, settings)
         rep.info(t("apply.restart"))
         if wait is None:
             return rep.finish(ExitCode.OK, settings=settings.masked(), config=str(ctx.config_path))
@@ -140,6 +145,42 @@ async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiC
         rep.warn("save", exc.describe())
     return rep.finish(exit_code_for_outcome(delivery.outcome), settings=settings.masked(), config=str(ctx.config_path),
                       delivery=as_data(delivery))
+
+def _schedule(ctx: Context, rep: Reporter, watch: str | None, *, dry_run: bool) -> bool:
+    """`[alerts] watch`: install or remove the timer after the settings are saved (a timer for
+    settings not yet written would fail its first run). False when the install failed."""
+    from sms_tui import schedule
+    from sms_tui.commands.watch_install import report
+
+    if watch is None:
+        return True
+    every: schedule.Every = "daily" if watch == "daily" else "hourly"
+    try:
+        if watch == "off":
+            outcome = schedule.uninstall(ctx.config_path, dry_run=dry_run)
+        else:
+            outcome = schedule.install(ctx.config_path, every, schedule.detect(), dry_run=dry_run)
+    except (schedule.ScheduleError, OSError) as exc:
+        rep.warn("schedule", t("schedule.failed", reason=exc))
+        return False
+    report(rep, outcome, uninstall=watch == "off", dry_run=dry_run, every=every, config_path=str(ctx.config_path))
+    return True
+
+
+def _without_watch(ctx: Context, rep: Reporter, settings: Settings) -> Settings:
+    """The settings must not claim a timer that is not there."""
+    settings = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": "off"})})
+    _save(ctx, rep, settings)
+    return settings
+
+
+def _earlier_watch(ctx: Context) -> Watch:
+    try:
+        earlier, _ = config.load(ctx.config_path)
+    except config.ConfigError:
+        return "off"
+    return earlier.alerts.watch if earlier is not None else "off"
+
 
 def _earlier_verified(ctx: Context, to: str) -> Verified | None:
     try:

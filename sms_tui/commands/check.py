@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sms_tui import flow
-from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
-from sms_tui.exitcodes import ExitCode
+from sms_tui.commands.common import Context, Reporter, diagnosed_step, load_settings, run_async
+from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 from sms_tui.settings import Settings
-from sms_tui.smsapi import SenderName, SmsapiError
+from sms_tui.smsapi import SenderName, SmsapiError, TransportError
+
+
+@dataclass
+class Inspection:
+    """What one check saw: the exit code, the JSON data, and each watched condition's state
+    (`sms_tui.watch`): gateway, credentials, balance, sender, requested — only those it could see."""
+
+    code: ExitCode
+    data: dict[str, object] = field(default_factory=dict)
+    conditions: dict[str, str] = field(default_factory=dict)
 
 
 def run(ctx: Context) -> int:
@@ -15,10 +27,15 @@ def run(ctx: Context) -> int:
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
-    return run_async(lambda: _check(ctx, rep, settings))
+
+    async def check() -> int:
+        seen = await inspect(ctx, rep, settings)
+        return rep.finish(seen.code, **seen.data)
+
+    return run_async(check)
 
 
-async def _check(ctx: Context, rep: Reporter, settings: Settings) -> int:
+async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection:
     options = ctx.client_options(settings.account.platform, settings.account.api_url)
     session = flow.Session(options)
     credentials = settings.account.credentials()
@@ -26,28 +43,39 @@ async def _check(ctx: Context, rep: Reporter, settings: Settings) -> int:
         status = await flow.verify(session, credentials)
     except SmsapiError as exc:
         test_number = settings.verified.to if settings.verified and settings.verified.to else "48500000000"
-        return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, test_number)
+        error = await diagnosed_step(rep, "credentials", exc, session, credentials, options, test_number)
+        seen = {"gateway": "unreachable"} if isinstance(exc, TransportError) else {"gateway": "reachable", "credentials": "refused"}
+        return Inspection(exit_code_for(exc), {"error": error}, seen)
     finally:
         await session.aclose()
     balance = status.balance
     data: dict[str, object] = {"points": balance.points, "pro_count": balance.pro_count, "eco_count": balance.eco_count,
-            "low_balance": settings.alerts.low_balance}
+                               "low_balance": settings.alerts.low_balance}
+    seen = {"gateway": "reachable", "credentials": "ok"}
     rep.step("credentials", True, t("check.credentials_ok", user=settings.account.username or "token"))
     rep.step("balance", True, t("check.balance", points=balance.points, pro=_n(balance.pro_count), eco=_n(balance.eco_count)), **data)
     sender = settings.sender
+    data["sender"] = sender.from_field
     problems = flow.sender_problems(sender.mode, sender.name, status.senders)
-    if problems:
-        for key in problems:
-            rep.step("sender", False, t(key, name=sender.name))
-        return rep.finish(ExitCode.REFUSED, **data, sender=sender.from_field, problems=problems)
-    rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+    seen["sender"] = "problem" if problems else "ok"
+    for key in problems:
+        rep.step("sender", False, t(key, name=sender.name))
+    if not problems:
+        rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
     if (requested := _requested(rep, settings, status.senders)) is not None:
         data["requested"] = requested
+        if requested["state"] is not None:
+            seen["requested"] = str(requested["state"])
     threshold = settings.alerts.low_balance
-    if threshold and (balance.points or 0) < threshold:
+    low = bool(threshold) and (balance.points or 0) < threshold
+    if threshold:
+        seen["balance"] = "low" if low else "ok"
+    if problems:
+        return Inspection(ExitCode.REFUSED, {**data, "problems": problems}, seen)
+    if low:
         rep.step("balance", False, t("check.low_balance", points=balance.points, threshold=threshold))
-        return rep.finish(ExitCode.LOW_BALANCE, **data, sender=sender.from_field)
-    return rep.finish(ExitCode.OK, **data, sender=sender.from_field)
+        return Inspection(ExitCode.LOW_BALANCE, data, seen)
+    return Inspection(ExitCode.OK, data, seen)
 
 
 def _requested(rep: Reporter, settings: Settings, senders: list[SenderName] | None) -> dict[str, object] | None:

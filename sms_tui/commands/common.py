@@ -70,6 +70,11 @@ class Reporter:
 
     def api_failure(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None, *, hint: str = "",
                     **data: Any) -> int:
+        extra = self.api_step(step, error, finding, hint=hint)
+        return self.finish(exit_code_for(error), error=extra, **data)
+
+    def api_step(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None, *, hint: str = "") -> dict[str, Any]:
+        """The failed step with its cause and fix; the error's data for the final JSON."""
         from sms_tui.messages import describe
         from sms_tui.smsapi.errors import ApiError
 
@@ -82,12 +87,18 @@ class Reporter:
             extra["diagnosis"] = {"check": finding.check, **finding.data}
         text = finding.text if finding is not None else describe(error)
         self.step(step, False, " ".join(part for part in (text, hint) if part) + log_hint(), **extra)
-        return self.finish(exit_code_for(error), error=extra, **data)
+        return extra
 
 
 async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
                             options: ClientOptions, test_number: str = "48500000000", *, hint: str = "", **data: Any) -> int:
     """Report an SMSAPI failure with its diagnosis (wrong platform, missing token scope, IP…)."""
+    extra = await diagnosed_step(rep, step, error, session, credentials, options, test_number, hint=hint)
+    return rep.finish(exit_code_for(error), error=extra, **data)
+
+
+async def diagnosed_step(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
+                         options: ClientOptions, test_number: str = "48500000000", *, hint: str = "") -> dict[str, Any]:
     from sms_tui.diagnose import explain  # deferred: only a failure needs the diagnosis
     from sms_tui.smsapi.errors import ApiError
 
@@ -95,7 +106,7 @@ async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, sessio
     if isinstance(error, ApiError):
         finding = await explain(session, credentials, options, error, test_number=test_number,
                                 ip_hint=constants.public_ip())
-    return rep.api_failure(step, error, finding, hint=hint, **data)
+    return rep.api_step(step, error, finding, hint=hint)
 
 
 def log_hint() -> str:

@@ -51,7 +51,13 @@ class _Params(dict[str, object]):
 
 def t(key: str, /, **params: object) -> str:
     """The sentence for `key` in the current language; a missing key shows itself, never crashes."""
-    template = catalogue(_current).get(key) or catalogue("en").get(key) or key
+    return translate(_current, key, **params)
+
+
+def translate(lang: str, key: str, /, **params: object) -> str:
+    """As t() in a given language: the watch's notices go out in the settings' language, whatever
+    the technician's terminal speaks."""
+    template = catalogue(lang if lang in LANGUAGES else "pl").get(key) or catalogue("en").get(key) or key
     try:
         return template.format_map(_Params(params))
     except (ValueError, IndexError, AttributeError):  # a stray brace or "{0}" in a catalogue text: show it as written

@@ -4,18 +4,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from sms_tui.rules.text import plain_letters
+
 MAX_LEN = 11
 _ALLOWED = re.compile(r"^[A-Za-z0-9 .\-]+$")
 _DIGITS = re.compile(r"^[+0-9 ]+$")
-# Letters NFKD cannot split into a base letter plus accent.
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d"})
 
 
 def transliterate(name: str) -> str:
     """`ŁÓDŹ AUTO` → `LODZ AUTO`; characters still not allowed are dropped."""
-    plain = unicodedata.normalize("NFKD", name.translate(_SPECIAL))
-    ascii_only = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return "".join(ch for ch in ascii_only if _ALLOWED.match(ch))
+    return "".join(ch for ch in plain_letters(name) if _ALLOWED.match(ch))
 
 
 @dataclass(frozen=True)

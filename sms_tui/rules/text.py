@@ -8,6 +8,18 @@ import re
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
+# Letters NFKD cannot split into a base letter plus accent.
+SPECIAL_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d"})
+
+
+def plain_letters(text: str) -> str:
+    """`Doładuj konto` → `Doladuj konto`: an SMS without Polish letters fits 160 characters, not 70."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.translate(SPECIAL_LETTERS))
+    return unicodedata.normalize("NFC", "".join(ch for ch in plain if not unicodedata.combining(ch)))
+
+
 def clean_field(value: str, *, keep_newlines: bool = False) -> str:
     """Drop control characters (and ANSI sequences as a whole) from a one-line field."""
     value = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", value)

@@ -1,0 +1,182 @@
+"""`sms-tui watch`: one run of `check` for a timer, and a notice to the owner when something changed.
+
+Exit codes are `check`'s: the timer's log says what the state is; the notices say what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import subprocess
+from datetime import UTC, datetime
+from typing import Any
+
+from sms_tui import config, flow, watch
+from sms_tui.commands.check import Inspection, inspect
+from sms_tui.commands.common import Context, Reporter, load_settings, run_async
+from sms_tui.i18n import os_reason, t
+from sms_tui.settings import SenderSettings, Settings
+from sms_tui.smsapi import SmsapiError
+
+COMMAND_TIMEOUT = 60.0  # seconds: a mail command that hangs must not hold the next run's lock
+log = logging.getLogger("sms_tui.watch")
+
+
+def run(ctx: Context) -> int:
+    rep = Reporter(ctx.json)
+    settings = load_settings(ctx, rep)
+    if isinstance(settings, int):
+        return settings
+    return run_async(lambda: _watch(ctx, rep, settings))
+
+
+async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
+    seen = await inspect(ctx, rep, settings)
+    path = watch.state_path(ctx.config_path)
+    told: list[dict[str, Any]] = []
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with config.locked(path):
+            state = watch.load(path)
+            told = await _tell(ctx, rep, settings, state, seen)
+            state.seen, state.last_run = seen.conditions, watch.now()
+            watch.save(state, path, ctx.config_path)
+    except config.ConfigError as exc:  # another run holds the state: it tells, this one only reports
+        rep.warn("watch", exc.describe())
+    except OSError as exc:
+        rep.warn("watch", t("watch.state_unwritable", path=path, reason=os_reason(exc)))
+    return rep.finish(seen.code, **seen.data, conditions=seen.conditions, notices=told, state_file=str(path))
+
+
+def _channels(rep: Reporter, settings: Settings) -> dict[str, Any]:
+    alerts = settings.alerts
+    channels: dict[str, Any] = {}
+    if alerts.notify_to:
+        from sms_tui.rules import check_phone
+
+        phone = check_phone(alerts.notify_to)
+        if phone.ok:
+            channels["sms"] = phone.number
+        else:
+            rep.warn("notify", t("watch.bad_notify_to", to=alerts.notify_to))
+    if alerts.notify_command:
+        channels["command"] = list(alerts.notify_command)
+    if not channels:
+        rep.warn("notify", t("watch.nobody"))
+    return channels
+
+
+async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.WatchState, seen: Inspection) -> list[dict[str, Any]]:
+    channels = _channels(rep, settings)
+    watch.forget_unwatched(state, seen.conditions)
+    now = watch.now()
+    data = _notice_data(settings, seen)
+    told: dict[str, dict[str, Any]] = {}
+    sms = _Sms(ctx, settings, seen)
+    try:
+        for channel, target in channels.items():
+            known = state.channel(channel)
+            for condition, previous, current in watch.changes(state, channel, seen.conditions):
+                if watch.silent(condition, current):
+                    watch.told(known, condition, current, now, sent=False)
+                    continue
+                notice = watch.notice(condition, previous, current, settings.alerts.language, data)
+                entry = told.setdefault(notice.event, {"event": notice.event, "condition": condition, "state": current,
+                                                       "previous": previous, "text": notice.text, "channels": {}})
+                if watch.quiet(known, condition, current, now):
+                    entry["channels"][channel] = "quiet"
+                    continue
+                if channel == "sms":
+                    idx = watch.idx_for(config.settings_key(ctx.config_path), channel, known, condition, current)
+                    outcome, detail = await sms.send(target, watch.sms_text(notice.text), idx)
+                else:
+                    outcome, detail = _run_command(target, _payload(notice, data, ctx))
+                entry["channels"][channel] = outcome
+                _report(rep, channel, target, notice, outcome, detail)
+                if outcome == "sent":
+                    watch.told(known, condition, current, now, sent=True)
+    finally:
+        await sms.close()
+    if not told and channels:
+        rep.info(t("watch.nothing_new"))
+    return list(told.values())
+
+
+def _report(rep: Reporter, channel: str, target: Any, notice: watch.Notice, outcome: str, detail: str) -> None:
+    where = t("watch.via_sms", to=target) if channel == "sms" else t("watch.via_command", command=target[0])
+    if outcome == "sent":
+        rep.step("notify", True, t("watch.sent", where=where, text=notice.text), channel=channel, event=notice.event)
+    elif outcome == "impossible":
+        rep.warn("notify", t("watch.sms_impossible", where=where), channel=channel, event=notice.event)
+    else:
+        rep.warn("notify", t("watch.not_sent", where=where, reason=detail), channel=channel, event=notice.event)
+
+
+def _notice_data(settings: Settings, seen: Inspection) -> dict[str, Any]:
+    requested = seen.data.get("requested")
+    return {"host": socket.gethostname().split(".")[0][:24] or "serwer", "account": settings.account.username or "token",
+            "points": _number(seen.data.get("points")), "threshold": _number(settings.alerts.low_balance),
+            "sender": settings.sender.from_field,
+            "name": requested.get("name") if isinstance(requested, dict) else settings.sender.requested}
+
+
+def _number(value: object) -> object:
+    """50.0 reads "50" in an SMS; the JSON keeps a number."""
+    return float(f"{value:g}") if isinstance(value, float) and value != int(value) else int(value) if isinstance(value, float) else value
+
+
+def _payload(notice: watch.Notice, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """What a command gets on stdin: one JSON object, never a secret."""
+    return {"source": "sms-tui", "event": notice.event, "condition": notice.condition, "state": notice.state,
+            "previous": notice.previous, "text": notice.text, "settings": str(ctx.config_path),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"), **data}
+
+
+def _run_command(argv: list[str], payload: dict[str, Any]) -> tuple[str, str]:
+    """Without a shell: the settings hold an argument list, so nothing in a notice is ever parsed."""
+    try:
+        done = subprocess.run(argv, input=json.dumps(payload, ensure_ascii=False).encode("utf-8"), capture_output=True,
+                              timeout=COMMAND_TIMEOUT, check=False)
+    except FileNotFoundError:
+        return "failed", t("watch.command_missing", command=argv[0])
+    except subprocess.TimeoutExpired:
+        return "failed", t("watch.command_timeout", seconds=int(COMMAND_TIMEOUT))
+    except OSError as exc:
+        return "failed", os_reason(exc)
+    if done.returncode != 0:
+        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1][:200]
+        log.warning("notify command %s exited %s: %s", argv[0], done.returncode, last)
+        return "failed", t("watch.command_failed", code=done.returncode, reason=last or "-")
+    return "sent", ""
+
+
+class _Sms:
+    """Notices through the gateway itself: impossible while it refuses us or cannot be reached;
+    with the saved sender, or ECO while the saved name is the trouble."""
+
+    def __init__(self, ctx: Context, settings: Settings, seen: Inspection) -> None:
+        self.ctx, self.settings = ctx, settings
+        self.possible = seen.conditions.get("credentials") == "ok"
+        bad_sender = seen.conditions.get("sender") == "problem"
+        self.sender = SenderSettings() if bad_sender else settings.sender
+        self.session: flow.Session | None = None
+
+    async def send(self, to: str, text: str, idx: str) -> tuple[str, str]:
+        if not self.possible:
+            return "impossible", ""
+        account = self.settings.account
+        if self.session is None:
+            self.session = flow.Session(self.ctx.client_options(account.platform, account.api_url))
+        try:
+            result = await flow.test_send(self.session, account.credentials(), self.sender, to, text, idx=idx)
+        except SmsapiError as exc:
+            from sms_tui.messages import describe
+
+            return "failed", describe(exc)
+        return "sent", result.message_id or ""
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+

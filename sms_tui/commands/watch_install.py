@@ -1,0 +1,64 @@
+"""`sms-tui watch --install | --uninstall`: the timer that runs the watch, and `[alerts] watch` saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sms_tui import config, schedule
+from sms_tui.commands.common import Context, Reporter, load_settings
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import os_reason, t
+
+
+def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: schedule.Every, dry_run: bool) -> int:
+    rep = Reporter(ctx.json)
+    settings = load_settings(ctx, rep)  # a timer for settings that do not exist would fail every hour
+    if isinstance(settings, int):
+        return settings
+    try:
+        if uninstall:
+            outcome = schedule.uninstall(ctx.config_path, dry_run=dry_run)
+        else:
+            outcome = schedule.install(ctx.config_path, every, kind or schedule.detect(), dry_run=dry_run)
+    except schedule.ScheduleError as exc:
+        hint = t("schedule.try_cron") if kind != "cron" and not uninstall else ""
+        rep.step("schedule", False, f"{t('schedule.failed', reason=exc)} {hint}".strip())
+        return rep.finish(ExitCode.USAGE)  # the system refused a step: the technician can fix or pick --cron
+    except OSError as exc:
+        rep.step("schedule", False, t("schedule.failed", reason=f"{exc.filename or ''} {os_reason(exc)}".strip()))
+        return rep.finish(ExitCode.USAGE)
+    report(rep, outcome, uninstall=uninstall, dry_run=dry_run, every=every, config_path=str(ctx.config_path))
+    wanted = "off" if uninstall else every
+    if not dry_run and settings.alerts.watch != wanted:
+        updated = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": wanted})})
+        try:
+            config.save(updated, ctx.config_path)
+        except config.ConfigError as exc:
+            rep.warn("settings", exc.describe())
+    return rep.finish(ExitCode.OK, kind=outcome.kind, changed=outcome.changed, written=outcome.written,
+                      removed=outcome.removed, ran=outcome.ran, dry_run=dry_run)
+
+
+def report(rep: Reporter, outcome: schedule.Outcome, *, uninstall: bool, dry_run: bool, every: str, config_path: str) -> None:
+    """Exactly what is (or with --dry-run would be) written, removed and run."""
+    if not outcome.changed:
+        rep.step("schedule", True, t("schedule.nothing_to_remove" if uninstall else "schedule.unchanged", kind=outcome.kind))
+        return
+    for where, text in outcome.written.items():
+        rep.info(t("schedule.would_write" if dry_run else "schedule.wrote", path=where))
+        rep.info(text.rstrip("\n"))
+    for where in outcome.removed:
+        rep.info(t("schedule.would_remove" if dry_run else "schedule.removed", path=where))
+    for call in outcome.ran:
+        rep.info(t("schedule.would_run" if dry_run else "schedule.ran", command=" ".join(call)))
+    for key in outcome.warnings:
+        import getpass
+
+        rep.warn("schedule", t(key, user=getpass.getuser()))
+    if dry_run:
+        rep.step("schedule", True, t("schedule.dry_run"))
+    elif uninstall:
+        rep.step("schedule", True, t("schedule.uninstalled", kind=outcome.kind))
+    else:
+        rep.step("schedule", True, t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{every}"),
+                                     name=schedule.unit_name(Path(config_path))))

@@ -1,0 +1,220 @@
+"""The watch's timer: a systemd user timer where systemd runs, else a crontab line.
+
+Each settings file has its own entry (named by `config.settings_key`), so installing twice finds
+its own and changes nothing, and uninstalling removes only what sms-tui wrote — never a line of
+the shop's own crontab. The plan is computed first and is what `--dry-run` prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from sms_tui import config
+
+Kind = Literal["systemd", "cron"]
+Every = Literal["hourly", "daily"]
+EVERY: tuple[Every, ...] = ("hourly", "daily")
+DAILY_HOUR = 8  # a daily notice reaches the owner in the morning, not at midnight
+Runner = Callable[[list[str], str | None], subprocess.CompletedProcess[str]]
+
+
+class ScheduleError(Exception):
+    """A step the system refused (systemctl, crontab): the sentence says which and why."""
+
+
+def run_tool(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess(argv, 127, "", str(exc))
+
+
+def detect() -> Kind:
+    """systemd only when it is the running init and `systemctl` is there (containers often lack it)."""
+    return "systemd" if Path("/run/systemd/system").is_dir() and shutil.which("systemctl") else "cron"
+
+
+def watch_argv(config_path: Path) -> list[str]:
+    """This interpreter's own sms-tui: a timer must not depend on PATH or an activated venv."""
+    return [sys.executable, "-m", "sms_tui", "watch", "--config", str(Path(config_path).expanduser().absolute())]
+
+
+def unit_name(config_path: Path) -> str:
+    return f"sms-tui-watch-{config.settings_key(config_path)[:8]}"
+
+
+def marker(config_path: Path) -> str:
+    return f"# sms-tui watch {config.settings_key(config_path)}"
+
+
+def user_unit_dir(env: dict[str, str] | None = None) -> Path:
+    env = dict(os.environ) if env is None else env
+    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    return base / "systemd" / "user"
+
+
+def _systemd_quote(arg: str) -> str:
+    escaped = arg.replace("%", "%%").replace("$", "$$")
+    if any(ch in escaped for ch in " \t\"'\\;"):
+        return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return escaped
+
+
+def systemd_units(config_path: Path, every: Every) -> dict[str, str]:
+    name = unit_name(config_path)
+    exec_start = " ".join(_systemd_quote(a) for a in watch_argv(config_path))
+    service = (
+        "[Unit]\n"
+        f"Description=sms-tui: watch the SMSAPI gateway for {config_path}\n"
+        "Documentation=https://pypi.org/project/sms-tui/\n"
+        "After=network-online.target\n"
+        "Wants=network-online.target\n\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"ExecStart={exec_start}\n"
+        "# 3-6 are states the notices tell about (unreachable, refused, sender, low balance), not failures of the run\n"
+        "SuccessExitStatus=3 4 5 6\n"
+    )
+    calendar, spread = ("hourly", "10min") if every == "hourly" else (f"*-*-* {DAILY_HOUR:02d}:00:00", "30min")
+    timer = (
+        "[Unit]\n"
+        f"Description=sms-tui: watch the SMSAPI gateway {every} ({config_path})\n\n"
+        "[Timer]\n"
+        f"OnCalendar={calendar}\n"
+        f"RandomizedDelaySec={spread}\n"
+        "Persistent=true\n\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+    return {f"{name}.service": service, f"{name}.timer": timer}
+
+
+def cron_line(config_path: Path, every: Every) -> str:
+    """A stable minute per settings file spreads many shops over the hour; output goes to the log file."""
+    minute = int(config.settings_key(config_path)[:4], 16) % 60
+    hour = "*" if every == "hourly" else str(DAILY_HOUR)
+    command = " ".join(shlex.quote(a) for a in watch_argv(config_path)).replace("%", "\\%")
+    return f"{minute} {hour} * * * {command} >/dev/null 2>&1 {marker(config_path)}"
+
+
+@dataclass
+class Outcome:
+    kind: Kind
+    changed: bool
+    written: dict[str, str] = field(default_factory=dict)  # path or "crontab" -> content
+    removed: list[str] = field(default_factory=list)
+    ran: list[list[str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # catalogue keys
+
+
+def _must(runner: Runner, argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    done = runner(argv, stdin)
+    if done.returncode != 0:
+        raise ScheduleError(f"{' '.join(argv)}: {(done.stderr or done.stdout or '').strip() or done.returncode}")
+    return done
+
+
+def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = False, runner: Runner = run_tool,
+            unit_dir: Path | None = None) -> Outcome:
+    if kind == "systemd":
+        return _install_systemd(config_path, every, dry_run, runner, unit_dir or user_unit_dir())
+    return _install_cron(config_path, every, dry_run, runner)
+
+
+def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Runner, unit_dir: Path) -> Outcome:
+    units = systemd_units(config_path, every)
+    outcome = Outcome("systemd", changed=False)
+    for name, text in units.items():
+        path = unit_dir / name
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current != text:
+            outcome.written[str(path)] = text
+    timer = unit_name(config_path) + ".timer"
+    calls = [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", timer]]
+    outcome.changed = bool(outcome.written)
+    if not outcome.changed:
+        return outcome
+    outcome.ran = calls
+    if _linger_off(runner):
+        outcome.warnings.append("schedule.linger")
+    if dry_run:
+        return outcome
+    unit_dir.mkdir(parents=True, exist_ok=True)
+    for path_text, text in outcome.written.items():
+        config._atomic_write(Path(path_text), text.encode("utf-8"))
+        os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
+    for call in calls:
+        _must(runner, call)
+    return outcome
+
+
+def _linger_off(runner: Runner) -> bool:
+    """Without linger a user's timers stop when the technician's SSH session ends."""
+    import getpass
+
+    done = runner(["loginctl", "show-user", getpass.getuser(), "--property=Linger", "--value"], None)
+    return done.returncode == 0 and done.stdout.strip() == "no"
+
+
+def _read_crontab(runner: Runner) -> list[str]:
+    done = runner(["crontab", "-l"], None)
+    if done.returncode != 0:
+        if "no crontab" in (done.stderr or "").lower():
+            return []
+        raise ScheduleError(f"crontab -l: {(done.stderr or '').strip() or done.returncode}")
+    return done.stdout.splitlines()
+
+
+def _install_cron(config_path: Path, every: Every, dry_run: bool, runner: Runner) -> Outcome:
+    line = cron_line(config_path, every)
+    lines = _read_crontab(runner)
+    own = marker(config_path)
+    kept = [existing for existing in lines if not existing.endswith(own)]
+    outcome = Outcome("cron", changed=lines != [*kept, line])
+    if not outcome.changed:
+        return outcome
+    text = "\n".join([*kept, line]) + "\n"
+    outcome.written["crontab"] = line
+    outcome.ran = [["crontab", "-"]]
+    if not dry_run:
+        _must(runner, ["crontab", "-"], text)
+    return outcome
+
+
+def uninstall(config_path: Path, *, dry_run: bool = False, runner: Runner = run_tool, unit_dir: Path | None = None,
+              kinds: tuple[Kind, ...] = ("systemd", "cron")) -> Outcome:
+    """Whatever sms-tui installed for this settings file, both kinds: a machine that moved from cron
+    to systemd keeps no forgotten line."""
+    outcome = Outcome(kinds[0], changed=False)
+    if "systemd" in kinds:
+        unit_dir = unit_dir or user_unit_dir()
+        name = unit_name(config_path)
+        paths = [unit_dir / f"{name}.timer", unit_dir / f"{name}.service"]
+        present = [p for p in paths if p.exists()]
+        if present:
+            outcome.kind, outcome.changed = "systemd", True
+            outcome.removed += [str(p) for p in present]
+            outcome.ran += [["systemctl", "--user", "disable", "--now", f"{name}.timer"], ["systemctl", "--user", "daemon-reload"]]
+            if not dry_run:
+                runner(outcome.ran[0], None)  # a timer that was never enabled: nothing to stop
+                for path in present:
+                    path.unlink()
+                runner(outcome.ran[1], None)
+    if "cron" in kinds and shutil.which("crontab"):
+        lines = _read_crontab(runner)
+        kept = [line for line in lines if not line.endswith(marker(config_path))]
+        if kept != lines:
+            outcome.kind, outcome.changed = "cron", True
+            outcome.removed += [line for line in lines if line not in kept]
+            outcome.ran.append(["crontab", "-"])
+            if not dry_run:
+                _must(runner, ["crontab", "-"], "\n".join(kept) + "\n" if kept else "")
+    return outcome

@@ -1,0 +1,161 @@
+"""The watch's timer: systemd units that systemd itself accepts, a crontab line that survives
+`crontab -l`, installing twice changes nothing, uninstalling removes only our own."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sms_tui import schedule
+from sms_tui.cli import main
+from sms_tui.exitcodes import ExitCode
+from sms_tui.sandbox import Sandbox
+
+FAKE = """#!/bin/sh
+echo "$(basename "$0") $*" >> "{log}"
+if [ "$(basename "$0")" = crontab ]; then
+  case "$1" in
+    -l) [ -f "{tab}" ] && exec cat "{tab}"; echo "no crontab for tester" >&2; exit 1 ;;
+    -) cat > "{tab}" ;;
+  esac
+fi
+if [ "$(basename "$0")" = loginctl ]; then echo no; fi
+exit 0
+"""
+
+
+@pytest.fixture
+def tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """systemctl, loginctl and crontab that record their calls (the real crontab is the user's own)."""
+    bin_dir, log, tab = tmp_path / "bin", tmp_path / "calls.log", tmp_path / "crontab.txt"
+    bin_dir.mkdir()
+    for name in ("systemctl", "loginctl", "crontab"):
+        script = bin_dir / name
+        script.write_text(FAKE.format(log=log, tab=tab))
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    return tmp_path
+
+
+def _calls(tools: Path) -> list[str]:
+    log = tools / "calls.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "sklep z spacją" / "smsapi.toml"
+    path.parent.mkdir()
+    path.write_text('schema = 1\n[account]\nusername = "demo"\npassword_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\n')
+    return path
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+@pytest.mark.parametrize("every", schedule.EVERY)
+def test_units_pass_systemd_analyze_verify(tmp_path: Path, config: Path, every: schedule.Every) -> None:
+    units = schedule.systemd_units(config, every)
+    for name, text in units.items():
+        (tmp_path / name).write_text(text)
+    done = subprocess.run(["systemd-analyze", "verify", *(str(tmp_path / n) for n in units)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Persistent=true" in units[f"{schedule.unit_name(config)}.timer"]
+
+
+def test_verify_would_catch_a_broken_unit(tmp_path: Path, config: Path) -> None:
+    """The check above can fail: systemd-analyze refuses what systemd would refuse."""
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not installed")
+    name, text = next(iter(schedule.systemd_units(config, "hourly").items()))
+    (tmp_path / name).write_text(text.replace("ExecStart=", "ExecStart=nie-ma-takiego "))
+    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / name)], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+
+
+def test_systemd_install_twice_then_uninstall(tools: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    unit_dir = tools / "home" / ".config" / "systemd" / "user"
+    outcome = schedule.install(config, "daily", "systemd", unit_dir=unit_dir)
+    name = schedule.unit_name(config)
+    assert outcome.changed and sorted(p.name for p in unit_dir.iterdir()) == [f"{name}.service", f"{name}.timer"]
+    assert "OnCalendar=*-*-* 08:00:00" in (unit_dir / f"{name}.timer").read_text()
+    assert f'--config "{config}"' in (unit_dir / f"{name}.service").read_text()
+    assert _calls(tools)[-2:] == ["systemctl --user daemon-reload", f"systemctl --user enable --now {name}.timer"]
+    assert outcome.warnings == ["schedule.linger"]  # the fake loginctl says linger is off
+
+    before = _calls(tools)
+    assert not schedule.install(config, "daily", "systemd", unit_dir=unit_dir).changed
+    assert _calls(tools) == before  # nothing written, nothing run
+
+    (unit_dir / "inna.timer").write_text("[Timer]\n")  # someone else's unit stays
+    removed = schedule.uninstall(config, unit_dir=unit_dir)
+    assert removed.changed and sorted(p.name for p in unit_dir.iterdir()) == ["inna.timer"]
+    assert f"systemctl --user disable --now {name}.timer" in _calls(tools)
+    assert not schedule.uninstall(config, unit_dir=unit_dir).changed
+
+
+def test_cron_keeps_the_shops_own_lines(tools: Path, config: Path) -> None:
+    (tools / "crontab.txt").write_text("0 3 * * * /usr/local/bin/kopia-sklepu\n")
+    assert schedule.install(config, "hourly", "cron").changed
+    lines = (tools / "crontab.txt").read_text().splitlines()
+    assert lines[0] == "0 3 * * * /usr/local/bin/kopia-sklepu" and lines[1] == schedule.cron_line(config, "hourly")
+    assert "'" + str(config) + "'" in lines[1]  # the path with a space is quoted for /bin/sh
+    assert not schedule.install(config, "hourly", "cron").changed
+    assert schedule.install(config, "daily", "cron").changed  # another interval replaces, never adds
+    assert len((tools / "crontab.txt").read_text().splitlines()) == 2
+    assert schedule.uninstall(config, kinds=("cron",)).changed
+    assert (tools / "crontab.txt").read_text() == "0 3 * * * /usr/local/bin/kopia-sklepu\n"
+
+
+def test_cli_dry_run_prints_and_writes_nothing(tools: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["watch", "--install", "--cron", "--dry-run", "--config", str(config)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert schedule.cron_line(config, "hourly") in out and "niczego nie zapisano" in out
+    assert not (tools / "crontab.txt").exists() and "crontab -" not in _calls(tools)
+
+
+def test_cli_install_records_the_watch_in_the_settings(tools: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["watch", "--install", "--cron", "--every", "daily", "--json", "--config", str(config)]) == ExitCode.OK
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["kind"] == "cron" and payload["changed"] is True
+    assert 'watch = "daily"' in config.read_text()
+    assert main(["watch", "--uninstall", "--config", str(config)]) == ExitCode.OK
+    assert 'watch = "off"' in config.read_text() and (tools / "crontab.txt").read_text() == ""
+
+
+def test_cli_refuses_install_without_settings(tools: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["watch", "--install", "--cron", "--config", str(tmp_path / "brak.toml")]) == ExitCode.USAGE
+    assert not (tools / "crontab.txt").exists()
+
+
+def test_apply_installs_the_watch(tools: Path, tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schedule, "detect", lambda: "cron")
+    answers = tmp_path / "answers.toml"
+    answers.write_text('[account]\nusername = "demo"\npassword = "demo"\n[test]\nto = "500000000"\n'
+                       '[alerts]\nlow_balance = 5\nnotify_to = "600100200"\nwatch = "hourly"\n')
+    config = tmp_path / "smsapi.toml"
+    assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    assert (tools / "crontab.txt").read_text().strip() == schedule.cron_line(config, "hourly")
+    text = config.read_text()
+    assert 'watch = "hourly"' in text and 'notify_to = "48600100200"' in text
+
+
+@pytest.mark.skipif(shutil.which("crontab") is None, reason="cron not installed")
+def test_real_crontab_round_trip(config: Path) -> None:
+    """The user's real crontab: whatever it held before is put back exactly."""
+    before = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
+    if before.returncode != 0 and "no crontab" not in before.stderr.lower():
+        pytest.skip(f"crontab not usable here: {before.stderr.strip()}")
+    try:
+        assert schedule.install(config, "hourly", "cron").changed
+        listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=True).stdout.splitlines()
+        assert schedule.cron_line(config, "hourly") in listed
+        assert not schedule.install(config, "hourly", "cron").changed  # what crontab -l gives back is what we wrote
+        assert schedule.uninstall(config, kinds=("cron",)).changed
+    finally:
+        schedule.uninstall(config, kinds=("cron",))
+    after = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
+    assert after.stdout == (before.stdout if before.returncode == 0 else "")
