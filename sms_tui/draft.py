@@ -13,7 +13,7 @@ from sms_tui.config import _atomic_write, settings_key
 
 MAX_AGE = 7 * 24 * 3600
 FIELDS = ("step", "checklist", "platform", "secret_kind", "username", "sender_mode", "sender_name",
-          "test_to", "test_message", "low_balance")
+          "test_to", "test_message", "low_balance", "notify_to", "watch")
 
 
 def draft_path(config_path: Path | None = None) -> Path:

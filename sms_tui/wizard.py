@@ -20,6 +20,7 @@ from sms_tui.i18n import os_reason, t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 from sms_tui.wizard_senders import SenderRequests
+from sms_tui.wizard_watch import WatchSetup
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,11 +62,14 @@ class WizardState:
     stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
     skipped_test: bool = False
     low_balance: float = 0.0
+    notify_to: str = ""  # the owner's phone for the watch's notices, as typed
+    watch: Literal["hourly", "daily", "off"] = "off"
+    watch_done: str | None = None  # what saving installed or removed, for the summary
     saved_to: Path | None = None
     dirty: bool = False
 
 
-class Wizard(SenderRequests):
+class Wizard(SenderRequests, WatchSetup):
     """One per app run; owns the HTTP session so every check reuses one connection pool."""
 
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
@@ -109,6 +113,7 @@ class Wizard(SenderRequests):
         if settings.verified:
             s.test_to = settings.verified.to
         s.low_balance = settings.alerts.low_balance
+        self.prefill_watch(settings)
         s.checklist = dict.fromkeys(CHECKLIST, True)
         self.mark_saved()
 
@@ -118,7 +123,8 @@ class Wizard(SenderRequests):
         s = self.state
         values = {"step": steps.number(s.step), "checklist": s.checklist, "platform": s.platform.value, "secret_kind": s.secret_kind,
                   "username": s.username, "sender_mode": s.sender_mode, "sender_name": s.sender_name,
-                  "test_to": s.test_to, "test_message": s.test_message, "low_balance": s.low_balance}
+                  "test_to": s.test_to, "test_message": s.test_message, "low_balance": s.low_balance,
+                  "notify_to": s.notify_to, "watch": s.watch}
         if not self.keep_drafts or not self.unsaved():  # throw-away settings; or nothing new to keep
             return
         draft.save(values, self.config_path)
@@ -139,6 +145,8 @@ class Wizard(SenderRequests):
         s.sender_mode = "pro" if v.get("sender_mode") == "pro" else "eco"
         threshold = rules.parse_threshold(str(v.get("low_balance", 0) or 0))
         s.low_balance = threshold if threshold is not None else 0.0
+        s.notify_to = rules.clean_field(str(v.get("notify_to", s.notify_to)))
+        s.watch = v["watch"] if v.get("watch") in ("hourly", "daily", "off") else s.watch
         s.dirty = True
         step = steps.by_number(saved.step)
         has_secret = bool(s.token if s.secret_kind == "token" else s.password_md5)
@@ -155,7 +163,7 @@ class Wizard(SenderRequests):
         secret = s.token if s.secret_kind == "token" else s.password_md5
         return (tuple(sorted(s.checklist.items())), s.platform, s.secret_kind if s.secret_kind != "plain" else "md5", s.username.strip(), secret, s.sender_mode,
                 s.sender_name.strip() if s.sender_mode == "pro" else "", "".join(ch for ch in s.test_to if ch.isdigit()),
-                s.test_message, s.low_balance, s.test_result.message_id if s.test_result else None)
+                s.test_message, s.low_balance, s.test_result.message_id if s.test_result else None, s.notify_to.strip(), s.watch)
 
     def unsaved(self) -> bool:
         return self.snapshot() != self._saved_snapshot
@@ -400,7 +408,7 @@ class Wizard(SenderRequests):
     # -- step 6: save ---------------------------------------------------------------------------
 
     def build_settings(self) -> Settings:
-        from sms_tui.settings import AccountSettings, Alerts
+        from sms_tui.settings import AccountSettings
 
         s = self.state
         auth = AuthMode.TOKEN if s.secret_kind == "token" else AuthMode.MD5
@@ -410,7 +418,7 @@ class Wizard(SenderRequests):
                                   api_url=self.options.api_url)  # like apply: later check/send reach the same proxy or sandbox
         to = s.tested_to if s.test_result is not None else rules.check_phone(s.test_to).number
         return flow.build_settings(account, self.sender(), s.test_result, to,
-                                   skipped=s.skipped_test and s.test_result is None, alerts=Alerts(low_balance=s.low_balance),
+                                   skipped=s.skipped_test and s.test_result is None, alerts=self.alerts(),
                                    delivery=s.delivery if s.delivery and s.delivery.history else None)
 
     def set_low_balance(self, raw: str) -> str | None:

@@ -14,7 +14,8 @@ from sms_tui.wizard import Wizard
 
 
 def make_app(sandbox: Sandbox, config: Path, **kwargs: object) -> WizardApp:
-    wizard = Wizard(config, ClientOptions(api_url=sandbox.url, retry_delay=0.01), demo=True, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("demo", True)
+    wizard = Wizard(config, ClientOptions(api_url=sandbox.url, retry_delay=0.01), **kwargs)  # type: ignore[arg-type]
     wizard.prefill_from_disk()
     return WizardApp(wizard, sandbox=sandbox)
 
@@ -89,3 +90,16 @@ async def shrink_on_credentials(pilot: Pilot[int], app: WizardApp, username: str
     await pilot.resize_terminal(60, 20)
     await settle(pilot, app)
     assert screen_name(app) == "TooSmallScreen"
+
+
+async def to_summary(pilot: Pilot[int], app: WizardApp) -> None:
+    """Steps 1→6: ECO, a test SMS accepted (its delivery still followed in the background)."""
+    await to_test_send(pilot, app)
+    await pilot.click("#send")
+    for _ in range(100):
+        if app.wizard.state.test_result is not None:
+            break
+        await pilot.pause(0.05)
+    await pilot.press("ctrl+n")
+    await settle(pilot, app, workers=False)
+    assert screen_name(app) == "SummaryScreen"

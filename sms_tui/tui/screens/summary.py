@@ -6,16 +6,22 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button, RadioSet, Static
 
+from sms_tui import schedule
 from sms_tui.config import ConfigError
 from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
+from sms_tui.settings import Watch
 from sms_tui.tui.events import DeliveryChanged, SendersChanged
 from sms_tui.tui.screens.base import StepScreen
+from sms_tui.tui.widgets.choices import LocalRadioSet
+from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
+
+WATCH_CHOICES: tuple[Watch, ...] = ("off", "hourly", "daily")
 
 
 class SummaryScreen(StepScreen):
@@ -26,6 +32,14 @@ class SummaryScreen(StepScreen):
         with Horizontal(classes="row"):
             yield Static(t("wiz.save.low_balance"), classes="label-wide")
             yield Field(f"{self.wizard.state.low_balance:g}", id="low-balance", compact=True, max_length=8, restrict=r"[0-9.,]*")
+        with Horizontal(classes="row tight"):
+            yield Static(t("wiz.watch.notify_to"), classes="label-wide")
+            yield Field(self.wizard.state.notify_to, id="notify-to", compact=True, max_length=20, restrict=r"[0-9 +()\-]*")
+        with Horizontal(classes="row tight"):
+            yield Static(t("wiz.watch.every"), classes="label-watch")
+            with LocalRadioSet(id="watch", compact=True):
+                for value in WATCH_CHOICES:
+                    yield CueRadio(t(f"wiz.watch.{value}"), self.wizard.state.watch == value, id=f"watch-{value}", compact=True)
         yield Static(t("wiz.save.path", path=self.wizard.config_path), id="path", markup=False, classes="hint")
         yield Static(self._after_save(), id="saved", markup=False)
         yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
@@ -77,11 +91,18 @@ class SummaryScreen(StepScreen):
     def _delivery_changed(self) -> None:
         self.query_one("#review", Static).update(self._review())
 
+    @on(RadioSet.Changed, "#watch")
+    def _watch_changed(self, event: RadioSet.Changed) -> None:
+        self.wizard.set_watch(WATCH_CHOICES[event.index])
+        self.clear_refusal()
+
     def _after_save(self) -> str:
         saved = self.wizard.state.saved_to
         if saved is None:
             return ""
         text = "✓ " + t("wiz.save.saved", path=saved) + "\n" + t("apply.restart")
+        if self.wizard.state.watch_done:
+            text += "\n" + self.wizard.state.watch_done
         if self.wizard.demo and not self.wizard.keep_drafts:
             text += "\n" + t("wiz.save.demo_folder")
         return text
@@ -105,10 +126,11 @@ class SummaryScreen(StepScreen):
         return t("wiz.save.finish") if self.wizard.state.saved_to else t("wiz.save.save")
 
     def store(self) -> str | None:
-        return self.wizard.set_low_balance(self.query_one("#low-balance", Field).value)
+        return (self.wizard.set_low_balance(self.query_one("#low-balance", Field).value)
+                or self.wizard.set_notify_to(self.query_one("#notify-to", Field).value))
 
     def problem(self) -> str | None:
-        return None if self.wizard.test_passed else t("wiz.test.needed")
+        return self.wizard.watch_problem() if self.wizard.test_passed else t("wiz.test.needed")
 
     async def action_next(self) -> None:
         if self.wizard.state.saved_to is not None:
@@ -123,12 +145,30 @@ class SummaryScreen(StepScreen):
         except ConfigError as exc:
             self.show_problem(f"✗ {exc.describe()}")
             return
-        self.query_one("#saved", Static).update(self._after_save())
-        self.query_one("#review", Static).update(self._review())
-        self.query_one("#next", Button).label = t("wiz.save.finish")
+        self._show_saved()
         self.show_problem(None)
         if self.wizard.restart_command:
             self.query_one("#restart", Button).disabled = False
+        if (plan := self.wizard.watch_plan()) is not None:
+            self.confirm_watch(plan)
+
+    def _show_saved(self) -> None:
+        self.query_one("#saved", Static).update(self._after_save())
+        self.query_one("#review", Static).update(self._review())
+        self.query_one("#next", Button).label = t("wiz.save.finish")
+        self.query_one("#saved", Static).scroll_visible(animate=False)  # at 80×24 it is below the fold
+
+    @work(exclusive=True, group="watch")
+    async def confirm_watch(self, plan: schedule.Outcome) -> None:
+        """The timer only after the technician saw exactly what it writes (in --demo nothing is
+        written, so nothing is asked)."""
+        from sms_tui.tui.screens.confirm import ConfirmScreen
+
+        if self.wizard.demo or await self.app.push_screen_wait(ConfirmScreen(self.wizard.watch_question(plan))):
+            await self.wizard.apply_watch(plan)
+        else:
+            self.wizard.watch_declined()
+        self._show_saved()
 
     @on(Button.Pressed, "#restart")
     def _restart_pressed(self) -> None:

@@ -1,0 +1,128 @@
+"""Step 6's watch, as part of the Wizard (a mixin, like wizard_senders.py): the owner's number,
+how often to check, and the timer installed only after the technician confirmed what it writes.
+
+In `--demo` nothing is installed: the settings are a throw-away folder, a timer for them would
+fail every hour on a real server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sms_tui import checks, rules, schedule
+from sms_tui.i18n import language, t
+
+if TYPE_CHECKING:
+    from sms_tui.settings import Alerts, Settings, Watch
+    from sms_tui.wizard import WizardState
+
+
+class WatchSetup:
+    state: WizardState
+    config_path: Path
+    demo: bool
+    existing: Settings | None
+    watch_before: Watch = "off"
+
+    def prefill_watch(self, settings: Settings) -> None:
+        self.state.notify_to = settings.alerts.notify_to or ""
+        self.state.watch = self.watch_before = settings.alerts.watch
+
+    def set_notify_to(self, raw: str) -> str | None:
+        """Checked like the test number; empty means no SMS notices."""
+        raw = rules.clean_field(raw).strip()
+        if raw:
+            problems = checks.phone_problems(raw)
+            if problems:
+                return t("wiz.watch.bad_number", reason=" ".join(problems))
+        self.state.notify_to = raw
+        return None
+
+    def set_watch(self, value: Watch) -> None:
+        self.state.watch = value
+
+    def alerts(self) -> Alerts:
+        """What the summary step decides, with what it does not show (a notice command set by
+        `apply` or by hand) kept as it was."""
+        from sms_tui.settings import Alerts
+
+        s, earlier = self.state, self.existing.alerts if self.existing is not None else None
+        to = rules.check_phone(s.notify_to).number if s.notify_to else None
+        return Alerts(low_balance=s.low_balance, notify_to=to, notify_command=earlier.notify_command if earlier else None,
+                      watch=s.watch, language="en" if language() == "en" else "pl")
+
+    def installed_watch(self) -> Watch:
+        """What the settings on disk say is installed (before this run's save)."""
+        return self.watch_before
+
+    def watch_problem(self) -> str | None:
+        s = self.state
+        if s.watch != "off" and not s.notify_to and not (self.existing and self.existing.alerts.notify_command):
+            return t("wiz.watch.nobody")
+        return None
+
+    def watch_plan(self) -> schedule.Outcome | None:
+        """What saving would install or remove (nothing is written here), or None: nothing to do."""
+        s = self.state
+        try:
+            if s.watch == "off":
+                outcome = schedule.uninstall(self.config_path, dry_run=True)
+            else:
+                every: schedule.Every = "daily" if s.watch == "daily" else "hourly"
+                outcome = schedule.install(self.config_path, every, schedule.detect(), dry_run=True)
+        except (schedule.ScheduleError, OSError):
+            return None if s.watch == "off" else schedule.Outcome(schedule.detect(), changed=True)
+        return outcome if outcome.changed else None
+
+    def watch_question(self, plan: schedule.Outcome) -> str:
+        s = self.state
+        if s.watch == "off":
+            return t("wiz.watch.ask_remove", what="\n".join(plan.removed))
+        written = "\n".join(plan.written.values() if plan.kind == "cron" else plan.written) or plan.kind
+        return t(f"wiz.watch.ask_install.{plan.kind}", every=t(f"schedule.every.{s.watch}"), what=written)
+
+    async def apply_watch(self, plan: schedule.Outcome) -> tuple[bool, str]:
+        """Install or remove after the technician said yes; the sentence for the summary. On a
+        failure the saved `[alerts] watch` goes back to what is really installed."""
+        s = self.state
+        if self.demo:
+            self.watch_declined()
+            s.watch_done = t("wiz.watch.demo", command=f"sms-tui watch --install --every {s.watch}")
+            return True, s.watch_done
+        every: schedule.Every = "daily" if s.watch == "daily" else "hourly"
+        try:
+            if s.watch == "off":
+                outcome = await asyncio.to_thread(schedule.uninstall, self.config_path)
+            else:
+                outcome = await asyncio.to_thread(schedule.install, self.config_path, every, plan.kind)
+        except (schedule.ScheduleError, OSError) as exc:
+            self.watch_declined()
+            s.watch_done = "✗ " + t("schedule.failed", reason=exc) + " " + t("schedule.try_cron")
+            return False, s.watch_done
+        self.watch_before = s.watch
+        if s.watch == "off":
+            s.watch_done = "✓ " + t("schedule.uninstalled", kind=outcome.kind)
+            return True, s.watch_done
+        text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{s.watch}"), name=schedule.unit_name(self.config_path))
+        if outcome.warnings:
+            import getpass
+
+            text += "\n" + " ".join(t(key, user=getpass.getuser()) for key in outcome.warnings)
+        s.watch_done = "✓ " + text
+        return True, s.watch_done
+
+    def watch_declined(self) -> None:
+        """The saved record must say what is installed, not what was wished for."""
+        from sms_tui.config import ConfigError
+
+        self.state.watch = self.installed_watch()
+        self.state.watch_done = t("wiz.watch.declined") if self.state.watch == "off" else None
+        if self.state.saved_to is not None:
+            try:
+                self.save()
+            except ConfigError:
+                pass  # the save itself said why moments ago; the timer's absence is what matters
+
+    def save(self) -> Path:  # the Wizard's
+        raise NotImplementedError

@@ -1,0 +1,138 @@
+"""Step 6's watch: the owner's number and the interval, the timer installed only after "yes"."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from sms_tui import draft, schedule
+from sms_tui.sandbox import Sandbox
+from sms_tui.smsapi import ClientOptions
+from sms_tui.tui.screens.confirm import ConfirmScreen
+from sms_tui.wizard import Wizard
+from tests.test_schedule import FAKE
+from tests.wizard_helpers import make_app, problem, screen_name, settle, to_summary
+
+
+@pytest.fixture
+def crontab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A recording crontab on PATH, and cron as the kind (no systemd here)."""
+    bin_dir, tab = tmp_path / "bin", tmp_path / "crontab.txt"
+    bin_dir.mkdir()
+    for name in ("crontab", "loginctl", "systemctl"):
+        (bin_dir / name).write_text(FAKE.format(log=tmp_path / "calls.log", tab=tab))
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setattr(schedule, "detect", lambda: "cron")
+    return tab
+
+
+def _wizard(tmp_path: Path) -> Wizard:
+    return Wizard(tmp_path / "s.toml", ClientOptions(api_url="http://127.0.0.1:9/"))
+
+
+def test_owner_number_is_checked_like_the_test_number(tmp_path: Path) -> None:
+    wizard = _wizard(tmp_path)
+    assert wizard.set_notify_to("12") is not None and wizard.state.notify_to == ""
+    assert wizard.set_notify_to("600 100 200") is None
+    assert wizard.alerts().notify_to == "48600100200"
+    wizard.set_watch("hourly")
+    assert wizard.watch_problem() is None
+    wizard.set_notify_to("")
+    assert "numeru właściciela" in (wizard.watch_problem() or "")
+
+
+def test_watch_choice_survives_a_dropped_link(tmp_path: Path) -> None:
+    wizard = _wizard(tmp_path)
+    wizard.set_notify_to("600100200")
+    wizard.set_watch("daily")
+    wizard.save_draft()
+    saved, _ = draft.load(wizard.config_path)
+    assert saved is not None
+    resumed = _wizard(tmp_path)
+    resumed.resume(saved)
+    assert (resumed.state.notify_to, resumed.state.watch) == ("600100200", "daily")
+
+
+def test_a_notice_command_set_by_apply_is_kept(tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text('schema = 1\n[account]\nusername = "demo"\npassword_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\n'
+                      '[alerts]\nnotify_command = ["/usr/local/bin/powiadom"]\nwatch = "daily"\n')
+    wizard = Wizard(config, ClientOptions(api_url="http://127.0.0.1:9/"))
+    wizard.prefill_from_disk()
+    assert wizard.state.watch == "daily"
+    assert wizard.alerts().notify_command == ["/usr/local/bin/powiadom"]
+    assert wizard.watch_problem() is None  # the command is someone to tell
+
+
+async def test_summary_installs_the_watch_after_yes(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_summary(pilot, app)
+        app.screen.query_one("#notify-to", Input).value = "600 100 200"
+        app.screen.query_one("#watch").focus()
+        await pilot.press("right", "space")
+        await pilot.press("ctrl+n")  # Save
+        await settle(pilot, app, workers=False)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert schedule.cron_line(config, "hourly")[:40] in str(app.screen.query_one("#question", Static).render())
+        assert not crontab.exists()  # nothing before the answer
+        await pilot.press("t")
+        await settle(pilot, app, workers=False)
+        for _ in range(50):
+            if app.wizard.state.watch_done:
+                break
+            await pilot.pause(0.05)
+        assert screen_name(app) == "SummaryScreen"
+        saved = str(app.screen.query_one("#saved", Static).render())
+        assert "crontab" in saved and "sms-tui watch --uninstall" in saved
+    assert crontab.read_text().strip() == schedule.cron_line(config, "hourly")
+    alerts = tomllib.loads(config.read_text())["alerts"]
+    assert alerts == {"low_balance": 0.0, "notify_to": "48600100200", "watch": "hourly", "language": "pl"}
+
+
+async def test_summary_no_means_nothing_installed_and_said(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
+    config = tmp_path / "s.toml"
+    app = make_app(sandbox, config, demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_summary(pilot, app)
+        app.screen.query_one("#notify-to", Input).value = "600100200"
+        app.screen.query_one("#watch").focus()
+        await pilot.press("right", "right", "space", "ctrl+n")
+        await settle(pilot, app, workers=False)
+        await pilot.press("n")
+        await settle(pilot, app, workers=False)
+        assert "nie jest zainstalowane" in str(app.screen.query_one("#saved", Static).render())
+    assert not crontab.exists()
+    assert tomllib.loads(config.read_text())["alerts"]["watch"] == "off"
+
+
+async def test_summary_refuses_a_watch_with_nobody_to_tell(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml", demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_summary(pilot, app)
+        app.screen.query_one("#watch").focus()
+        await pilot.press("right", "space", "ctrl+n")
+        await settle(pilot, app, workers=False)
+        assert "numeru właściciela" in problem(app) and app.wizard.state.saved_to is None
+
+
+async def test_demo_installs_nothing(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_summary(pilot, app)
+        app.screen.query_one("#notify-to", Input).value = "600100200"
+        app.screen.query_one("#watch").focus()
+        await pilot.press("right", "space", "ctrl+n")
+        await settle(pilot, app, workers=False)
+        assert not isinstance(app.screen, ConfirmScreen)  # nothing will be written: nothing to ask
+        for _ in range(50):
+            if app.wizard.state.watch_done:
+                break
+            await pilot.pause(0.05)
+        assert "Tryb demo" in str(app.screen.query_one("#saved", Static).render())
+    assert not crontab.exists()
