@@ -186,3 +186,21 @@ def test_every_notice_is_one_sms(lang: str, event: str) -> None:
     text = watch.sms_text(watch.notice(condition, "x", state, lang, data).text)
     length = measure(text)
     assert "{" not in text and length.parts == 1 and length.encoding == "gsm7", (text, length)
+
+
+@pytest.mark.parametrize("fault", ["drop_before", "http500", "garbage", "truncate", "empty"])
+def test_whatever_the_network_does_no_traceback(sandbox: Sandbox, tmp_path: Path, fault: str) -> None:
+    """As a timer runs it: a separate process, faults injected in the sandbox (every attempt)."""
+    import os
+    import subprocess
+
+    command, log = _recorder(tmp_path)
+    config = _configure(sandbox, tmp_path, f'low_balance = 50\nnotify_to = "{OWNER}"\nnotify_command = {command}')
+    sandbox.inject(fault, times=50)
+    done = subprocess.run([sys.executable, "-m", "sms_tui", "watch", "--json", "--api-url", sandbox.url, "--config", str(config)],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "SMS_TUI_LOG": str(tmp_path / "log")})
+    assert "Traceback" not in done.stdout + done.stderr
+    payload = json.loads(done.stdout)
+    assert done.returncode == payload["exit_code"] and done.returncode in (ExitCode.UNREACHABLE, ExitCode.REFUSED, ExitCode.CREDENTIALS)
+    assert [n["event"] for n in _received(log)] in (["gateway.unreachable"], ["credentials.refused"])
+    assert _notices(sandbox) == []
