@@ -6,11 +6,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from sms_tui import draft, schedule
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
+from sms_tui.tui.app import WizardApp
 from sms_tui.tui.screens.confirm import ConfirmScreen
 from sms_tui.wizard import Wizard
 from tests.test_schedule import FAKE
@@ -28,6 +30,21 @@ def crontab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setattr(schedule, "detect", lambda: "cron")
     return tab
+
+
+async def _save_with_watch(pilot: Pilot[int], app: WizardApp, number: str, choice: int) -> None:
+    """On the summary step: the owner's number, the `choice`-th interval (1 hourly, 2 daily), Save."""
+    app.screen.query_one("#notify-to", Input).value = number
+    app.screen.query_one("#watch").focus()
+    await pilot.press(*["right"] * choice, "space", "ctrl+n")
+    await settle(pilot, app, workers=False)
+
+
+async def _watch_done(pilot: Pilot[int], app: WizardApp) -> None:
+    for _ in range(50):
+        if app.wizard.state.watch_done:
+            return
+        await pilot.pause(0.05)
 
 
 def _wizard(tmp_path: Path) -> Wizard:
@@ -68,56 +85,36 @@ def test_a_notice_command_set_by_apply_is_kept(tmp_path: Path) -> None:
     assert wizard.watch_problem() is None  # the command is someone to tell
 
 
-async def test_summary_installs_the_watch_after_yes(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
+@pytest.mark.parametrize("answer", ["t", "n"])
+async def test_summary_installs_the_watch_only_after_yes(sandbox: Sandbox, tmp_path: Path, crontab: Path, answer: str) -> None:
     config = tmp_path / "s.toml"
     app = make_app(sandbox, config, demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await to_summary(pilot, app)
-        app.screen.query_one("#notify-to", Input).value = "600 100 200"
-        app.screen.query_one("#watch").focus()
-        await pilot.press("right", "space")
-        await pilot.press("ctrl+n")  # Save
-        await settle(pilot, app, workers=False)
+        await _save_with_watch(pilot, app, "600 100 200", 1)
         assert isinstance(app.screen, ConfirmScreen)
         assert schedule.cron_line(config, "hourly")[:40] in str(app.screen.query_one("#question", Static).render())
         assert not crontab.exists()  # nothing before the answer
-        await pilot.press("t")
+        await pilot.press(answer)
         await settle(pilot, app, workers=False)
-        for _ in range(50):
-            if app.wizard.state.watch_done:
-                break
-            await pilot.pause(0.05)
+        await _watch_done(pilot, app)
         assert screen_name(app) == "SummaryScreen"
         saved = str(app.screen.query_one("#saved", Static).render())
-        assert "crontab" in saved and "sms-tui watch --uninstall" in saved
-    assert crontab.read_text().strip() == schedule.cron_line(config, "hourly")
     alerts = tomllib.loads(config.read_text())["alerts"]
-    assert alerts == {"low_balance": 0.0, "notify_to": "48600100200", "watch": "hourly", "language": "pl"}
-
-
-async def test_summary_no_means_nothing_installed_and_said(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
-    config = tmp_path / "s.toml"
-    app = make_app(sandbox, config, demo=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await to_summary(pilot, app)
-        app.screen.query_one("#notify-to", Input).value = "600100200"
-        app.screen.query_one("#watch").focus()
-        await pilot.press("right", "right", "space", "ctrl+n")
-        await settle(pilot, app, workers=False)
-        await pilot.press("n")
-        await settle(pilot, app, workers=False)
-        assert "nie jest zainstalowane" in str(app.screen.query_one("#saved", Static).render())
-    assert not crontab.exists()
-    assert tomllib.loads(config.read_text())["alerts"]["watch"] == "off"
+    if answer == "t":
+        assert "crontab" in saved and "sms-tui watch --uninstall" in saved
+        assert crontab.read_text().strip() == schedule.cron_line(config, "hourly")
+        assert alerts == {"low_balance": 0.0, "notify_to": "48600100200", "watch": "hourly", "language": "pl"}
+    else:
+        assert "nie jest zainstalowane" in saved and not crontab.exists()
+        assert alerts["watch"] == "off" and alerts["notify_to"] == "48600100200"
 
 
 async def test_summary_refuses_a_watch_with_nobody_to_tell(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml", demo=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await to_summary(pilot, app)
-        app.screen.query_one("#watch").focus()
-        await pilot.press("right", "space", "ctrl+n")
-        await settle(pilot, app, workers=False)
+        await _save_with_watch(pilot, app, "", 1)
         assert "numeru właściciela" in problem(app) and app.wizard.state.saved_to is None
 
 
@@ -125,14 +122,8 @@ async def test_demo_installs_nothing(sandbox: Sandbox, tmp_path: Path, crontab: 
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_summary(pilot, app)
-        app.screen.query_one("#notify-to", Input).value = "600100200"
-        app.screen.query_one("#watch").focus()
-        await pilot.press("right", "space", "ctrl+n")
-        await settle(pilot, app, workers=False)
+        await _save_with_watch(pilot, app, "600100200", 1)
         assert not isinstance(app.screen, ConfirmScreen)  # nothing will be written: nothing to ask
-        for _ in range(50):
-            if app.wizard.state.watch_done:
-                break
-            await pilot.pause(0.05)
+        await _watch_done(pilot, app)
         assert "Tryb demo" in str(app.screen.query_one("#saved", Static).render())
     assert not crontab.exists()
