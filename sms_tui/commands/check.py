@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sms_tui import flow
-from sms_tui.commands.common import Context, Reporter, diagnosed_step, load_settings, run_async
+from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 from sms_tui.settings import Settings
@@ -36,18 +36,16 @@ def run(ctx: Context) -> int:
 
 
 async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection:
-    options = ctx.client_options(settings.account.platform, settings.account.api_url)
-    session = flow.Session(options)
-    credentials = settings.account.credentials()
+    conn = connect(ctx, settings.account)
     try:
-        status = await flow.verify(session, credentials)
+        status = await flow.verify(conn.session, conn.credentials)
     except SmsapiError as exc:
         test_number = settings.verified.to if settings.verified and settings.verified.to else "48500000000"
-        error = await diagnosed_step(rep, "credentials", exc, session, credentials, options, test_number)
+        error = await conn.failed_step(rep, "credentials", exc, test_number)
         seen = {"gateway": "unreachable"} if isinstance(exc, TransportError) else {"gateway": "reachable", "credentials": "refused"}
         return Inspection(exit_code_for(exc), {"error": error}, seen)
     finally:
-        await session.aclose()
+        await conn.aclose()
     balance = status.balance
     data: dict[str, object] = {"points": balance.points, "pro_count": balance.pro_count, "eco_count": balance.eco_count,
                                "low_balance": settings.alerts.low_balance}

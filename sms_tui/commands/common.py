@@ -15,8 +15,9 @@ from sms_tui.i18n import t
 
 if TYPE_CHECKING:
     from sms_tui import diagnose
-    from sms_tui.settings import Settings
-    from sms_tui.smsapi import ClientOptions, Credentials, Platform, SmsapiError
+    from sms_tui.flow import Session
+    from sms_tui.settings import AccountSettings, Settings
+    from sms_tui.smsapi import ClientOptions, Credentials, Platform, SmsapiClient, SmsapiError
 
 
 @dataclass
@@ -34,6 +35,35 @@ class Context:
 
         return ClientOptions(platform=platform, api_url=self.api_url or saved_api_url, ca_bundle=self.ca_bundle,
                              connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+
+
+@dataclass
+class Connection:
+    """One command's way to the saved account: one connection pool, and what a diagnosis needs."""
+
+    options: ClientOptions
+    session: Session
+    credentials: Credentials
+
+    @property
+    def api(self) -> SmsapiClient:
+        return self.session.client(self.credentials)
+
+    async def failure(self, rep: Reporter, step: str, error: SmsapiError, test_number: str = "48500000000", **data: Any) -> int:
+        return await diagnosed_failure(rep, step, error, self.session, self.credentials, self.options, test_number, **data)
+
+    async def failed_step(self, rep: Reporter, step: str, error: SmsapiError, test_number: str = "48500000000") -> dict[str, Any]:
+        return await diagnosed_step(rep, step, error, self.session, self.credentials, self.options, test_number)
+
+    async def aclose(self) -> None:
+        await self.session.aclose()
+
+
+def connect(ctx: Context, account: AccountSettings) -> Connection:
+    from sms_tui.flow import Session  # deferred: `show` needs no SMSAPI names
+
+    options = ctx.client_options(account.platform, account.api_url)
+    return Connection(options, Session(options), account.credentials())
 
 
 class Reporter:
@@ -60,6 +90,12 @@ class Reporter:
     def info(self, text: str) -> None:
         if not self.as_json:
             print(text, file=self.out, flush=True)
+
+    def refuse_input(self, problems: list[str], **data: Any) -> int:
+        """Arguments that cannot work: every problem at once, before any request."""
+        for problem in problems:
+            self.step("input", False, problem)
+        return self.finish(ExitCode.USAGE, problems=problems, **data)
 
     def finish(self, code: ExitCode, **data: Any) -> int:
         if self.as_json:

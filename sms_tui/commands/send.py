@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from sms_tui import checks, flow
-from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
+from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
 from sms_tui.i18n import t
@@ -23,9 +23,7 @@ def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | 
     if idx is not None and not (0 < len(idx) <= 255):
         problems.append(t("send.bad_idx"))
     if problems:
-        for problem in problems:
-            rep.step("input", False, problem)
-        return rep.finish(ExitCode.USAGE, problems=problems)
+        return rep.refuse_input(problems)
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
@@ -49,16 +47,14 @@ def _read_text(message: str | None, use_stdin: bool) -> str | None:
 
 
 async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str, wait: float | None) -> int:
-    options = ctx.client_options(settings.account.platform, settings.account.api_url)
-    session = flow.Session(options)
-    credentials = settings.account.credentials()
+    conn = connect(ctx, settings.account)
     try:
         try:
-            result = await flow.test_send(session, credentials, settings.sender, to, text, idx=idx)
+            result = await flow.test_send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
         except SmsapiError as exc:
             # A retry with the same idx is what keeps SMSAPI from delivering twice (check_idx): name it.
             hint = t("send.retry_with_idx", idx=idx) if isinstance(exc, TransportError) else ""
-            return await diagnosed_failure(rep, "send", exc, session, credentials, options, to, hint=hint, idx=idx)
+            return await conn.failure(rep, "send", exc, to, hint=hint, idx=idx)
         if result.already_accepted:
             rep.step("send", True, t("send.already", idx=idx), already_accepted=True)
             if wait is not None:
@@ -70,10 +66,10 @@ async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: 
         if wait is None:
             return rep.finish(ExitCode.OK, **data)
         try:
-            delivery = await wait_for_delivery(rep, session.client(credentials), result.messages[0], wait)
+            delivery = await wait_for_delivery(rep, conn.api, result.messages[0], wait)
         except SmsapiError as exc:  # SMSAPI refused the status read itself (credentials changed meanwhile)
             rep.warn("delivery", describe(exc))
             return rep.finish(ExitCode.NOT_CONFIRMED, **data)
         return rep.finish(exit_code_for_outcome(delivery.outcome), **data, delivery=as_data(delivery))
     finally:
-        await session.aclose()
+        await conn.aclose()

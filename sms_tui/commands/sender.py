@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sms_tui import config, flow, sender_flow
-from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
+from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 from sms_tui.messages import sender_state_text
@@ -49,15 +49,13 @@ def run(ctx: Context, action: str, name: str | None = None, *, accept_statement:
 
 
 async def _list(ctx: Context, rep: Reporter, settings: Settings) -> int:
-    options = ctx.client_options(settings.account.platform, settings.account.api_url)
-    session = flow.Session(options)
-    credentials = settings.account.credentials()
+    conn = connect(ctx, settings.account)
     try:
-        senders = await session.client(credentials).senders()
+        senders = await conn.api.senders()
     except SmsapiError as exc:
-        return await diagnosed_failure(rep, "senders", exc, session, credentials, options)
+        return await conn.failure(rep, "senders", exc)
     finally:
-        await session.aclose()
+        await conn.aclose()
     for sender in senders:
         rep.step("sender", sender.state is not SenderState.REFUSED, state_line(sender), **name_data(sender))
     requested = settings.sender.requested
@@ -69,10 +67,8 @@ async def _list(ctx: Context, rep: Reporter, settings: Settings) -> int:
 
 
 async def _add(ctx: Context, rep: Reporter, settings: Settings, name: str, accepted: bool) -> int:
-    options = ctx.client_options(settings.account.platform, settings.account.api_url)
-    session = flow.Session(options)
-    credentials = settings.account.credentials()
-    api = session.client(credentials)
+    conn = connect(ctx, settings.account)
+    api = conn.api
     try:
         try:
             existing = await sender_flow.lookup(api, name)
@@ -85,9 +81,9 @@ async def _add(ctx: Context, rep: Reporter, settings: Settings, name: str, accep
                 return rep.finish(ExitCode.USAGE, statement=statement.content, builtin=statement.builtin)
             sender = await sender_flow.request(api, name, statement)
         except SmsapiError as exc:
-            return await diagnosed_failure(rep, "sender", exc, session, credentials, options)
+            return await conn.failure(rep, "sender", exc)
     finally:
-        await session.aclose()
+        await conn.aclose()
     return _report_added(ctx, rep, settings, sender)
 
 
@@ -113,10 +109,8 @@ def _report_added(ctx: Context, rep: Reporter, settings: Settings, sender: Sende
 
 
 async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_to: str | None) -> int:
-    options = ctx.client_options(settings.account.platform, settings.account.api_url)
-    session = flow.Session(options)
-    credentials = settings.account.credentials()
-    api = session.client(credentials)
+    conn = connect(ctx, settings.account)
+    api = conn.api
     try:
         try:
             sender, result = await sender_flow.switch(api, name, test_to=test_to)
@@ -126,9 +120,9 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
             rep.step("sender", False, t(key, line=state_line(exc.sender)), **name_data(exc.sender))
             return rep.finish(ExitCode.REFUSED, sender=name_data(exc.sender))
         except SmsapiError as exc:
-            return await diagnosed_failure(rep, "sender", exc, session, credentials, options, test_to or "48500000000")
+            return await conn.failure(rep, "sender", exc, test_to or "48500000000")
     finally:
-        await session.aclose()
+        await conn.aclose()
     test = t("sender_cmd.tested_real", to=test_to, id=result.message_id) if test_to else t("sender_cmd.tested_dry")
     rep.step("test_send", True, test)
     rep.step("default", True, t("sender_cmd.default_ok", name=name))

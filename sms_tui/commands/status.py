@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from sms_tui import flow
-from sms_tui.commands.common import Context, Reporter, diagnosed_failure, load_settings, run_async
+from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, report
 from sms_tui.delivery import overall, read_once
-from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
+from sms_tui.exitcodes import exit_code_for_outcome
 from sms_tui.i18n import t
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError
@@ -23,9 +22,7 @@ def run(ctx: Context, ids: list[str]) -> int:
     bad = [i for i in wanted if not _ID.fullmatch(i)]
     if bad or not wanted:
         problems = [t("status.bad_id", id=i) for i in bad] or [t("status.bad_id", id="")]
-        for problem in problems:
-            rep.step("input", False, problem)
-        return rep.finish(ExitCode.USAGE, problems=problems)
+        return rep.refuse_input(problems)
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
@@ -33,15 +30,13 @@ def run(ctx: Context, ids: list[str]) -> int:
 
 
 async def _status(ctx: Context, rep: Reporter, settings: Settings, ids: list[str]) -> int:
-    options = ctx.client_options(settings.account.platform, settings.account.api_url)
-    session = flow.Session(options)
-    credentials = settings.account.credentials()
+    conn = connect(ctx, settings.account)
     try:
-        deliveries = await read_once(session.client(credentials), ids)
+        deliveries = await read_once(conn.api, ids)
     except SmsapiError as exc:
-        return await diagnosed_failure(rep, "status", exc, session, credentials, options)
+        return await conn.failure(rep, "status", exc)
     finally:
-        await session.aclose()
+        await conn.aclose()
     for delivery in deliveries.values():
         report(rep, delivery)
     outcome = overall(list(deliveries.values()))
