@@ -4,7 +4,9 @@ Pilot — delivered, not delivered, Cancel while waiting, and going on before th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tomllib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -116,13 +118,25 @@ async def test_wizard_refused_status_read_keeps_the_test(sandbox: Sandbox, tmp_p
         await wizard.aclose()
 
 
-async def test_step5_shows_the_delivery(sandbox: Sandbox, tmp_path: Path) -> None:
-    app = make_app(sandbox, tmp_path / "s.toml")
-    app.wizard.timing = SandboxTime(sandbox).timing
+@contextlib.asynccontextmanager
+async def _after_send(sandbox: Sandbox, tmp_path: Path, gate: Gate | None = None,
+                      config: Path | None = None) -> AsyncIterator[tuple[Pilot[int], WizardApp]]:
+    """Step 5 with the test SMS sent: its delivery followed to the end on the sandbox's clock, or
+    with a `gate`, accepted and the follow held until the gate opens."""
+    app = make_app(sandbox, config or tmp_path / "s.toml")
+    app.wizard.timing = gate.timing if gate is not None else SandboxTime(sandbox).timing
     async with app.run_test(size=(80, 24)) as pilot:
         await to_test_send(pilot, app)
         await pilot.click("#send")
-        await settle(pilot, app)
+        if gate is not None:
+            await _sent(pilot, app)
+        else:
+            await settle(pilot, app)
+        yield pilot, app
+
+
+async def test_step5_shows_the_delivery(sandbox: Sandbox, tmp_path: Path) -> None:
+    async with _after_send(sandbox, tmp_path) as (_pilot, app):
         text = _text(app, "#delivery")
         assert "w kolejce → wysłano do operatora → ✓ doręczono 14:02:08 (po 5 s)" in text
         assert app.screen.query_one("#delivery").has_class("ok") and app.screen.query_one("#cancel").disabled
@@ -164,13 +178,8 @@ async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp
     """The vendor's rule lets the technician save once SMSAPI accepted the test; the report that
     arrives on the summary step updates the screen and the saved `[verified]`."""
     config = tmp_path / "s.toml"
-    app = make_app(sandbox, config)
     gate = Gate(sandbox)
-    app.wizard.timing = gate.timing
-    async with app.run_test(size=(80, 24)) as pilot:
-        await to_test_send(pilot, app)
-        await pilot.click("#send")
-        await _sent(pilot, app)
+    async with _after_send(sandbox, tmp_path, gate, config) as (pilot, app):
         await pilot.press("ctrl+n")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "SummaryScreen" and "…" in _text(app, "#review")
@@ -189,13 +198,8 @@ async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp
 
 
 async def test_step5_a_status_read_lost_on_the_network_is_tried_again(sandbox: Sandbox, tmp_path: Path) -> None:
-    app = make_app(sandbox, tmp_path / "s.toml")
     gate = Gate(sandbox)
-    app.wizard.timing = gate.timing
-    async with app.run_test(size=(80, 24)) as pilot:
-        await to_test_send(pilot, app)
-        await pilot.click("#send")
-        await _sent(pilot, app)
+    async with _after_send(sandbox, tmp_path, gate) as (pilot, app):
         sandbox.inject("drop_before", "/sms.do", times=6)  # every attempt of the first reads is cut off
         gate.open.set()
         await settle(pilot, app)
@@ -216,12 +220,7 @@ async def test_wizard_records_the_number_the_test_went_to(sandbox: Sandbox, tmp_
 
 async def test_step5_next_waits_for_a_send_in_flight(sandbox: Sandbox, tmp_path: Path) -> None:
     """Found in tmux: Enter in the text, then Ctrl+N at once left the step with the send's answer unseen."""
-    app = make_app(sandbox, tmp_path / "s.toml")
-    app.wizard.timing = SandboxTime(sandbox).timing
-    async with app.run_test(size=(80, 24)) as pilot:
-        await to_test_send(pilot, app)
-        await pilot.click("#send")
-        await settle(pilot, app)
+    async with _after_send(sandbox, tmp_path) as (pilot, app):
         sandbox.inject("delay", "/sms.do", seconds=1.0)
         await pilot.pause(0.3)  # a Button ignores a second press within its 0.2 s "active" effect
         await pilot.click("#send")
