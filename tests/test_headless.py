@@ -76,7 +76,7 @@ def test_apply_secret_from_environment(tmp_path: Path, sandbox: Sandbox, monkeyp
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (ECO_MD5.replace(DEMO_MD5.upper(), DEMO_MD5[:31]), ["account.password_md5: Hasło MD5 ma 31 znaków"]),
+        (ECO_MD5.replace(DEMO_MD5.upper(), DEMO_MD5[:31]), ["account.password_md5: Hasło MD5 ma długość 31"]),
         (PRO_TOKEN.replace("DemoSerwis", "Kraśnik"), ["sender.name: Nazwa nadawcy nie może zawierać polskich liter", "Krasnik"]),
         (PRO_TOKEN.replace("600 123 456", "22 123 45 67"), ["test.to: To numer stacjonarny"]),
         ('[account]\nusername = "demo"\n[test]\nto = "500000000"\n', ["account: brak hasła"]),

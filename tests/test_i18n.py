@@ -60,3 +60,15 @@ def test_a_folder_as_settings_is_said_in_polish(tmp_path: object, capsys: object
     assert main(["show", "--config", str(tmp_path)]) == 2
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     assert "Is a directory" not in err and "Operation not permitted" not in err
+
+
+@pytest.mark.parametrize("length", [1, 22, 24, 31, 33, 40])
+def test_counts_read_right_for_any_number(length: int) -> None:
+    """Polish counts decline (1 znak, 2 znaki, 5 znaków): the sentences name the number where no noun follows it."""
+    import re
+
+    from sms_tui.i18n import translate
+
+    for key, params in (("md5.short_hex", {"length": length}), ("send.too_long", {"units": length}), ("wiz.too_small", {"w": length, "h": length})):
+        text = translate("pl", key, **params)
+        assert not re.search(rf"\b{length} (znak|znaki|znaków)\b", text), text

@@ -204,3 +204,16 @@ def test_whatever_the_network_does_no_traceback(sandbox: Sandbox, tmp_path: Path
     assert done.returncode == payload["exit_code"] and done.returncode in (ExitCode.UNREACHABLE, ExitCode.REFUSED, ExitCode.CREDENTIALS)
     assert [n["event"] for n in _received(log)] in (["gateway.unreachable"], ["credentials.refused"])
     assert _notices(sandbox) == []
+
+
+def test_a_sender_name_gone_bad_is_told_with_eco(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The saved PRO name cannot carry the notice about itself: the notice goes out as ECO."""
+    config = _configure(sandbox, tmp_path, f'notify_to = "{OWNER}"', sender='mode = "pro"\nname = "DemoSerwis"')
+    assert _watch(sandbox, config) == ExitCode.OK
+    sandbox.state.accounts["demo"].senders["DemoSerwis"] = "INACTIVE"
+    assert _watch(sandbox, config) == ExitCode.REFUSED
+    [notice] = [m for m in sandbox.outbox if m.to == OWNER]
+    assert notice.sender == "ECO" and "DemoSerwis nie dziala" in notice.message
+    sandbox.state.accounts["demo"].senders["DemoSerwis"] = "ACTIVE"
+    assert _watch(sandbox, config) == ExitCode.OK
+    assert [m.sender for m in sandbox.outbox if m.to == OWNER] == ["ECO", "DemoSerwis"]

@@ -393,5 +393,5 @@ async def test_truncated_md5_is_refused_beside_the_reason(sandbox: Sandbox, tmp_
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert screen_name(app) == "CredentialsScreen"
-        assert "31 znaków zamiast 32" in problem(app)
+        assert "długość 31, a powinno mieć 32 znaki" in problem(app)
         assert sandbox.state.requests == []  # refused locally, no round trip

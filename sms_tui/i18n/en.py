@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "md5.empty": "Enter the API password (MD5): 32 characters from the SMSAPI panel.",
-    "md5.short_hex": "The MD5 password has {length} characters instead of 32 — copy it again in full (API settings → API password (MD5)).",
+    "md5.short_hex": "The MD5 password has length {length}; it must have 32 characters — copy it again in full (API settings → API password (MD5)).",
     "md5.plain": "This does not look like an MD5 password (32 characters 0-9 a-f). If it is the plain API password, choose \"plain API password\" under \"Login with\" — it is hashed here.",
     "sender.empty": "Enter a sender name.",
     "sender.too_long": "A sender name has at most 11 characters.",

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, str] = {
     # --- reguły pól ---
     "md5.empty": "Wpisz hasło do API (MD5): 32 znaki z panelu SMSAPI.",
-    "md5.short_hex": "Hasło MD5 ma {length} znaków zamiast 32 — skopiuj je jeszcze raz w całości (Ustawienia API → Hasło do API (MD5)).",
+    "md5.short_hex": "Hasło MD5 ma długość {length}, a powinno mieć 32 znaki — skopiuj je jeszcze raz w całości (Ustawienia API → Hasło do API (MD5)).",
     "md5.plain": "To nie wygląda na hasło MD5 (32 znaki 0-9 a-f). Jeśli to zwykłe hasło do API, wybierz w „Logowanie” opcję „zwykłe hasło API” — zahaszujemy je tutaj.",
     "sender.empty": "Wpisz nazwę nadawcy.",
     "sender.too_long": "Nazwa nadawcy może mieć najwyżej 11 znaków.",
@@ -225,7 +225,7 @@ MESSAGES: dict[str, str] = {
     "send.not_utf8": "Treść nie jest w UTF-8 (np. cp1250 albo ISO-8859-2 z programu sklepu). Przekoduj ją: iconv -f cp1250 -t utf-8 | sms-tui send --stdin …",
     "send.retry_with_idx": "Ponów to samo polecenie z --idx {idx} — SMSAPI nie wyśle wtedy wiadomości drugi raz. Bez --idx ponowienie może wysłać ją ponownie.",
     "send.empty": "Treść wiadomości jest pusta.",
-    "send.too_long": "Wiadomość jest za długa ({units} znaków; najwyżej 6 części).",
+    "send.too_long": "Wiadomość jest za długa (znaków: {units}; najwyżej 6 części).",
     "send.bad_idx": "--idx musi mieć od 1 do 255 znaków.",
     "send.ok": "SMS wysłany na {to} (id {id}, {points} pkt)",
     "send.already": "wiadomość o identyfikatorze {idx} została już przyjęta — nie wysyłam drugi raz",
@@ -267,7 +267,7 @@ MESSAGES: dict[str, str] = {
     "wiz.help.summary": "Ustawienia zapisujemy atomowo, z prawami 0600 (tylko właściciel). Po zapisie uruchom ponownie program sklepu, aby je wczytał.",
     "wiz.yes": "Tak",
     "wiz.no": "Nie",
-    "wiz.too_small": "Powiększ okno terminala do co najmniej {w}×{h} znaków.",
+    "wiz.too_small": "Powiększ okno terminala do co najmniej {w}×{h} (kolumny × wiersze).",
     "wiz.quit_question": "Masz niezapisane zmiany. Wyjść bez zapisu?",
     "wiz.quit_yes": "Wyjdź bez zapisu",
     "wiz.quit_no": "Zostań",
