@@ -32,4 +32,9 @@ def sender_name_problems(name: str) -> list[str]:
     if check.ok:
         return []
     hint = f" ({t('sender.suggest', name=check.suggestion)})" if check.suggestion else ""
-    return [t(reason) + hint for reason in check.reasons]
+    return [text + hint for text in sender_reasons(check)]
+
+
+def sender_reasons(check: rules.SenderCheck) -> list[str]:
+    """Each reason's sentence, the characters not allowed named."""
+    return [t(reason, chars=" ".join(check.bad_chars)) for reason in check.reasons]

@@ -76,6 +76,8 @@ def switched(settings: Settings, name: str) -> Settings:
 
 
 def name_problem(name: str) -> tuple[list[str], str | None]:
-    """The rule's reasons (i18n keys) and the suggested spelling, for a name asked for."""
+    """The rule's reasons (as sentences) and the suggested spelling, for a name asked for."""
+    from sms_tui.checks import sender_reasons
+
     check = rules.check_sender_name(name)
-    return list(check.reasons), check.suggestion
+    return sender_reasons(check), check.suggestion

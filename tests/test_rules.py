@@ -48,8 +48,9 @@ SENDERS = [
     ("ŁÓDŹ AUTO", False, ("sender.polish",), "LODZ AUTO"),
     ("Kraków", False, ("sender.polish",), "Krakow"),
     ("Serwis-Kowalskiego", False, ("sender.too_long",), "Serwis-Kowa"),
-    ("Zażółć gęślą", False, ("sender.too_long", "sender.polish"), "Zazolc gesl"),
-    ("Sklep_1", False, ("sender.chars",), "Sklep1"),
+    ("Zażółć gęślą", False, ("sender.too_long", "sender.polish"), "Zazolc"),  # whole words
+    ("Żółć&Łódź Auto-Części!!", False, ("sender.too_long", "sender.polish", "sender.chars"), "Zolc Lodz"),
+    ("Sklep_1", False, ("sender.chars",), "Sklep 1"),
     ("Sklep!", False, ("sender.chars",), "Sklep"),
     ("", False, ("sender.empty",), None),
     ("   ", False, ("sender.empty",), None),
@@ -217,3 +218,13 @@ def test_an_md5_pasted_with_an_invisible_character_is_still_an_md5(invisible: st
     md5 = "fe01ce2a7fbac8fafaed7c982a04e229"
     check = check_md5(invisible + md5[:10] + invisible + md5[10:])
     assert check.ok and check.value == md5
+
+
+def test_characters_not_allowed_are_named() -> None:
+    """Field test #37: `&` and `!` were not mentioned among the problems, only the Polish letters."""
+    from sms_tui import checks
+
+    problems = checks.sender_name_problems("Żółć&Łódź Auto-Części!!")
+    assert any("polskich liter" in p for p in problems)
+    assert any("Niedozwolone znaki: & !" in p and "—" in p for p in problems)
+    assert all("Propozycja: Zolc Lodz" in p for p in problems)

@@ -31,7 +31,7 @@ def run(ctx: Context, action: str, name: str | None = None, *, accept_statement:
         name = clean_field(name).strip()
         reasons, suggestion = sender_flow.name_problem(name)
         if reasons:
-            problems = [t(r) for r in reasons] + ([t("sender.suggest", name=suggestion)] if suggestion else [])
+            problems = reasons + ([t("sender.suggest", name=suggestion)] if suggestion else [])
             rep.step("input", False, " ".join(problems))
             return rep.finish(ExitCode.USAGE, problems=problems, suggestion=suggestion)
     if test_to is not None and not (phone := check_phone(test_to)).ok:

@@ -7,7 +7,7 @@ MESSAGES: dict[str, str] = {
     "sender.empty": "Enter a sender name.",
     "sender.too_long": "A sender name has at most 11 characters.",
     "sender.polish": "A sender name cannot contain Polish letters (ą, ć, ę, ł, ń, ó, ś, ź, ż).",
-    "sender.chars": "Only letters A-Z, digits, space, dot and hyphen are allowed.",
+    "sender.chars": "Characters not allowed: {chars} — only letters A-Z, digits, space, dot and hyphen are.",
     "sender.number": "A sender name cannot be a phone number.",
     "sender.reserved": "ECO and 2Way are sending modes, not sender names — choose the ECO mode instead.",
     "sender.suggest": "Suggestion: {name}",

@@ -8,7 +8,7 @@ MESSAGES: dict[str, str] = {
     "sender.empty": "Wpisz nazwę nadawcy.",
     "sender.too_long": "Nazwa nadawcy może mieć najwyżej 11 znaków.",
     "sender.polish": "Nazwa nadawcy nie może zawierać polskich liter (ą, ć, ę, ł, ń, ó, ś, ź, ż).",
-    "sender.chars": "Dozwolone są tylko litery A-Z, cyfry, spacja, kropka i myślnik.",
+    "sender.chars": "Niedozwolone znaki: {chars} — dozwolone są tylko litery A-Z, cyfry, spacja, kropka i myślnik.",
     "sender.number": "Nazwa nadawcy nie może być numerem telefonu.",
     "sender.reserved": "ECO i 2Way to tryby wysyłki, nie nazwy nadawcy — wybierz tryb ECO zamiast tego.",
     "sender.suggest": "Propozycja: {name}",

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from sms_tui.checks import sender_reasons
 from sms_tui.i18n import t
 from sms_tui.rules import check_sender_name
 from sms_tui.tui.widgets.cues import CueCheckbox
@@ -63,7 +64,7 @@ class AddSenderScreen(ModalScreen[str | None]):
             line.update("✓ " + t("wiz.add.name_ok"))
         else:
             hint = f" {t('sender.suggest', name=check.suggestion)}" if check.suggestion else ""
-            line.update("✗ " + " ".join(t(r) for r in check.reasons) + hint)
+            line.update("✗ " + " ".join(sender_reasons(check)) + hint)
 
     @on(Input.Changed, "#new-name")
     def _name_changed(self, event: Input.Changed) -> None:
@@ -89,7 +90,7 @@ class AddSenderScreen(ModalScreen[str | None]):
         check = check_sender_name(name)
         problem = None
         if not check.ok:
-            problem = " ".join(t(r) for r in check.reasons)
+            problem = " ".join(sender_reasons(check))
         elif not self.query_one("#accept", Checkbox).value:
             problem = t("wiz.add.tick")
         if problem:

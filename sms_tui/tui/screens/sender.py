@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from sms_tui.checks import sender_reasons
 from sms_tui.i18n import t
 from sms_tui.messages import sender_state_text
 from sms_tui.rules import check_sender_name
@@ -78,7 +79,7 @@ class SenderScreen(StepScreen):
             line.update("")
             return
         check = check_sender_name(value)
-        problems = [t(r) for r in check.reasons] or [t(k, name=value.strip()) for k in self._problems_for(value)]
+        problems = sender_reasons(check) or [t(k, name=value.strip()) for k in self._problems_for(value)]
         if problems:
             hint = f" {t('sender.suggest', name=check.suggestion)}" if check.suggestion else ""
             line.update("✗ " + " ".join(problems) + hint)
