@@ -126,6 +126,13 @@ def test_cli_install_records_the_watch_in_the_settings(tools: Path, config: Path
     assert 'watch = "off"' in config.read_text() and (tools / "crontab.txt").read_text() == ""
 
 
+def test_cli_uninstalls_after_the_settings_are_gone(tools: Path, config: Path) -> None:
+    assert main(["watch", "--install", "--cron", "--config", str(config)]) == ExitCode.OK
+    config.unlink()
+    assert main(["watch", "--uninstall", "--config", str(config)]) == ExitCode.OK
+    assert (tools / "crontab.txt").read_text() == "" and not config.exists()
+
+
 def test_cli_refuses_install_without_settings(tools: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["watch", "--install", "--cron", "--config", str(tmp_path / "brak.toml")]) == ExitCode.USAGE
     assert not (tools / "crontab.txt").exists()

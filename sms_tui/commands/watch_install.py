@@ -8,13 +8,17 @@ from sms_tui import config, schedule
 from sms_tui.commands.common import Context, Reporter, load_settings
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
+from sms_tui.settings import Settings
 
 
 def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: schedule.Every, dry_run: bool) -> int:
     rep = Reporter(ctx.json)
-    settings = load_settings(ctx, rep)  # a timer for settings that do not exist would fail every hour
-    if isinstance(settings, int):
-        return settings
+    settings: Settings | None = None
+    if not uninstall or ctx.config_path.exists():  # removing a timer must work after its settings went
+        loaded = load_settings(ctx, rep)  # a timer for settings that do not exist would fail every hour
+        if isinstance(loaded, int):
+            return loaded
+        settings = loaded
     try:
         if uninstall:
             outcome = schedule.uninstall(ctx.config_path, dry_run=dry_run)
@@ -29,7 +33,7 @@ def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: sch
         return rep.finish(ExitCode.USAGE)
     report(rep, outcome, uninstall=uninstall, dry_run=dry_run, every=every, config_path=str(ctx.config_path))
     wanted = "off" if uninstall else every
-    if not dry_run and settings.alerts.watch != wanted:
+    if settings is not None and not dry_run and settings.alerts.watch != wanted:
         updated = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": wanted})})
         try:
             config.save(updated, ctx.config_path)
