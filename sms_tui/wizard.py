@@ -57,6 +57,7 @@ class WizardState:
     test_message: str = ""
     test_result: SendResult | None = None
     tested_to: str = ""  # the number test_result went to: the field may be changed after the test
+    tested_from: str = ""  # the sender test_result went with: a name chosen after the test needs its own
     delivery: Delivery | None = None  # what became of test_result, as far as followed
     following: bool = False  # the delivery is being read right now
     stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
@@ -341,6 +342,7 @@ class Wizard(SenderRequests, WatchSetup):
         result = await flow.test_send(self.session, self.credentials(), self.sender(), to, s.test_message, idx=idx,
                                       options=self._options())
         s.test_result, s.tested_to, s.skipped_test, s.dirty = result, to, False, True
+        s.tested_from = self.sender().from_field
         s.delivery, s.stopped_waiting = None, False
         from sms_tui.smsapi.errors import SmsapiError
 
@@ -403,7 +405,18 @@ class Wizard(SenderRequests, WatchSetup):
 
     @property
     def test_passed(self) -> bool:
-        return self.state.test_result is not None or self.state.skipped_test
+        """The vendor's rule: saved only after a good test with the settings being saved — a test
+        that went as ECO does not vouch for a name chosen afterwards ("Użyj NAME")."""
+        s = self.state
+        return (s.test_result is not None and s.tested_from == self.sender().from_field) or s.skipped_test
+
+    def test_problem(self) -> str | None:
+        s = self.state
+        if self.test_passed:
+            return None
+        if s.test_result is not None:
+            return t("wiz.test.sender_changed", tested=s.tested_from, now=self.sender().from_field)
+        return t("wiz.test.needed")
 
     # -- step 6: save ---------------------------------------------------------------------------
 

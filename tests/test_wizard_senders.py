@@ -41,6 +41,29 @@ async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox,
         await wizard.aclose()
 
 
+async def test_a_name_used_after_the_eco_test_needs_its_own_test(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Issue 13's gap: "Użyj NAME" after an ECO test kept that test as the gate for saving PRO."""
+    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(api_url=sandbox.url, retry_delay=0.01))
+    wizard.state.username = "demo"
+    assert wizard.set_secret("md5", DEMO_MD5) is None
+    try:
+        await wizard.verify()
+        await wizard.sender_statement()
+        await wizard.request_sender("AutoSerwis")
+        wizard.set_test_to("500000000")
+        await wizard.send_test()
+        assert wizard.test_passed and wizard.test_problem() is None
+        sandbox.state.decide("AutoSerwis", "ACTIVE")
+        await wizard.refresh_senders()
+        wizard.use_requested()
+        assert not wizard.test_passed
+        assert "Test poszedł jako ECO, a zapisujesz nadawcę AutoSerwis" in (wizard.test_problem() or "")
+        await wizard.send_test()
+        assert wizard.test_passed and sandbox.outbox[-1].sender == "AutoSerwis"
+    finally:
+        await wizard.aclose()
+
+
 async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox: Sandbox, tmp_path: Path) -> None:
     config = tmp_path / "s.toml"
     app = make_app(sandbox, config)

@@ -533,4 +533,5 @@ MESSAGES: dict[str, str] = {
     "wiz.watch.ask_remove": "Stop checking the gateway? I remove only what sms-tui installed:\n{what}",
     "wiz.watch.demo": "Demo mode: nothing installed (the demo settings are temporary). On the server: {command}",
     "wiz.watch.declined": "The gateway check is not installed. Later: sms-tui watch --install",
+    "wiz.test.sender_changed": "The test went as {tested}, but you are saving the sender {now}: go back to step 5 (Esc) and send the test again.",
 }

@@ -539,4 +539,5 @@ MESSAGES: dict[str, str] = {
     "wiz.watch.ask_remove": "Wyłączyć sprawdzanie bramki? Usunę tylko to, co zainstalowało sms-tui:\n{what}",
     "wiz.watch.demo": "Tryb demo: sprawdzania nie instaluję (ustawienia demo są tymczasowe). Na serwerze: {command}",
     "wiz.watch.declined": "Sprawdzanie bramki nie jest zainstalowane. Później: sms-tui watch --install",
+    "wiz.test.sender_changed": "Test poszedł jako {tested}, a zapisujesz nadawcę {now}: wróć do kroku 5 (Esc) i wyślij test jeszcze raz.",
 }

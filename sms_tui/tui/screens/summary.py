@@ -130,7 +130,7 @@ class SummaryScreen(StepScreen):
                 or self.wizard.set_notify_to(self.query_one("#notify-to", Field).value))
 
     def problem(self) -> str | None:
-        return self.wizard.watch_problem() if self.wizard.test_passed else t("wiz.test.needed")
+        return self.wizard.test_problem() or self.wizard.watch_problem()
 
     async def action_next(self) -> None:
         if self.wizard.state.saved_to is not None:

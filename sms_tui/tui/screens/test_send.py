@@ -142,9 +142,7 @@ class TestSendScreen(StepScreen):
     def problem(self) -> str | None:
         if self._sending():  # leaving now would drop the answer of a send that may already be charged
             return t("wiz.test.in_flight")
-        if not self.wizard.test_passed:
-            return t("wiz.test.needed")
-        return None
+        return self.wizard.test_problem()
 
     @on(Button.Pressed, "#send")
     def _send_pressed(self) -> None:
