@@ -127,3 +127,17 @@ async def test_demo_installs_nothing(sandbox: Sandbox, tmp_path: Path, crontab: 
         await _watch_done(pilot, app)
         assert "Tryb demo" in str(app.screen.query_one("#saved", Static).render())
     assert not crontab.exists()
+
+
+def test_what_was_saved_stays_in_the_scrollback(tmp_path: Path) -> None:
+    """Field test #37: a long settings path wraps mid-word on the summary and cannot be copied;
+    after the wizard the path is printed whole, with the restart reminder and the watch's line."""
+    from sms_tui.tui.launch import after_exit
+
+    wizard = _wizard(tmp_path)
+    assert after_exit(wizard, throwaway=False) == []  # nothing saved: nothing to say
+    wizard.state.saved_to = tmp_path / "bardzo-dluga-nazwa-folderu-sklepu-internetowego" / "smsapi.toml"
+    wizard.state.watch_done = "✓ obserwacja włączona"
+    lines = after_exit(wizard, throwaway=False)
+    assert str(wizard.state.saved_to) in lines[0] and "Uruchom ponownie" in lines[1] and lines[2] == "✓ obserwacja włączona"
+    assert after_exit(wizard, throwaway=True) == []  # --demo's folder is gone on exit

@@ -66,6 +66,20 @@ def run_wizard(args: argparse.Namespace) -> int:
             sandbox.stop()
             if not args.config:
                 shutil.rmtree(config_path.parent, ignore_errors=True)
+    for line in after_exit(wizard, throwaway=args.demo and not args.config):
+        print(line)
     if app.return_code:
         return int(app.return_code)
     return int(code or 0)
+
+
+def after_exit(wizard: Wizard, *, throwaway: bool) -> list[str]:
+    """What was saved, left in the terminal's scrollback once the screen is gone: a long path
+    wrapped inside the summary cannot be copied, this line can (and the restart reminder stays)."""
+    saved = wizard.state.saved_to
+    if saved is None or throwaway:
+        return []
+    lines = [t("wiz.save.saved", path=saved), t("apply.restart")]
+    if wizard.state.watch_done:
+        lines.append(wizard.state.watch_done)
+    return lines
