@@ -88,3 +88,8 @@ async def test_the_driver_stops_diffing_after_the_first_paint_on_an_untested_tex
     monkeypatch.setattr(driver, "installed_textual_version", lambda: "9.1.0")
     d.check_textual_version()
     assert not d.diff.diffing
+
+
+def test_ctrl_c_reaches_help_quit() -> None:
+    """WizardApp.action_help_quit gives the Polish way out; Textual must still bind Ctrl+C to it."""
+    assert any(getattr(b, "key", None) == "ctrl+c" and getattr(b, "action", None) == "help_quit" for b in App.BINDINGS)

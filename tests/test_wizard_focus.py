@@ -118,3 +118,13 @@ async def test_switching_the_login_kind_keeps_the_verified_md5(sandbox: Sandbox,
         await settle(pilot, app)
         assert app.wizard.state.password_md5 is not None
         assert app.wizard.credentials().complete
+
+
+async def test_ctrl_c_says_how_to_quit(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Field test #35: Ctrl+C did nothing, with no hint."""
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.3)
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert app.is_running and any("Ctrl+Q" in text and "Chcesz wyjść?" in text for text in toasts), toasts

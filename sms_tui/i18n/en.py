@@ -534,4 +534,6 @@ MESSAGES: dict[str, str] = {
     "wiz.watch.demo": "Demo mode: nothing installed (the demo settings are temporary). On the server: {command}",
     "wiz.watch.declined": "The gateway check is not installed. Later: sms-tui watch --install",
     "wiz.test.sender_changed": "The test went as {tested}, but you are saving the sender {now}: go back to step 5 (Esc) and send the test again.",
+    "wiz.ctrl_c": "Ctrl+C does not close the wizard (in a field it copies the selection). To quit: Ctrl+Q — it asks if anything is unsaved.",
+    "wiz.ctrl_c_title": "Want to quit?",
 }

@@ -540,4 +540,6 @@ MESSAGES: dict[str, str] = {
     "wiz.watch.demo": "Tryb demo: sprawdzania nie instaluję (ustawienia demo są tymczasowe). Na serwerze: {command}",
     "wiz.watch.declined": "Sprawdzanie bramki nie jest zainstalowane. Później: sms-tui watch --install",
     "wiz.test.sender_changed": "Test poszedł jako {tested}, a zapisujesz nadawcę {now}: wróć do kroku 5 (Esc) i wyślij test jeszcze raz.",
+    "wiz.ctrl_c": "Ctrl+C nie zamyka kreatora (w polu kopiuje zaznaczenie). Wyjście: Ctrl+Q — zapyta, jeśli coś nie jest zapisane.",
+    "wiz.ctrl_c_title": "Chcesz wyjść?",
 }

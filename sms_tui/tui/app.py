@@ -182,6 +182,11 @@ class WizardApp(App[int]):
                     store()
                 return
 
+    def action_help_quit(self) -> None:
+        """Textual binds Ctrl+C here (it copies in a field): the technician's reflex to quit gets
+        the way out in Polish, instead of nothing (field test #35)."""
+        self.notify(t("wiz.ctrl_c"), title=t("wiz.ctrl_c_title"), timeout=6)
+
     def action_request_quit(self) -> None:
         self._store_current_step()
         if self.wizard.unsaved():
