@@ -19,12 +19,18 @@ def _text(app: object, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
 
 
-async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox, tmp_path: Path) -> None:
+async def _verified_wizard(sandbox: Sandbox, tmp_path: Path) -> Wizard:
+    """The demo account logged in on step 3, without Pilot."""
     wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(api_url=sandbox.url, retry_delay=0.01))
     wizard.state.username = "demo"
     assert wizard.set_secret("md5", DEMO_MD5) is None
+    await wizard.verify()
+    return wizard
+
+
+async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox, tmp_path: Path) -> None:
+    wizard = await _verified_wizard(sandbox, tmp_path)
     try:
-        await wizard.verify()
         wizard.set_sender_mode("pro")
         await wizard.sender_statement()
         sender = await wizard.request_sender("AutoSerwis")
@@ -43,11 +49,8 @@ async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox,
 
 async def test_a_name_used_after_the_eco_test_needs_its_own_test(sandbox: Sandbox, tmp_path: Path) -> None:
     """Issue 13's gap: "Użyj NAME" after an ECO test kept that test as the gate for saving PRO."""
-    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(api_url=sandbox.url, retry_delay=0.01))
-    wizard.state.username = "demo"
-    assert wizard.set_secret("md5", DEMO_MD5) is None
+    wizard = await _verified_wizard(sandbox, tmp_path)
     try:
-        await wizard.verify()
         await wizard.sender_statement()
         await wizard.request_sender("AutoSerwis")
         wizard.set_test_to("500000000")
