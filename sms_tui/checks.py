@@ -36,5 +36,5 @@ def sender_name_problems(name: str) -> list[str]:
 
 
 def sender_reasons(check: rules.SenderCheck) -> list[str]:
-    """Each reason's sentence, the characters not allowed named."""
-    return [t(reason, chars=" ".join(check.bad_chars)) for reason in check.reasons]
+    """Each reason's sentence, the characters not allowed named (kept on one line: no-break spaces)."""
+    return [t(reason, chars="\u00a0".join(check.bad_chars)) for reason in check.reasons]

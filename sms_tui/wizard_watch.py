@@ -82,14 +82,14 @@ class WatchSetup:
         written = "\n".join(plan.written.values() if plan.kind == "cron" else plan.written) or plan.kind
         return t(f"wiz.watch.ask_install.{plan.kind}", every=t(f"schedule.every.{s.watch}"), what=written)
 
-    async def apply_watch(self, plan: schedule.Outcome) -> tuple[bool, str]:
-        """Install or remove after the technician said yes; the sentence for the summary. On a
-        failure the saved `[alerts] watch` goes back to what is really installed."""
+    async def apply_watch(self, plan: schedule.Outcome) -> None:
+        """Install or remove after the technician said yes; `watch_done` gets the summary's
+        sentence. On a failure the saved `[alerts] watch` goes back to what is really installed."""
         s = self.state
         if self.demo:
             self.watch_declined()
             s.watch_done = t("wiz.watch.demo", command=f"sms-tui watch --install --every {s.watch}")
-            return True, s.watch_done
+            return
         every: schedule.Every = "daily" if s.watch == "daily" else "hourly"
         try:
             if s.watch == "off":
@@ -99,18 +99,17 @@ class WatchSetup:
         except (schedule.ScheduleError, OSError) as exc:
             self.watch_declined()
             s.watch_done = "✗ " + t("schedule.failed", reason=exc) + " " + t("schedule.try_cron")
-            return False, s.watch_done
+            return
         self.watch_before = s.watch
         if s.watch == "off":
             s.watch_done = "✓ " + t("schedule.uninstalled", kind=outcome.kind)
-            return True, s.watch_done
+            return
         text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{s.watch}"), name=schedule.unit_name(self.config_path))
         if outcome.warnings:
             import getpass
 
             text += "\n" + " ".join(t(key, user=getpass.getuser()) for key in outcome.warnings)
         s.watch_done = "✓ " + text
-        return True, s.watch_done
 
     def watch_declined(self) -> None:
         """The saved record must say what is installed, not what was wished for."""

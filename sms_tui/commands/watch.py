@@ -14,7 +14,7 @@ from typing import Any
 
 from sms_tui import config, flow, watch
 from sms_tui.commands.check import Inspection, inspect
-from sms_tui.commands.common import Context, Reporter, load_settings, run_async
+from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
 from sms_tui.i18n import os_reason, t
 from sms_tui.settings import SenderSettings, Settings
 from sms_tui.smsapi import SmsapiError
@@ -123,7 +123,7 @@ def _notice_data(settings: Settings, seen: Inspection) -> dict[str, Any]:
 
 def _number(value: object) -> object:
     """50.0 reads "50" in an SMS; the JSON keeps a number."""
-    return float(f"{value:g}") if isinstance(value, float) and value != int(value) else int(value) if isinstance(value, float) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _payload(notice: watch.Notice, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -160,16 +160,15 @@ class _Sms:
         self.possible = seen.conditions.get("credentials") == "ok"
         bad_sender = seen.conditions.get("sender") == "problem"
         self.sender = SenderSettings() if bad_sender else settings.sender
-        self.session: flow.Session | None = None
+        self.conn: Connection | None = None  # opened by the first notice: most runs send none
 
     async def send(self, to: str, text: str, idx: str) -> tuple[str, str]:
         if not self.possible:
             return "impossible", ""
-        account = self.settings.account
-        if self.session is None:
-            self.session = flow.Session(self.ctx.client_options(account.platform, account.api_url))
+        if self.conn is None:
+            self.conn = connect(self.ctx, self.settings.account)
         try:
-            result = await flow.test_send(self.session, account.credentials(), self.sender, to, text, idx=idx)
+            result = await flow.test_send(self.conn.session, self.conn.credentials, self.sender, to, text, idx=idx)
         except SmsapiError as exc:
             from sms_tui.messages import describe
 
@@ -177,6 +176,6 @@ class _Sms:
         return "sent", result.message_id or ""
 
     async def close(self) -> None:
-        if self.session is not None:
-            await self.session.aclose()
+        if self.conn is not None:
+            await self.conn.aclose()
 
