@@ -99,3 +99,17 @@ def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
         prog.read_until("✓".encode())
     finally:
         prog.close()
+
+
+def test_keys_typed_across_a_step_change_are_not_lost() -> None:
+    """Field test #23 on a real pty: "m" (to step 3) and the username in one read."""
+    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"])
+    try:
+        prog.read_until(b"Krok 1 z 6")
+        prog.settle(quiet=0.15)
+        prog.send(b"mdemo")
+        prog.read_until(b"Krok 3 z 6")
+        prog.settle(quiet=0.3)
+        assert "Użytkownik:     demo" in prog.screen_text()
+    finally:
+        prog.close()

@@ -10,7 +10,7 @@ import signal
 import time
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -20,11 +20,13 @@ from sms_tui.draft import Draft
 from sms_tui.i18n import t
 from sms_tui.steps import StepName
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from sms_tui.tui.typeahead import Settled, TypeAhead
 from sms_tui.wizard import Wizard
 
 if TYPE_CHECKING:
     from textual.driver import Driver
     from textual.geometry import Size
+    from textual.screen import Screen
     from textual.timer import Timer
 
     from sms_tui.sandbox import Sandbox
@@ -70,6 +72,7 @@ class WizardApp(App[int]):
         self._last_size: Size | None = None
         self._senders_timer: Timer | None = None
         self._started = False
+        self.typeahead = TypeAhead(self)
 
     def get_driver_class(self) -> type[Driver]:
         """Only changed cells go over the link and the Linux console gets ASCII stand-ins (wire.py);
@@ -99,7 +102,32 @@ class WizardApp(App[int]):
             self._driver.repaint_all()
         self.screen.refresh(layout=True, repaint=True)
 
+    # -- input goes out one key (or paste) at a time, so a burst ends on the screen it was typed for --
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self.typeahead.admits(event):
+                await self._let_out(event)
+            else:
+                self.typeahead.hold(event)
+            return
+        await super().on_event(event)
+
+    async def _let_out(self, event: events.Key | events.Paste) -> None:
+        await super().on_event(event)
+        self.typeahead.mark(self.focused or self.screen)
+
+    @on(Settled)
+    async def _settled(self, message: Settled) -> None:
+        self.typeahead.settled(message.ticket)
+        while (event := self.typeahead.next_held()) is not None:
+            await self._let_out(event)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        self.typeahead.mark(screen)  # input waits for the new screen's mount, focus and resume
+
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         theme = constants.theme()  # checked before the app started (launch.theme_problem)
         if theme and theme != self.theme:  # a theme change restyles and repaints everything
             self.theme = theme

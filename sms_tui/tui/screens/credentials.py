@@ -124,19 +124,64 @@ class CredentialsScreen(StepScreen):
     async def before_next(self) -> bool:
         if self.wizard.state.status is not None:
             return True
-        self.verify(then_next=True)
+        self.start_check(then_next=True)
         return False
 
     @on(Button.Pressed, "#check")
     def _check_pressed(self) -> None:
+        if self._checking:
+            self.cancel_check()
+            return
         problem = self.store() or self.problem()
         if problem:
             self.show_refusal(problem)
         else:
-            self.verify(then_next=False)
+            self.start_check(then_next=False)
+
+    _checking = False
+    _holding_keys = False
+
+    def action_back(self) -> None:
+        """Esc during the live check stops the check (a stalled SMSAPI can take half a minute);
+        otherwise it goes back a step."""
+        if self._checking:
+            self.cancel_check()
+        else:
+            super().action_back()
+
+    def start_check(self, *, then_next: bool) -> None:
+        """With `then_next`, keys typed from now on wait for the check: they belong to step 4 if
+        it passes and to this step if it does not (field test #23). Set here, not in the worker,
+        which starts only after the keys already queued behind Ctrl+N."""
+        self._checking_state(True, hold_keys=then_next)
+        self.verify(then_next)
+
+    def cancel_check(self) -> None:
+        self.workers.cancel_group(self, "verify")
+        self._checking_state(False)
+        self.query_one("#status", Static).update(t("wiz.cred.check_stopped"))
+
+    def _checking_state(self, checking: bool, *, hold_keys: bool = False) -> None:
+        self._checking = checking
+        self.query_one("#check", Button).label = t("wiz.cred.stop" if checking else "wiz.cred.check")
+        self._hold_keys(checking and hold_keys)
+
+    def _hold_keys(self, hold: bool) -> None:
+        if hold != self._holding_keys:
+            self._holding_keys = hold
+            (self.wiz_app.typeahead.begin_wait if hold else self.wiz_app.typeahead.end_wait)()
+
+    def on_unmount(self) -> None:
+        self._hold_keys(False)  # never leave the app's input waiting for a check that is gone
 
     @work(exclusive=True, group="verify")
     async def verify(self, then_next: bool) -> None:
+        try:
+            await self._verify(then_next)
+        finally:
+            self._checking_state(False)
+
+    async def _verify(self, then_next: bool) -> None:
         status_line = self.query_one("#status", Static)
         status_line.update(t("wiz.cred.checking"))
         self.show_problem(None)
