@@ -113,3 +113,30 @@ def test_keys_typed_across_a_step_change_are_not_lost() -> None:
         assert "Użytkownik:     demo" in prog.screen_text()
     finally:
         prog.close()
+
+
+def test_a_paste_with_an_escape_sequence_and_a_line_break_never_sends() -> None:
+    """Field test #6 on a real pty (tmux would turn ESC into ^[ itself): the paste lands cleaned,
+    as one value, and presses no Enter."""
+    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"])
+    try:
+        prog.read_until(b"Krok 1 z 6")
+        prog.settle(quiet=0.15)
+        prog.send(b"m")
+        prog.read_until(b"Krok 3 z 6")
+        prog.settle(quiet=0.3)
+        prog.send(b"demo\tfe01ce2a7fbac8fafaed7c982a04e229\x0e")
+        prog.read_until(b"Krok 4 z 6")
+        prog.settle(quiet=0.3)
+        prog.send(b"\x0e")
+        prog.read_until(b"Krok 5 z 6")
+        prog.settle(quiet=0.3)
+        prog.send(b"500000000\r\x15")  # to the text, and empty it (Ctrl+U)
+        prog.settle(quiet=0.3)
+        prog.send(b"\x1b[200~Raz\x1b[31m dwa\r\nlinia2\x1b[201~")
+        prog.settle(quiet=0.5)
+        screen = prog.screen_text()
+        assert "Raz dwa linia2" in screen and "Krok 5 z 6" in screen
+        assert "Wysłano" not in screen and "^[" not in screen
+    finally:
+        prog.close()

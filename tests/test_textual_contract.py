@@ -93,3 +93,24 @@ async def test_the_driver_stops_diffing_after_the_first_paint_on_an_untested_tex
 def test_ctrl_c_reaches_help_quit() -> None:
     """WizardApp.action_help_quit gives the Polish way out; Textual must still bind Ctrl+C to it."""
     assert any(getattr(b, "key", None) == "ctrl+c" and getattr(b, "action", None) == "help_quit" for b in App.BINDINGS)
+
+
+def test_the_input_thread_copied_into_the_driver() -> None:
+    """DiffDriver.run_input_thread is Textual 8.2.8's, copied to put the wizard's input parser in
+    (input_parser.py). A change to Textual's version must be read and the copy brought along."""
+    import hashlib
+
+    source = inspect.getsource(LinuxDriver.run_input_thread)
+    assert hashlib.sha256(source.encode()).hexdigest() == "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9619507c"
+    assert "parser = XTermParser(self._debug)" in source
+    assert "run_input_thread" in driver.DiffDriver.__dict__
+
+
+def test_the_xterm_parser_names_the_input_parser_wraps() -> None:
+    """WizardInputParser takes the paste markers from Textual and feeds the rest to XTermParser."""
+    from textual import _xterm_parser, constants
+
+    assert _xterm_parser.BRACKETED_PASTE_START == "\x1b[200~" and _xterm_parser.BRACKETED_PASTE_END == "\x1b[201~"
+    parser = _xterm_parser.XTermParser()
+    assert callable(parser.feed) and callable(parser.tick)
+    assert isinstance(constants.ESCAPE_DELAY, float)

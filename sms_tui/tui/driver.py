@@ -79,6 +79,61 @@ class DiffDriver(LinuxDriver):
         with self._diff_lock:
             self.diff.invalidate()
 
+    def run_input_thread(self) -> None:
+        """Textual 8.2.8's LinuxDriver.run_input_thread, copied whole with one change: the parser
+        is the wizard's (input_parser.py: pastes with escape sequences, Esc+Tab). A contract test
+        holds the copy to the installed Textual's source."""
+        import selectors
+        from codecs import getincrementaldecoder
+
+        from textual._loop import loop_last
+        from textual._parser import ParseError
+
+        from sms_tui.tui.input_parser import WizardInputParser
+
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+
+        fileno = self.fileno
+        event_read = selectors.EVENT_READ
+
+        parser = WizardInputParser(self._debug)
+        feed = parser.feed
+        tick = parser.tick
+
+        utf8_decoder = getincrementaldecoder("utf-8")().decode
+        decode = utf8_decoder
+        read = os.read
+
+        def process_selector_events(
+            selector_events: list[tuple[selectors.SelectorKey, int]],
+            final: bool = False,
+        ) -> None:
+            for last, (_selector_key, mask) in loop_last(selector_events):
+                if mask & event_read:
+                    unicode_data = decode(read(fileno, 1024 * 4), final=final and last)
+                    if not unicode_data:
+                        # This can occur if the stdin is piped
+                        break
+                    for event in feed(unicode_data):
+                        self.process_message(event)
+            for event in tick():
+                self.process_message(event)
+
+        try:
+            while not self.exit_event.is_set():
+                process_selector_events(selector.select(0.1))
+            selector.unregister(self.fileno)
+            process_selector_events(selector.select(0.1), final=True)
+
+        finally:
+            selector.close()
+            try:
+                for _event in feed(""):
+                    pass
+            except (EOFError, ParseError):
+                pass
+
     def start_application_mode(self) -> None:
         with self._diff_lock:  # back from a suspend: the alternate screen may have been cleared
             self.diff.invalidate()
