@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from sms_tui import checks
 from sms_tui.i18n import os_reason, t
+from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_api_url, check_md5, check_phone, clean_field, md5_hex
 from sms_tui.settings import AccountSettings, Alerts, SenderSettings
@@ -87,12 +88,26 @@ def read(path: Path, env: Mapping[str, str] | None = None) -> Answers:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise AnswersError([t("answers.toml", path=path, reason=exc)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError([t("answers.unreadable", path=path, reason=os_reason(exc) if isinstance(exc, OSError) else exc)]) from None
+        raise AnswersError([t("answers.toml", path=path, reason=_at_line(exc))]) from None
+    except UnicodeDecodeError as exc:
+        raise AnswersError([t("answers.unreadable", path=path, reason=not_utf8(exc))]) from None
+    except OSError as exc:
+        raise AnswersError([t("answers.unreadable", path=path, reason=os_reason(exc))]) from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long for Python
-        raise AnswersError([t("answers.toml", path=path, reason=type(exc).__name__)]) from None
+        raise AnswersError([t("answers.toml", path=path, reason=unreadable_toml(exc))]) from None
     return from_mapping(raw, env)
+
+
+def _at_line(error: tomllib.TOMLDecodeError) -> str:
+    line = getattr(error, "lineno", None) or _line_in(str(error))
+    return f"{toml_reason(error)} ({t('toml.line', line=line)})" if line else toml_reason(error)
+
+
+def _line_in(text: str) -> int:
+    import re
+
+    found = re.search(r"line (\d+)", text)
+    return int(found.group(1)) if found else 0
 
 
 def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
@@ -107,11 +122,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as exc:
-        for item in exc.errors():
-            where = ".".join(str(p) for p in item["loc"])
-            reason = t("answers.unknown_key") if item["type"] == "extra_forbidden" else item["msg"]
-            problems.append(f"{where}: {reason}")
-        raise AnswersError(problems) from None
+        raise AnswersError(validation_reasons(exc.errors())) from None
     acc = parsed.account
     for secret in (acc.password_md5, acc.password, acc.token):
         register_secret(secret.get_secret_value() if secret else None)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from sms_tui.i18n import os_reason
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
 
     from sms_tui.settings import Settings
 
@@ -76,12 +75,6 @@ def _lineno(error: ValueError) -> int:
     return int(match.group(1)) if match else 0
 
 
-def validation_reasons(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "-"
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
 
 
 MAX_BYTES = 1 << 20  # a settings file is a few hundred bytes; anything past 1 MiB is not ours
@@ -150,17 +143,21 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         return None, warnings
     content, mode, _owner = _read(path)
     if len(content) > MAX_BYTES:
-        raise _corrupt(path, 0, f"> {MAX_BYTES} B")
+        from sms_tui.i18n import t
+
+        raise _corrupt(path, 0, t("toml.too_big_size", size=len(content), limit=MAX_BYTES))
     import tomllib  # deferred: most starts have no settings file yet
+
+    from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise _corrupt(path, _lineno(exc), str(exc).split(" (at")[0]) from None
-    except UnicodeDecodeError:
-        raise _corrupt(path, 0, "not UTF-8") from None
+        raise _corrupt(path, _lineno(exc), toml_reason(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise _corrupt(path, 0, not_utf8(exc)) from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long…
-        raise _corrupt(path, 0, type(exc).__name__) from None
+        raise _corrupt(path, 0, unreadable_toml(exc)) from None
     from pydantic import ValidationError
 
     from sms_tui.settings import Settings
@@ -171,7 +168,7 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("config.invalid", path=path, reason=validation_reasons(exc)) from None
+        raise ConfigError("config.invalid", path=path, reason="; ".join(validation_reasons(exc.errors()))) from None
     if mode & 0o077:
         warnings.append(_tighten(path, mode))
     return settings, warnings
