@@ -128,3 +128,34 @@ async def test_ctrl_c_says_how_to_quit(sandbox: Sandbox, tmp_path: Path) -> None
         await pilot.pause(0.3)
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert app.is_running and any("Ctrl+Q" in text and "Chcesz wyjść?" in text for text in toasts), toasts
+
+
+def test_a_path_breaks_only_after_a_slash() -> None:
+    from sms_tui.tui.widgets.path_text import break_after_slashes
+
+    text = "Plik ustawień: /srv/bardzo-dluga-nazwa-folderu-sklepu-internetowego/konfiguracja-bramki-sms/smsapi.toml"
+    lines = break_after_slashes(text, 60).split("\n")
+    assert lines == ["Plik ustawień: /srv/", "bardzo-dluga-nazwa-folderu-sklepu-internetowego/",
+                     "konfiguracja-bramki-sms/smsapi.toml"]
+    assert break_after_slashes("/a/" + "x" * 30, 10).split("\n") == ["/a/", "x" * 10, "x" * 10, "x" * 10]
+    assert break_after_slashes("/short", 80) == "/short"
+
+
+async def test_after_saving_a_long_path_and_the_restart_reminder_are_on_screen(sandbox: Sandbox, tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tests.wizard_helpers import to_summary
+
+    folder = tmp_path / "bardzo-dluga-nazwa-folderu-sklepu-internetowego" / "konfiguracja-bramki-sms"
+    folder.mkdir(parents=True)
+    app = make_app(sandbox, folder / "smsapi.toml", demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_summary(pilot, app)
+        await pilot.press("ctrl+n")  # Zapisz
+        await settle(pilot, app, workers=False)
+        assert app.wizard.state.saved_to is not None
+        path_lines = str(app.screen.query_one("#path", Static).render()).split("\n")
+        assert all(line.rstrip().endswith(("/", ".toml", ":")) for line in path_lines[:-1]), path_lines
+        saved = app.screen.query_one("#saved", Static)
+        assert "Uruchom ponownie" in str(saved.render())
+        assert saved.region.y >= 0 and saved.region.bottom <= app.screen.query_one("#problem").region.y

@@ -354,6 +354,7 @@ MESSAGES: dict[str, str] = {
     "wiz.save.test_skipped": "SKIPPED (recorded in the settings)",
     "wiz.save.test_none": "none — go back to step 5",
     "wiz.save.demo_folder": "This is the demo (--demo): the folder is deleted on exit; the real settings were not changed.",
+    "wiz.save.saved_above": "Saved to this file.",
     "wiz.save.saved": "Saved: {path}",
     "wiz.save.outbox": "Sandbox outbox (demo) — the SMS that \"arrived\":",
     "wiz.save.restart": "Restart the program",

@@ -359,6 +359,7 @@ MESSAGES: dict[str, str] = {
     "wiz.save.test_skipped": "POMINIĘTY (zapisane w ustawieniach)",
     "wiz.save.test_none": "brak — wróć do kroku 5",
     "wiz.save.demo_folder": "To pokaz (--demo): ten folder zostanie usunięty po wyjściu; prawdziwe ustawienia nie zostały zmienione.",
+    "wiz.save.saved_above": "Zapisano do tego pliku.",
     "wiz.save.saved": "Zapisano: {path}",
     "wiz.save.outbox": "Skrzynka piaskownicy (demo) — SMS-y, które „doszły”:",
     "wiz.save.restart": "Uruchom ponownie program",

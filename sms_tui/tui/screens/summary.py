@@ -20,6 +20,7 @@ from sms_tui.tui.widgets.choices import LocalRadioSet
 from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
+from sms_tui.tui.widgets.path_text import PathText
 
 WATCH_CHOICES: tuple[Watch, ...] = ("off", "hourly", "daily")
 
@@ -40,7 +41,7 @@ class SummaryScreen(StepScreen):
             with LocalRadioSet(id="watch", compact=True):
                 for value in WATCH_CHOICES:
                     yield CueRadio(t(f"wiz.watch.{value}"), self.wizard.state.watch == value, id=f"watch-{value}", compact=True)
-        yield Static(t("wiz.save.path", path=self.wizard.config_path), id="path", markup=False, classes="hint")
+        yield PathText(t("wiz.save.path", path=self.wizard.config_path), id="path", classes="hint")
         yield Static(self._after_save(), id="saved", markup=False)
         yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
 
@@ -100,7 +101,7 @@ class SummaryScreen(StepScreen):
         saved = self.wizard.state.saved_to
         if saved is None:
             return ""
-        text = "✓ " + t("wiz.save.saved", path=saved) + "\n" + t("apply.restart")
+        text = "✓ " + t("wiz.save.saved_above") + "\n" + t("apply.restart")  # the path is the line above
         if self.wizard.state.watch_done:
             text += "\n" + self.wizard.state.watch_done
         if self.wizard.demo and not self.wizard.keep_drafts:
@@ -156,7 +157,8 @@ class SummaryScreen(StepScreen):
         self.query_one("#saved", Static).update(self._after_save())
         self.query_one("#review", Static).update(self._review())
         self.query_one("#next", Button).label = t("wiz.save.finish")
-        self.query_one("#saved", Static).scroll_visible(animate=False)  # at 80×24 it is below the fold
+        # At 80×24 it is below the fold; scrolled to once the longer text is laid out.
+        self.call_after_refresh(lambda: self.query_one("#saved", Static).scroll_visible(animate=False))
 
     @work(exclusive=True, group="watch")
     async def confirm_watch(self, plan: schedule.Outcome) -> None:
