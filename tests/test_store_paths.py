@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,37 +19,12 @@ import pytest
 from sms_tui import config
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
+from tests.identity import as_nobody
 from tests.test_store import _settings
-
-NOBODY = 65534
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
-
-
-def as_nobody(fn: Callable[[], Any]) -> Any:
-    """Run `fn` in a forked child with root's privileges dropped (the modules are loaded already)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read)
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            result: Any = ("ok", fn())
-        except BaseException as exc:
-            result = ("error", repr(exc))
-        os.write(write, pickle.dumps(result))
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    status, value = pickle.loads(data)
-    assert status == "ok", value
-    return value
 
 
 @pytest.fixture
