@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,9 +18,9 @@ from sms_tui import checks
 from sms_tui.i18n import os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_api_url, check_md5, check_phone, clean_field, md5_hex
-from sms_tui.settings import AccountSettings, Alerts, SenderSettings
-from sms_tui.smsapi.auth import AuthMode, Platform
+from sms_tui.rules import check_api_url, check_md5, clean_field, md5_hex
+from sms_tui.setup import Setup
+from sms_tui.smsapi.auth import Platform
 
 ENV_SECRETS = {"password_md5": "SMSAPI_PASSWORD_MD5", "password": "SMSAPI_PASSWORD", "token": "SMSAPI_TOKEN"}
 
@@ -66,24 +65,13 @@ class AnswersFile(_Strict):
     alerts: AlertAnswers = AlertAnswers()
 
 
-@dataclass
-class Answers:
-    account: AccountSettings
-    sender: SenderSettings
-    to: str
-    message: str
-    alerts: Alerts
-    request: str | None = None
-    watch: str | None = None  # install ("hourly"/"daily"), remove ("off") or leave (None) the watch's timer
-
-
 class AnswersError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
 
-def read(path: Path, env: Mapping[str, str] | None = None) -> Answers:
+def read(path: Path, env: Mapping[str, str] | None = None) -> Setup:
     env = os.environ if env is None else env
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -110,7 +98,8 @@ def _line_in(text: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
+def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Setup:
+    """The answers as a setup (the one model the wizard fills too), or every problem at once."""
     problems: list[str] = []
     account = raw.get("account")
     from_env: dict[str, str] = {}
@@ -156,33 +145,30 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Answers:
         problems += [f"sender.request: {problem}" for problem in checks.sender_name_problems(request)]
         if not sender.accept_statement:
             problems.append(f"sender.accept_statement: {t('answers.accept_statement')}")
-    phone = check_phone(parsed.test.to)
     problems += [f"test.to: {problem}" for problem in checks.phone_problems(parsed.test.to)]
-    message = clean_field(parsed.test.message, keep_newlines=True).strip() if parsed.test.message is not None else t("flow.test_message")
-    problems += [f"test.message: {problem}" for problem in checks.message_problems(message)]  # the same rule as `send`
-    alerts, alert_problems = _alerts(parsed.alerts)
-    problems += alert_problems
+    message = parsed.test.message if parsed.test.message is not None else t("flow.test_message")
+    setup = Setup(platform=acc.platform, secret_kind="token" if acc.token is not None else "md5", username=acc.username,
+                  password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url,
+                  sender_mode=sender.mode, sender_name=(sender.name or "") if sender.mode == "pro" else "",
+                  requested_sender=request, test_to=parsed.test.to, test_message=message)
+    setup.test_message = setup.test_message.strip()
+    problems += [f"test.message: {problem}" for problem in checks.message_problems(setup.test_message)]  # the same rule as `send`
+    problems += _alerts(parsed.alerts, setup)
     if problems:
         raise AnswersError(problems)
-    auth = AuthMode.TOKEN if acc.token is not None else AuthMode.MD5
-    settings = AccountSettings(platform=acc.platform, auth=auth, username=clean_field(acc.username).strip(),
-                               password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url)
-    name = clean_field(sender.name or "").strip() if sender.mode == "pro" else None
-    return Answers(settings, SenderSettings(mode=sender.mode, name=name),
-                   phone.number, message, alerts, request=request, watch=parsed.alerts.watch)
+    return setup
 
 
-def _alerts(given: AlertAnswers) -> tuple[Alerts, list[str]]:
-    """The same checks as the wizard's: the owner's number like the test number."""
+def _alerts(given: AlertAnswers, setup: Setup) -> list[str]:
+    """Into `setup`, with the same checks as the wizard's: the owner's number like the test number."""
     import shlex
 
     from sms_tui.i18n import language
 
     problems: list[str] = []
-    notify_to = None
     if given.notify_to is not None and given.notify_to.strip():
         problems += [f"alerts.notify_to: {problem}" for problem in checks.phone_problems(given.notify_to)]
-        notify_to = check_phone(given.notify_to).number
+        setup.notify_to = given.notify_to
     command: list[str] | None = None
     if isinstance(given.notify_command, str) and given.notify_command.strip():
         try:
@@ -193,8 +179,8 @@ def _alerts(given: AlertAnswers) -> tuple[Alerts, list[str]]:
         command = [arg for arg in given.notify_command if arg]
         if not command:
             problems.append(f"alerts.notify_command: {t('answers.empty_command')}")
-    if given.watch not in (None, "off") and not (notify_to or command):
+    if given.watch not in (None, "off") and not (setup.notify_to or command):
         problems.append(f"alerts.watch: {t('answers.watch_nobody')}")
-    alerts = Alerts(low_balance=given.low_balance, notify_to=notify_to, notify_command=command or None,
-                    watch=given.watch or "off", language=given.language or language())
-    return alerts, problems
+    setup.low_balance, setup.notify_command, setup.watch = given.low_balance, command or None, given.watch
+    setup.language = given.language or ("en" if language() == "en" else "pl")
+    return problems

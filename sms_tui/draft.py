@@ -1,5 +1,6 @@
 """The wizard's resumable draft: saved after every step and on a hang-up, so a dropped SSH link
-loses nothing. No secret is ever in it — the password or token is typed again on resume."""
+loses nothing. No secret is ever in it (the setup model leaves them out) — the password or token
+is typed again on resume."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from sms_tui import constants
 from sms_tui.config import _atomic_write, settings_key
 
 MAX_AGE = 7 * 24 * 3600
-FIELDS = ("step", "checklist", "platform", "secret_kind", "username", "sender_mode", "sender_name",
-          "test_to", "test_message", "low_balance", "notify_to", "watch")
 
 
 def draft_path(config_path: Path | None = None) -> Path:
@@ -44,10 +43,10 @@ class Draft:
 
 
 def save(values: dict[str, Any], config_path: Path, path: Path | None = None) -> None:
-    """Atomic and 0600 like the settings; failures are swallowed (a draft must never break a run)."""
+    """Atomic and 0600 like the settings; failures are swallowed (a draft must never break a run).
+    `values` are the step and `Setup.draft_values()`: the model marks what never goes in."""
     path = path or draft_path(config_path)
-    payload = {"version": 1, "config_path": str(config_path), "saved_at": time.time(),
-               "values": {k: values[k] for k in FIELDS if k in values}}
+    payload = {"version": 1, "config_path": str(config_path), "saved_at": time.time(), "values": dict(values)}
     import json  # deferred, like in load()
 
     try:

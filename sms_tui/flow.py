@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import httpx
 
     from sms_tui.delivery import Delivery
-    from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings, Verified
+    from sms_tui.settings import SenderSettings, Settings, Verified
     from sms_tui.smsapi import Balance, ClientOptions, Credentials, SenderName, SendResult, SmsapiClient, SmsapiError
 
 
@@ -100,17 +100,16 @@ async def test_send(session: Session, credentials: Credentials, sender: SenderSe
     return await api.send(to, message, sender.from_field, test=dry_run, idx=idx)
 
 
-def build_settings(account: AccountSettings, sender: SenderSettings, result: SendResult | None, to: str,
-                   *, skipped: bool = False, alerts: Alerts | None = None, delivery: Delivery | None = None) -> Settings:
-    from sms_tui.settings import Alerts, Settings, Verified
+def verified_record(result: SendResult | None, to: str, *, skipped: bool = False,
+                    delivery: Delivery | None = None) -> Verified | None:
+    """`[verified]`: the test send that allowed saving (or the confirmed skip); None: neither."""
+    from sms_tui.settings import Verified
 
-    verified = None
-    if result is not None or skipped:
-        verified = Verified(to=to, message_id=result.message_id if result else "", points=result.points if result else 0.0,
-                            at=datetime.now(UTC), skipped=skipped)
-        if delivery is not None:
-            verified = with_delivery(verified, delivery)
-    return Settings(account=account, sender=sender, verified=verified, alerts=alerts or Alerts())
+    if result is None and not skipped:
+        return None
+    verified = Verified(to=to, message_id=result.message_id if result else "", points=result.points if result else 0.0,
+                        at=datetime.now(UTC), skipped=skipped)
+    return with_delivery(verified, delivery) if delivery is not None else verified
 
 
 def with_delivery(verified: Verified, delivery: Delivery) -> Verified:

@@ -9,6 +9,8 @@ from typing import Literal, get_args
 StepName = Literal["welcome", "checklist", "credentials", "sender", "test", "summary"]
 STEPS: tuple[StepName, ...] = ("welcome", "checklist", "credentials", "sender", "test", "summary")
 assert STEPS == get_args(StepName)  # one list, in the order shown
+# Step 2's items, in the order the vendor's manual has them.
+CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
 
 
 def number(name: StepName) -> int:

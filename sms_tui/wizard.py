@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -18,43 +17,33 @@ from typing import TYPE_CHECKING, Literal
 from sms_tui import config, constants, draft, flow, rules, steps
 from sms_tui.i18n import os_reason, t
 from sms_tui.logs import register_secret
-from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
+from sms_tui.smsapi.auth import Credentials, Platform
 from sms_tui.wizard_senders import SenderRequests
 from sms_tui.wizard_watch import WatchSetup
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from pydantic import SecretStr
-
     from sms_tui.delivery import Delivery, Polling, Timing
     from sms_tui.diagnose import Finding
     from sms_tui.settings import SenderSettings, Settings
+    from sms_tui.setup import SecretKind, Setup
     from sms_tui.smsapi import ClientOptions, SendResult, SmsapiError
 
-CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
+CHECKLIST = steps.CHECKLIST
 REGISTRATION_URL = "https://ssl.smsapi.pl/rejestracja/AC6K"
 REFERRAL_CODE = "AC6K"
-SecretKind = Literal["md5", "plain", "token"]
 # Typical list prices in points per message part, for an estimate before the balance is known.
 TYPICAL_PRICE = {"pro": 0.16, "eco": 0.07}
 
 
 @dataclass
 class WizardState:
+    """What happened during this run (the setup itself is `Wizard.setup`): nothing of it is
+    saved as typed, and none of it goes into a draft."""
+
     step: steps.StepName = "welcome"
-    checklist: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(CHECKLIST, False))
-    platform: Platform = Platform.PL
-    secret_kind: SecretKind = "md5"
-    username: str = ""
-    password_md5: SecretStr | None = None
-    token: SecretStr | None = None
     status: flow.AccountStatus | None = None
-    sender_mode: Literal["eco", "pro"] = "eco"
-    sender_name: str = ""
-    requested_sender: str | None = None  # an own name asked of SMSAPI, waiting for approval
-    test_to: str = ""
-    test_message: str = ""
     test_result: SendResult | None = None
     tested_to: str = ""  # the number test_result went to: the field may be changed after the test
     tested_from: str = ""  # the sender test_result went with: a name chosen after the test needs its own
@@ -62,16 +51,14 @@ class WizardState:
     following: bool = False  # the delivery is being read right now
     stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
     skipped_test: bool = False
-    low_balance: float = 0.0
-    notify_to: str = ""  # the owner's phone for the watch's notices, as typed
-    watch: Literal["hourly", "daily", "off"] = "off"
     watch_done: str | None = None  # what saving installed or removed, for the summary
     saved_to: Path | None = None
     dirty: bool = False
 
 
 class Wizard(SenderRequests, WatchSetup):
-    """One per app run; owns the HTTP session so every check reuses one connection pool."""
+    """One per app run; owns the HTTP session so every check reuses one connection pool, and is
+    the setup's only writer (screens call its methods)."""
 
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
                  restart_command: str | None = None, keep_drafts: bool = True) -> None:
@@ -80,7 +67,8 @@ class Wizard(SenderRequests, WatchSetup):
         self.demo = demo
         self.keep_drafts = keep_drafts  # off for `--demo` on its throw-away settings folder
         self.restart_command = restart_command
-        self.state = WizardState(test_message=t("flow.test_message"))
+        self.state = WizardState()
+        self._setup: Setup | None = None
         self.session = flow.Session(options)
         self.polling: Polling | None = None  # None: the delivery module's 1 s growing to 5 s
         self.follow_wait: float | None = None  # None: the delivery module's 2 minutes
@@ -89,7 +77,15 @@ class Wizard(SenderRequests, WatchSetup):
         self._idx: str | None = None
         self.existing: Settings | None = None
         self.load_problem: str | None = None
-        self._saved_snapshot = self.snapshot()
+        self._saved_snapshot: tuple[object, ...] | None = None  # None: the defaults
+
+    @property
+    def setup(self) -> Setup:
+        """Built on first use: the setup model is pydantic (~85 ms to import and build), which the
+        first screen over SSH does not need; a start with no settings file meets it on step 2."""
+        if self._setup is None:
+            self._setup = _new_setup()
+        return self._setup
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -102,75 +98,52 @@ class Wizard(SenderRequests, WatchSetup):
             return
         if settings is None:
             return
+        from sms_tui.setup import Setup
+
         self.existing = settings
-        s, acc = self.state, settings.account
-        s.platform, s.username = acc.platform, acc.username
-        if acc.auth is AuthMode.TOKEN:
-            s.secret_kind, s.token = "token", acc.token
-        else:
-            s.secret_kind, s.password_md5 = "md5", acc.password_md5
-        s.sender_mode, s.sender_name = settings.sender.mode, settings.sender.name or ""
-        s.requested_sender, self.requested_at = settings.sender.requested, settings.sender.requested_at
-        if settings.verified:
-            s.test_to = settings.verified.to
-        s.low_balance = settings.alerts.low_balance
-        self.prefill_watch(settings)
-        s.checklist = dict.fromkeys(CHECKLIST, True)
+        self._setup = Setup.from_settings(settings)
+        self.watch_before = settings.alerts.watch
         self.mark_saved()
 
     # -- the draft (dropped SSH links) ---------------------------------------------------------
 
     def save_draft(self) -> None:
-        s = self.state
-        values = {"step": steps.number(s.step), "checklist": s.checklist, "platform": s.platform.value, "secret_kind": s.secret_kind,
-                  "username": s.username, "sender_mode": s.sender_mode, "sender_name": s.sender_name,
-                  "test_to": s.test_to, "test_message": s.test_message, "low_balance": s.low_balance,
-                  "notify_to": s.notify_to, "watch": s.watch}
         if not self.keep_drafts or not self.unsaved():  # throw-away settings; or nothing new to keep
             return
-        draft.save(values, self.config_path)
+        draft.save({"step": steps.number(self.state.step), **self.setup.draft_values()}, self.config_path)
 
     def offer_draft(self) -> tuple[draft.Draft | None, bool]:
         return draft.load(self.config_path)
 
     def resume(self, saved: draft.Draft) -> steps.StepName:
         """Apply a draft; returns the step to show (the credentials step when a secret is needed)."""
-        s, v = self.state, saved.values
-        raw_checklist = v.get("checklist")
-        checklist: dict[str, object] = raw_checklist if isinstance(raw_checklist, dict) else {}
-        s.checklist = {k: bool(checklist.get(k, False)) for k in CHECKLIST}
-        s.platform = Platform.COM if v.get("platform") == "com" else Platform.PL  # one bad value never stops a resume
-        s.secret_kind = v.get("secret_kind", "md5") if v.get("secret_kind") in ("md5", "plain", "token") else "md5"
-        for key in ("username", "sender_name", "test_to", "test_message"):
-            setattr(s, key, rules.clean_field(str(v.get(key, getattr(s, key))), keep_newlines=key == "test_message"))
-        s.sender_mode = "pro" if v.get("sender_mode") == "pro" else "eco"
-        threshold = rules.parse_threshold(str(v.get("low_balance", 0) or 0))
-        s.low_balance = threshold if threshold is not None else 0.0
-        s.notify_to = rules.clean_field(str(v.get("notify_to", s.notify_to)))
-        s.watch = v["watch"] if v.get("watch") in ("hourly", "daily", "off") else s.watch
-        s.dirty = True
+        self._setup = self.setup.with_draft(saved.values)
+        self.state.dirty = True
         step = steps.by_number(saved.step)
-        has_secret = bool(s.token if s.secret_kind == "token" else s.password_md5)
-        return "credentials" if steps.number(step) > steps.number("credentials") and not has_secret else step
+        needs_secret = steps.number(step) > steps.number("credentials") and not self.setup.secret
+        return "credentials" if needs_secret else step
 
     def discard_draft(self) -> None:
         if self.keep_drafts:
             draft.clear(self.config_path)
 
     def snapshot(self) -> tuple[object, ...]:
-        """What would be saved (secrets stay SecretStr, compared by value): when it differs from
-        what was last saved or loaded, quitting asks and a draft is kept."""
-        s = self.state
-        secret = s.token if s.secret_kind == "token" else s.password_md5
-        return (tuple(sorted(s.checklist.items())), s.platform, s.secret_kind if s.secret_kind != "plain" else "md5", s.username.strip(), secret, s.sender_mode,
-                s.sender_name.strip() if s.sender_mode == "pro" else "", "".join(ch for ch in s.test_to if ch.isdigit()),
-                s.test_message, s.low_balance, s.test_result.message_id if s.test_result else None, s.notify_to.strip(), s.watch)
+        return _snapshot(self.setup, self.state)
 
     def unsaved(self) -> bool:
-        return self.snapshot() != self._saved_snapshot
+        """What would be saved differs from what was last saved or loaded: quitting asks, and a
+        draft is kept."""
+        if self._setup is None:  # nothing typed yet, nothing loaded
+            return False
+        saved = self._saved_snapshot or _snapshot(_new_setup(), WizardState())
+        return self.snapshot() != saved
 
     def mark_saved(self) -> None:
         self._saved_snapshot = self.snapshot()
+
+    def waiting_for_sender(self) -> bool:
+        """A name asked for earlier, not yet approved (only a loaded or edited setup has one)."""
+        return self._setup is not None and bool(self._setup.requested_sender)
 
     def move_to(self, step: steps.StepName) -> None:
         self.state.step = step
@@ -179,29 +152,28 @@ class Wizard(SenderRequests, WatchSetup):
 
     def set_checked(self, key: str, value: bool) -> None:
         if key in CHECKLIST:
-            self.state.checklist[key] = bool(value)
+            self.setup.checklist = {**self.setup.checklist, key: bool(value)}
             self.state.dirty = True
 
     # -- step 3: credentials --------------------------------------------------------------------
 
     def set_platform(self, platform: Platform) -> None:
-        self.state.platform = platform
+        self.setup.platform = platform
         self.forget_status()
 
     def set_secret_kind(self, kind: SecretKind) -> None:
         """Each kind keeps its own secret: a stray Space on the radio must not throw away a
         verified MD5 (only the chosen kind's secret is ever used or saved)."""
-        self.state.secret_kind = kind
+        self.setup.secret_kind = kind
         self.forget_status()
 
     def has_secret(self) -> bool:
-        s = self.state
-        return bool(s.token) if s.secret_kind == "token" else bool(s.password_md5)
+        return bool(self.setup.secret)
 
     def set_username(self, value: str) -> None:
-        value = rules.clean_field(value).strip()
-        if value != self.state.username:
-            self.state.username = value
+        before = self.setup.username
+        self.setup.username = value
+        if self.setup.username != before:
             self.forget_status()
 
     def forget_status(self) -> None:
@@ -209,115 +181,104 @@ class Wizard(SenderRequests, WatchSetup):
         self.state.status = None
         self.state.dirty = True
 
-
     def set_secret(self, kind: SecretKind, raw: str) -> str | None:
         """Store the typed secret (hashing a plain password at once); an error text or None."""
         from pydantic import SecretStr
 
-        s = self.state
-        s.secret_kind = kind
+        u = self.setup
+        u.secret_kind = kind
         value = rules.clean_field(raw).strip()
-        s.status = None
+        self.state.status = None
         if kind == "token":
-            s.token = SecretStr(value) if value else None
             register_secret(value)
+            u.token = SecretStr(value) if value else None
             return None if value else t("wiz.cred.token_missing")
         if kind == "plain":
             if not value:
-                s.password_md5 = None
+                u.password_md5 = None
                 return t("wiz.cred.plain_missing")
             register_secret(value)
             digest = rules.md5_hex(value)
             register_secret(digest)
-            s.password_md5 = SecretStr(digest)
+            u.password_md5 = SecretStr(digest)
             return None
         check = rules.check_md5(value)
-        s.password_md5 = SecretStr(check.value) if check.ok else None
         register_secret(check.value or None)
+        u.password_md5 = SecretStr(check.value) if check.ok else None
         return None if check.ok else t(check.reason or "md5.empty", length=check.length)
 
     def credentials(self) -> Credentials:
-        s = self.state
-        if s.secret_kind == "token":
-            return Credentials(AuthMode.TOKEN, username=s.username, token=s.token)
-        return Credentials(AuthMode.MD5, username=s.username, password_md5=s.password_md5)
+        return self.setup.credentials()
 
     def _options(self) -> ClientOptions:
-        return dataclasses.replace(self.options, platform=self.state.platform)
+        return dataclasses.replace(self.options, platform=self.setup.platform)
 
     async def verify(self) -> flow.AccountStatus:
         self.state.status = await flow.verify(self.session, self.credentials(), self._options())
         self.state.dirty = True
         return self.state.status
 
+    def _probe_number(self) -> str:
+        """A number for the checks that need one: the test number once typed."""
+        return self.setup.test_number or "48500000000"
+
     async def token_scope_problem(self) -> str | None:
         """For a token that passed the check: the scopes it still lacks (SMS, Sendernames), said on
         this step with the tokens page, not three steps later when the test SMS fails; until the
         token is replaced the step does not go on."""
-        if self.state.secret_kind != "token":
+        if self.setup.secret_kind != "token":
             return None
         from sms_tui import diagnose
 
-        to = rules.check_phone(self.state.test_to).number or "48500000000"
-        missing = await diagnose.missing_scopes(self.session, self.credentials(), self._options(), to)
+        missing = await diagnose.missing_scopes(self.session, self.credentials(), self._options(), self._probe_number())
         if not missing:
             return None
         self.state.status = None  # not a usable login yet: Next checks again instead of going on
-        return t("diag.scopes", scopes=diagnose.scope_names(missing), link=diagnose.panel_link("tokens", self.state.platform))
+        return t("diag.scopes", scopes=diagnose.scope_names(missing), link=diagnose.panel_link("tokens", self.setup.platform))
 
     async def diagnose(self, error: SmsapiError) -> Finding:
         """The support-style diagnosis; a wrong platform is switched at once (one key to retry)."""
         from sms_tui.diagnose import explain
 
-        to = rules.check_phone(self.state.test_to).number or "48500000000"
-        finding = await explain(self.session, self.credentials(), self._options(), error, test_number=to,
+        finding = await explain(self.session, self.credentials(), self._options(), error, test_number=self._probe_number(),
                                 ip_hint=constants.public_ip())
         if finding.check == "platform":
-            self.state.platform = Platform(finding.data["platform"])
+            self.setup.platform = Platform(finding.data["platform"])
         return finding
 
     # -- step 4: sender -------------------------------------------------------------------------
 
     def set_sender_mode(self, mode: Literal["eco", "pro"]) -> None:
-        self.state.sender_mode = mode
+        self.setup.sender_mode = mode
         self.state.dirty = True
 
     def set_sender_name(self, value: str) -> None:
-        if value != self.state.sender_name:
-            self.state.sender_name = value
+        if value != self.setup.sender_name:
+            self.setup.sender_name = value
             self.state.dirty = True
 
     def sender_problems(self) -> list[str]:
-        s = self.state
-        senders = s.status.senders if s.status else None
-        return flow.sender_problems(s.sender_mode, s.sender_name.strip(), senders)
+        senders = self.state.status.senders if self.state.status else None
+        return flow.sender_problems(self.setup.sender_mode, self.setup.sender_name.strip(), senders)
 
     def sender(self) -> SenderSettings:
-        from sms_tui.settings import SenderSettings
-
-        s = self.state
-        name = s.sender_name.strip() if s.sender_mode == "pro" else None
-        requested = s.requested_sender if s.requested_sender and s.requested_sender != name else None
-        return SenderSettings(mode=s.sender_mode, name=name, requested=requested,
-                              requested_at=(self.requested_at or datetime.now(UTC)) if requested else None)
+        return self.setup.sender_settings()
 
     # -- step 5: test send ----------------------------------------------------------------------
 
     def set_test_to(self, value: str) -> None:
-        self.state.test_to = value
+        self.setup.test_to = value
 
     def set_test_message(self, value: str) -> None:
-        self.state.test_message = value
+        self.setup.test_message = value
 
     def test_problems(self) -> list[str]:
-        from sms_tui import checks
-
-        return checks.test_problems(self.state.test_to, self.state.test_message)
+        return self.setup.test_problems()
 
     def idx_for_test(self) -> str:
         """The same number, text and sender keep one idx: Retry after a lost answer cannot send twice."""
-        key = (self.state.platform, self.state.username, self.sender().from_field,
-               rules.check_phone(self.state.test_to).number, self.state.test_message)
+        u = self.setup
+        key = (u.platform, u.username, u.from_field, u.test_number, u.test_message)
         if key != self._idx_key or self._idx is None:
             from sms_tui.smsapi.idx import new_idx
 
@@ -326,20 +287,20 @@ class Wizard(SenderRequests, WatchSetup):
 
     def estimated_cost(self, parts: int) -> float:
         """Per-part price from what the balance buys when known (points / count), else typical."""
-        s = self.state
-        balance = s.status.balance if s.status else None
-        count = (balance.pro_count if s.sender_mode == "pro" else balance.eco_count) if balance else None
+        mode = self.setup.sender_mode
+        balance = self.state.status.balance if self.state.status else None
+        count = (balance.pro_count if mode == "pro" else balance.eco_count) if balance else None
         if balance is not None and balance.points and count:
             price = balance.points / count
         else:
-            price = TYPICAL_PRICE[s.sender_mode]
+            price = TYPICAL_PRICE[mode]
         return round(max(parts, 1) * price, 2)
 
     async def send_test(self) -> SendResult:
         s = self.state
-        to = rules.check_phone(s.test_to).number
+        to = self.setup.test_number
         idx = self.idx_for_test()
-        result = await flow.test_send(self.session, self.credentials(), self.sender(), to, s.test_message, idx=idx,
+        result = await flow.test_send(self.session, self.credentials(), self.sender(), to, self.setup.test_message, idx=idx,
                                       options=self._options())
         s.test_result, s.tested_to, s.skipped_test, s.dirty = result, to, False, True
         s.tested_from = self.sender().from_field
@@ -421,25 +382,24 @@ class Wizard(SenderRequests, WatchSetup):
     # -- step 6: save ---------------------------------------------------------------------------
 
     def build_settings(self) -> Settings:
-        from sms_tui.settings import AccountSettings
-
         s = self.state
-        auth = AuthMode.TOKEN if s.secret_kind == "token" else AuthMode.MD5
-        account = AccountSettings(platform=s.platform, auth=auth, username=s.username,
-                                  password_md5=s.password_md5 if auth is AuthMode.MD5 else None,
-                                  token=s.token if auth is AuthMode.TOKEN else None,
-                                  api_url=self.options.api_url)  # like apply: later check/send reach the same proxy or sandbox
-        to = s.tested_to if s.test_result is not None else rules.check_phone(s.test_to).number
-        return flow.build_settings(account, self.sender(), s.test_result, to,
-                                   skipped=s.skipped_test and s.test_result is None, alerts=self.alerts(),
-                                   delivery=s.delivery if s.delivery and s.delivery.history else None)
+        to = s.tested_to if s.test_result is not None else self.setup.test_number
+        verified = flow.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
+                                        delivery=s.delivery if s.delivery and s.delivery.history else None)
+        from sms_tui.settings import Settings
+
+        # Like apply: the --api-url of this run is saved, so later check/send reach the same proxy or sandbox.
+        account = self.setup.model_copy(update={"api_url": self.options.api_url}).account_settings()
+        return Settings(account=account, sender=self.sender(), verified=verified, alerts=self.alerts())
 
     def set_low_balance(self, raw: str) -> str | None:
         """The threshold from the summary step, or why it was refused (the old value stays)."""
-        value = rules.parse_threshold(raw)
-        if value is None:
+        from pydantic import ValidationError
+
+        try:
+            self.setup.low_balance = raw  # type: ignore[assignment]  # the field parses typed text
+        except ValidationError:
             return t("wiz.save.bad_threshold", value=raw.strip())
-        self.state.low_balance = value
         return None
 
     def save(self) -> Path:
@@ -475,3 +435,17 @@ class Wizard(SenderRequests, WatchSetup):
 
     async def aclose(self) -> None:
         await self.session.aclose()
+
+
+def _new_setup() -> Setup:
+    from sms_tui.setup import Setup
+
+    return Setup()
+
+
+def _snapshot(setup: Setup, state: WizardState) -> tuple[object, ...]:
+    """What would be saved, normalised as saving does (secrets stay SecretStr, compared by value)."""
+    u = setup
+    return (tuple(sorted(u.checklist.items())), u.platform, u.auth, u.username, u.secret, u.sender_mode,
+            u.sender_name.strip() if u.sender_mode == "pro" else "", "".join(ch for ch in u.test_to if ch.isdigit()),
+            u.test_message, u.low_balance, state.test_result.message_id if state.test_result else None, u.notify_to, u.watch)

@@ -13,6 +13,7 @@ from sms_tui import sender_flow
 
 if TYPE_CHECKING:
     from sms_tui.flow import AccountStatus, Session
+    from sms_tui.setup import Setup
     from sms_tui.smsapi import ClientOptions, Credentials, SenderName, SmsapiClient
     from sms_tui.smsapi.sender_statement import SenderStatement
     from sms_tui.wizard import WizardState
@@ -23,9 +24,12 @@ SENDER_REFRESH = 25.0  # seconds between the list's own refreshes while a reques
 class SenderRequests:
     state: WizardState
     session: Session
-    requested_at: datetime | None = None
     statement: SenderStatement | None = None
     sender_refresh: float = SENDER_REFRESH
+
+    @property
+    def setup(self) -> Setup:  # the Wizard's
+        raise NotImplementedError
 
     def credentials(self) -> Credentials:  # the Wizard's
         raise NotImplementedError
@@ -45,39 +49,39 @@ class SenderRequests:
         """Ask for `name` (the statement accepted in the dialog); a waiting name is remembered and
         ECO chosen until it is approved; an ACTIVE one (already on the account) may be used now."""
         sender = await sender_flow.request(self._api(), name, self.statement)
-        s = self.state
+        u = self.setup
         self._put(sender)
         if sender.active:
-            s.sender_mode, s.sender_name = "pro", sender.sender
+            u.sender_mode, u.sender_name = "pro", sender.sender
         else:
-            s.requested_sender, s.sender_mode = sender.sender, "eco"
-            self.requested_at = datetime.now(UTC)
-        s.dirty = True
+            u.requested_sender, u.sender_mode = sender.sender, "eco"
+            u.requested_at = datetime.now(UTC)
+        self.state.dirty = True
         return sender
 
     async def refresh_senders(self) -> SenderName | None:
         """Read the list again; the requested name when it has just turned ACTIVE, else None."""
-        s = self.state
-        if s.status is None or not s.requested_sender:
+        s, wanted = self.state, self.setup.requested_sender
+        if s.status is None or not wanted:
             return None
-        before = sender_flow.find(s.status.senders, s.requested_sender)
+        before = sender_flow.find(s.status.senders, wanted)
         senders = await self._api().senders()
         s.status = self._status_with(senders)
-        now = sender_flow.find(senders, s.requested_sender)
+        now = sender_flow.find(senders, wanted)
         if now is not None and now.active and not (before is not None and before.active):
             return now
         return None
 
     def use_requested(self) -> None:
         """The approved name becomes the step's choice (PRO with it); saving makes it the shop's."""
-        s = self.state
-        if s.requested_sender:
-            s.sender_mode, s.sender_name = "pro", s.requested_sender
-            s.dirty = True
+        u = self.setup
+        if u.requested_sender:
+            u.sender_mode, u.sender_name = "pro", u.requested_sender
+            self.state.dirty = True
 
     def requested_status(self) -> SenderName | None:
         s = self.state
-        return sender_flow.find(s.status.senders if s.status else None, s.requested_sender or "")
+        return sender_flow.find(s.status.senders if s.status else None, self.setup.requested_sender or "")
 
     def _put(self, sender: SenderName) -> None:
         s = self.state

@@ -15,6 +15,7 @@ from sms_tui.i18n import language, t
 
 if TYPE_CHECKING:
     from sms_tui.settings import Alerts, Settings, Watch
+    from sms_tui.setup import Setup
     from sms_tui.wizard import WizardState
 
 
@@ -25,9 +26,9 @@ class WatchSetup:
     existing: Settings | None
     watch_before: Watch = "off"
 
-    def prefill_watch(self, settings: Settings) -> None:
-        self.state.notify_to = settings.alerts.notify_to or ""
-        self.state.watch = self.watch_before = settings.alerts.watch
+    @property
+    def setup(self) -> Setup:  # the Wizard's
+        raise NotImplementedError
 
     def set_notify_to(self, raw: str) -> str | None:
         """Checked like the test number; empty means no SMS notices."""
@@ -36,63 +37,58 @@ class WatchSetup:
             problems = checks.phone_problems(raw)
             if problems:
                 return t("wiz.watch.bad_number", reason=" ".join(problems))
-        self.state.notify_to = raw
+        self.setup.notify_to = raw
         return None
 
     def set_watch(self, value: Watch) -> None:
-        self.state.watch = value
+        self.setup.watch = value
 
     def alerts(self) -> Alerts:
         """What the summary step decides, with what it does not show (a notice command set by
-        `apply` or by hand) kept as it was."""
-        from sms_tui.settings import Alerts
-
-        s, earlier = self.state, self.existing.alerts if self.existing is not None else None
-        to = rules.check_phone(s.notify_to).number if s.notify_to else None
-        return Alerts(low_balance=s.low_balance, notify_to=to, notify_command=earlier.notify_command if earlier else None,
-                      watch=s.watch, language="en" if language() == "en" else "pl")
+        `apply` or by hand, kept from the loaded settings); the notices in the wizard's language."""
+        return self.setup.model_copy(update={"language": "en" if language() == "en" else "pl"}).alert_settings()
 
     def installed_watch(self) -> Watch:
         """What the settings on disk say is installed (before this run's save)."""
         return self.watch_before
 
     def watch_problem(self) -> str | None:
-        s = self.state
-        if s.watch != "off" and not s.notify_to and not (self.existing and self.existing.alerts.notify_command):
+        u = self.setup
+        if u.watch != "off" and not u.notify_to and not u.notify_command:
             return t("wiz.watch.nobody")
         return None
 
     def watch_plan(self) -> schedule.Outcome | None:
         """What saving would install or remove (nothing is written here), or None: nothing to do."""
-        s = self.state
+        u = self.setup
         try:
-            if s.watch == "off":
+            if u.watch == "off":
                 outcome = schedule.uninstall(self.config_path, dry_run=True)
             else:
-                every: schedule.Every = "daily" if s.watch == "daily" else "hourly"
+                every: schedule.Every = "daily" if u.watch == "daily" else "hourly"
                 outcome = schedule.install(self.config_path, every, schedule.detect(), dry_run=True)
         except (schedule.ScheduleError, OSError):
-            return None if s.watch == "off" else schedule.Outcome(schedule.detect(), changed=True)
+            return None if u.watch == "off" else schedule.Outcome(schedule.detect(), changed=True)
         return outcome if outcome.changed else None
 
     def watch_question(self, plan: schedule.Outcome) -> str:
-        s = self.state
-        if s.watch == "off":
+        u = self.setup
+        if u.watch == "off":
             return t("wiz.watch.ask_remove", what="\n".join(plan.removed))
         written = "\n".join(plan.written.values() if plan.kind == "cron" else plan.written) or plan.kind
-        return t(f"wiz.watch.ask_install.{plan.kind}", every=t(f"schedule.every.{s.watch}"), what=written)
+        return t(f"wiz.watch.ask_install.{plan.kind}", every=t(f"schedule.every.{u.watch}"), what=written)
 
     async def apply_watch(self, plan: schedule.Outcome) -> None:
         """Install or remove after the technician said yes; `watch_done` gets the summary's
         sentence. On a failure the saved `[alerts] watch` goes back to what is really installed."""
-        s = self.state
+        s, u = self.state, self.setup
         if self.demo:
             self.watch_declined()
-            s.watch_done = t("wiz.watch.demo", command=f"sms-tui watch --install --every {s.watch}")
+            s.watch_done = t("wiz.watch.demo", command=f"sms-tui watch --install --every {u.watch}")
             return
-        every: schedule.Every = "daily" if s.watch == "daily" else "hourly"
+        every: schedule.Every = "daily" if u.watch == "daily" else "hourly"
         try:
-            if s.watch == "off":
+            if u.watch == "off":
                 outcome = await asyncio.to_thread(schedule.uninstall, self.config_path)
             else:
                 outcome = await asyncio.to_thread(schedule.install, self.config_path, every, plan.kind)
@@ -100,11 +96,11 @@ class WatchSetup:
             self.watch_declined()
             s.watch_done = "✗ " + t("schedule.failed", reason=exc) + " " + t("schedule.try_cron")
             return
-        self.watch_before = s.watch
-        if s.watch == "off":
+        self.watch_before = u.watch or "off"
+        if u.watch == "off":
             s.watch_done = "✓ " + t("schedule.uninstalled", kind=outcome.kind)
             return
-        text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{s.watch}"), name=schedule.unit_name(self.config_path))
+        text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{u.watch}"), name=schedule.unit_name(self.config_path))
         if outcome.warnings:
             import getpass
 
@@ -115,8 +111,8 @@ class WatchSetup:
         """The saved record must say what is installed, not what was wished for."""
         from sms_tui.config import ConfigError
 
-        self.state.watch = self.installed_watch()
-        self.state.watch_done = t("wiz.watch.declined") if self.state.watch == "off" else None
+        self.setup.watch = self.installed_watch()
+        self.state.watch_done = t("wiz.watch.declined") if self.setup.watch == "off" else None
         if self.state.saved_to is not None:
             try:
                 self.save()

@@ -118,7 +118,7 @@ async def test_wizard_switches_platform(sandbox: Sandbox, tmp_path: Path) -> Non
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert "należy do smsapi.com" in problem(app)
-        assert app.wizard.state.platform is Platform.COM
+        assert app.wizard.setup.platform is Platform.COM
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen"

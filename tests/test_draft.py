@@ -35,7 +35,7 @@ async def test_resume_after_leaving_mid_way(sandbox: Sandbox, tmp_path: Path) ->
         await pilot.press("t")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "CredentialsScreen"  # the secret is typed again
-        assert app.wizard.state.username == "demo" and app.wizard.state.sender_name == "DemoSerwis"
+        assert app.wizard.setup.username == "demo" and app.wizard.setup.sender_name == "DemoSerwis"
 
 
 async def test_start_over_discards_the_draft(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_one_bad_value_in_a_draft_never_stops_the_resume(bad: dict[str, object],
     values = {"step": 4, "username": "demo", "sender_mode": "pro", "sender_name": "DemoSerwis", **bad}
     step = wizard.resume(Draft(values=values, config_path=str(tmp_path / "smsapi.toml"), saved_at=0.0))
     assert step in ("welcome", "credentials")  # no secret in a draft: never past the credentials step
-    assert wizard.state.platform.value in ("pl", "com") and wizard.state.low_balance >= 0
+    assert wizard.setup.platform.value in ("pl", "com") and wizard.setup.low_balance >= 0
 
 
 @pytest.mark.parametrize("key", ["enter", "escape"])
@@ -108,7 +108,7 @@ async def test_enter_or_esc_on_the_resume_question_resumes(key: str, sandbox: Sa
         assert screen_name(app) == "ConfirmScreen"
         await pilot.press(key)
         await settle(pilot, app, workers=False)
-        assert screen_name(app) == "ChecklistScreen" and app.wizard.state.username == "sklep17"
+        assert screen_name(app) == "ChecklistScreen" and app.wizard.setup.username == "sklep17"
     assert draft.load(config)[0] is not None
 
 

@@ -35,7 +35,7 @@ async def test_eco_with_md5_typed_by_keys(sandbox: Sandbox, tmp_path: Path) -> N
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         await pilot.press("space", "tab", "space", "tab", "space", "tab", "space", "tab", "space")
-        assert all(app.wizard.state.checklist.values())
+        assert all(app.wizard.setup.checklist.values())
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         await pilot.press(*"demo", "tab")
@@ -67,7 +67,7 @@ async def test_pro_with_token(sandbox: Sandbox, tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await to_credentials(pilot, app)
         await pilot.press("shift+tab", "right", "right", "space")  # login kind: token
-        assert app.wizard.state.secret_kind == "token"
+        assert app.wizard.setup.secret_kind == "token"
         fill(app, "#secret", "demo-token")
         await pilot.press("ctrl+n")
         await settle(pilot, app)
@@ -114,8 +114,8 @@ async def test_plain_password_is_hashed_and_not_kept(sandbox: Sandbox, tmp_path:
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen"
-        assert app.wizard.state.password_md5 is not None
-        assert app.wizard.state.password_md5.get_secret_value() == DEMO_MD5
+        assert app.wizard.setup.password_md5 is not None
+        assert app.wizard.setup.password_md5.get_secret_value() == DEMO_MD5
 
 
 async def test_pending_name_refused_then_eco(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -250,7 +250,7 @@ async def test_existing_settings_prefill(sandbox: Sandbox, tmp_path: Path) -> No
         await to_credentials(pilot, app)
         text = " ".join(str(w.render()) for w in app.screen.query(".hint"))
         assert "sprawdzone" in text and "48500000000" in text
-        assert app.wizard.state.secret_kind == "token" and app.wizard.state.sender_name == "DemoSerwis"
+        assert app.wizard.setup.secret_kind == "token" and app.wizard.setup.sender_name == "DemoSerwis"
 
 
 async def test_secret_field_cannot_be_copied(sandbox: Sandbox, tmp_path: Path) -> None:

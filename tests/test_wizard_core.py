@@ -36,13 +36,13 @@ async def test_a_good_restart_command_reports_its_output(tmp_path: Path) -> None
 async def test_a_threshold_that_is_not_a_number_is_refused_and_the_old_one_kept(tmp_path: Path) -> None:
     wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions())
     try:
-        assert wizard.set_low_balance("20") is None and wizard.state.low_balance == 20.0
+        assert wizard.set_low_balance("20") is None and wizard.setup.low_balance == 20.0
         for bad in ("2.5.1", "1,5,0", "nan", "-5"):
             problem = wizard.set_low_balance(bad)
             assert problem is not None and bad in problem
-            assert wizard.state.low_balance == 20.0
-        assert wizard.set_low_balance("2,5") is None and wizard.state.low_balance == 2.5
-        assert wizard.set_low_balance("") is None and wizard.state.low_balance == 0.0
+            assert wizard.setup.low_balance == 20.0
+        assert wizard.set_low_balance("2,5") is None and wizard.setup.low_balance == 2.5
+        assert wizard.set_low_balance("") is None and wizard.setup.low_balance == 0.0
     finally:
         await wizard.aclose()
 
@@ -57,7 +57,7 @@ async def test_unsaved_work_is_what_differs_from_the_last_save(tmp_path: Path) -
     wizard = _wizard(tmp_path / "smsapi.toml")
     try:
         assert not wizard.unsaved()
-        wizard.state.username, wizard.state.password_md5 = "sklep17", SecretStr("0123456789abcdef0123456789abcdef")
+        wizard.setup.username, wizard.setup.password_md5 = "sklep17", SecretStr("0123456789abcdef0123456789abcdef")
         assert wizard.unsaved()  # typed on step 3, never moved on: still work to lose
         wizard.skip_test()
         wizard.save()
@@ -66,7 +66,7 @@ async def test_unsaved_work_is_what_differs_from_the_last_save(tmp_path: Path) -
         from sms_tui import draft
 
         assert draft.load(wizard.config_path) == (None, False)  # saved and unchanged: no "unfinished setup" next time
-        wizard.state.sender_mode = "pro"
+        wizard.setup.sender_mode = "pro"
         assert wizard.unsaved()  # a change after the save
     finally:
         await wizard.aclose()
@@ -78,7 +78,7 @@ async def test_a_draft_belongs_to_its_settings_file(tmp_path: Path) -> None:
     real, other, demo = _wizard(tmp_path / "real.toml"), _wizard(tmp_path / "other.toml"), _wizard(tmp_path / "demo.toml", keep_drafts=False)
     try:
         for wizard, name in ((real, "prawdziwy"), (other, "inny"), (demo, "demo")):
-            wizard.state.username, wizard.state.step = name, "sender"
+            wizard.setup.username, wizard.state.step = name, "sender"
             wizard.save_draft()
         other.discard_draft()
         demo.discard_draft()
@@ -94,7 +94,7 @@ async def test_the_wizard_saves_the_api_url_it_was_given(tmp_path: Path) -> None
     from pydantic import SecretStr
 
     wizard = _wizard(tmp_path / "smsapi.toml")
-    wizard.state.username, wizard.state.password_md5 = "demo", SecretStr("fe01ce2a7fbac8fafaed7c982a04e229")
+    wizard.setup.username, wizard.setup.password_md5 = "demo", SecretStr("fe01ce2a7fbac8fafaed7c982a04e229")
     try:
         assert wizard.build_settings().account.api_url == "http://127.0.0.1:9/"
     finally:

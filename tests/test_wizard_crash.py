@@ -18,7 +18,7 @@ LAUNCH = """
 import sys
 import sms_tui.wizard as w
 async def broken(self):
-    secret = self.state.password_md5.get_secret_value()
+    secret = self.setup.password_md5.get_secret_value()
     raise RuntimeError("broken while holding " + secret)
 w.Wizard.verify = broken
 from sms_tui.cli import main

@@ -49,7 +49,7 @@ async def test_help_links_follow_the_platform(sandbox: Sandbox, tmp_path: Path) 
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_credentials(pilot, app)
-        app.wizard.state.platform = Platform.COM
+        app.wizard.setup.platform = Platform.COM
         await pilot.press("f1")
         await settle(pilot, app)
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
@@ -116,7 +116,7 @@ async def test_switching_the_login_kind_keeps_the_verified_md5(sandbox: Sandbox,
         await settle(pilot, app)
         app.screen.query_one("#kind-md5").value = True  # type: ignore[attr-defined]
         await settle(pilot, app)
-        assert app.wizard.state.password_md5 is not None
+        assert app.wizard.setup.password_md5 is not None
         assert app.wizard.credentials().complete
 
 

@@ -22,7 +22,7 @@ def _text(app: object, selector: str) -> str:
 async def _verified_wizard(sandbox: Sandbox, tmp_path: Path) -> Wizard:
     """The demo account logged in on step 3, without Pilot."""
     wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(api_url=sandbox.url, retry_delay=0.01))
-    wizard.state.username = "demo"
+    wizard.setup.username = "demo"
     assert wizard.set_secret("md5", DEMO_MD5) is None
     await wizard.verify()
     return wizard
@@ -34,7 +34,7 @@ async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox,
         wizard.set_sender_mode("pro")
         await wizard.sender_statement()
         sender = await wizard.request_sender("AutoSerwis")
-        assert not sender.active and wizard.state.sender_mode == "eco" and wizard.state.requested_sender == "AutoSerwis"
+        assert not sender.active and wizard.setup.sender_mode == "eco" and wizard.setup.requested_sender == "AutoSerwis"
         assert await wizard.refresh_senders() is None  # still waiting
         sandbox.state.decide("AutoSerwis", "ACTIVE")
         approved = await wizard.refresh_senders()
@@ -92,7 +92,7 @@ async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox:
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen"
         assert sandbox.state.accounts["demo"].senders["Krasnik"] == "INACTIVE"
-        assert "czeka na zatwierdzenie" in _text(app, "#requested") and app.wizard.state.sender_mode == "eco"
+        assert "czeka na zatwierdzenie" in _text(app, "#requested") and app.wizard.setup.sender_mode == "eco"
         assert not app.screen.query_one("#use-requested", Button).display
         await pilot.press("ctrl+n")
         await settle(pilot, app)
@@ -125,7 +125,7 @@ async def test_step4_notices_the_approval_and_offers_the_name(sandbox: Sandbox, 
         assert "zatwierdzona" in _text(app, "#requested")
         await pilot.click("#use-requested")
         await pilot.pause()
-        assert app.wizard.state.sender_mode == "pro" and app.wizard.state.sender_name == "AutoSerwis"
+        assert app.wizard.setup.sender_mode == "pro" and app.wizard.setup.sender_name == "AutoSerwis"
         assert app.screen.query_one("#name", Input).value == "AutoSerwis"
         await app.workers.wait_for_complete()
 

@@ -53,7 +53,7 @@ def _wizard(tmp_path: Path) -> Wizard:
 
 def test_owner_number_is_checked_like_the_test_number(tmp_path: Path) -> None:
     wizard = _wizard(tmp_path)
-    assert wizard.set_notify_to("12") is not None and wizard.state.notify_to == ""
+    assert wizard.set_notify_to("12") is not None and wizard.setup.notify_to == ""
     assert wizard.set_notify_to("600 100 200") is None
     assert wizard.alerts().notify_to == "48600100200"
     wizard.set_watch("hourly")
@@ -71,7 +71,7 @@ def test_watch_choice_survives_a_dropped_link(tmp_path: Path) -> None:
     assert saved is not None
     resumed = _wizard(tmp_path)
     resumed.resume(saved)
-    assert (resumed.state.notify_to, resumed.state.watch) == ("600100200", "daily")
+    assert (resumed.setup.notify_to, resumed.setup.watch) == ("600100200", "daily")
 
 
 def test_a_notice_command_set_by_apply_is_kept(tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_a_notice_command_set_by_apply_is_kept(tmp_path: Path) -> None:
                       '[alerts]\nnotify_command = ["/usr/local/bin/powiadom"]\nwatch = "daily"\n')
     wizard = Wizard(config, ClientOptions(api_url="http://127.0.0.1:9/"))
     wizard.prefill_from_disk()
-    assert wizard.state.watch == "daily"
+    assert wizard.setup.watch == "daily"
     assert wizard.alerts().notify_command == ["/usr/local/bin/powiadom"]
     assert wizard.watch_problem() is None  # the command is someone to tell
 

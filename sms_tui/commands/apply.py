@@ -15,78 +15,82 @@ from sms_tui.smsapi import SmsapiError
 
 if TYPE_CHECKING:
     from sms_tui.settings import Settings, Verified, Watch
+    from sms_tui.setup import Setup
     from sms_tui.smsapi import SenderName, SendResult, SmsapiClient
 
 
 def run(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None) -> int:
     rep = Reporter(ctx.json)
     try:
-        ans = answers.read(Path(path))
+        setup = answers.read(Path(path))
     except answers.AnswersError as exc:
         for problem in exc.problems:
             rep.step("answers", False, problem)
         return rep.finish(ExitCode.USAGE, problems=exc.problems)
     rep.step("answers", True, t("apply.answers_ok", path=path))
-    return run_async(lambda: _apply(ctx, rep, ans, dry_run, wait))
+    return run_async(lambda: _apply(ctx, rep, setup, dry_run, wait))
 
 
-async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: bool, wait: float | None) -> int:
+async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait: float | None) -> int:
     if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
-        ans.account = ans.account.model_copy(update={"api_url": ctx.api_url})
+        setup.api_url = ctx.api_url
+    # `[sender] request` is asked for below; only a name SMSAPI keeps waiting is recorded (record_request).
+    request, setup.requested_sender = setup.requested_sender, None
+    account, sender, to, message = setup.account_settings(), setup.sender_settings(), setup.test_number, setup.test_message
     try:  # before anything is charged: a settings path we could not write would waste the test SMS
         config.preflight(ctx.config_path)
     except config.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
-    options = ctx.client_options(ans.account.platform, ans.account.api_url)
+    options = ctx.client_options(account.platform, account.api_url)
     session = flow.Session(options)
-    credentials = ans.account.credentials()
+    credentials = account.credentials()
     try:
         try:
             status = await flow.verify(session, credentials)
         except SmsapiError as exc:
-            return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, ans.to)
+            return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, to)
         rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
-        threshold = ans.alerts.low_balance
+        threshold = setup.low_balance
         if threshold and (status.balance.points or 0) < threshold:
             rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=threshold), low_balance=threshold)
-        problems = flow.sender_problems(ans.sender.mode, ans.sender.name, status.senders)
+        problems = flow.sender_problems(sender.mode, sender.name, status.senders)
         if problems:
             for key in problems:
-                rep.step("sender", False, t(key, name=ans.sender.name))
+                rep.step("sender", False, t(key, name=sender.name))
             return rep.finish(ExitCode.REFUSED, problems=problems)
-        rep.step("sender", True, t("apply.sender_ok", sender=ans.sender.from_field))
+        rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
         requested = None
-        if ans.request is not None:
+        if request is not None:
             if dry_run:
-                rep.info(t("apply.request_would", name=ans.request))
+                rep.info(t("apply.request_would", name=request))
             else:
                 try:
-                    requested = await _request(rep, session.client(credentials), ans.request, status.senders)
+                    requested = await _request(rep, session.client(credentials), request, status.senders)
                 except SmsapiError as exc:
-                    return await diagnosed_failure(rep, "sender", exc, session, credentials, options, ans.to)
-        idx = flow.stable_idx(ans.account.platform, ans.account.username, ans.sender.from_field, ans.to, ans.message)
+                    return await diagnosed_failure(rep, "sender", exc, session, credentials, options, to)
+        idx = flow.stable_idx(account.platform, account.username, sender.from_field, to, message)
         try:
-            result = await flow.test_send(session, credentials, ans.sender, ans.to, ans.message, idx=idx, dry_run=dry_run)
+            result = await flow.test_send(session, credentials, sender, to, message, idx=idx, dry_run=dry_run)
         except SmsapiError as exc:
-            return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, ans.to)
+            return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, to)
         if result.already_accepted:
-            rep.step("test_send", True, t("apply.already_sent", to=ans.to), already_accepted=True)
+            rep.step("test_send", True, t("apply.already_sent", to=to), already_accepted=True)
         elif dry_run:
-            rep.step("test_send", True, t("apply.dry_send_ok", to=ans.to, parts=result.parts or 1, points=result.points))
+            rep.step("test_send", True, t("apply.dry_send_ok", to=to, parts=result.parts or 1, points=result.points))
         else:
-            rep.step("test_send", True, t("apply.send_ok", to=ans.to, id=result.message_id, points=result.points),
+            rep.step("test_send", True, t("apply.send_ok", to=to, id=result.message_id, points=result.points),
                      message_id=result.message_id, points=result.points)
-        settings = flow.build_settings(ans.account, ans.sender, result, ans.to, alerts=ans.alerts)
+        verified = flow.verified_record(result, to)
+        if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
+            verified = _earlier_verified(ctx, to) or verified
+        # The answers may not say how often to watch: a timer installed earlier stays, and so does its record.
+        settings = setup.to_settings(verified, installed=_earlier_watch(ctx) if setup.watch is None else "off")
         if requested is not None:
             settings = sender_flow.record_request(settings, requested)
-        if ans.watch is None:  # the answers do not say: a timer installed earlier stays, and so does its record
-            settings = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": _earlier_watch(ctx)})})
-        if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
-            settings = settings.model_copy(update={"verified": _earlier_verified(ctx, ans.to) or settings.verified})
         if dry_run:
             rep.step("save", True, t("apply.would_save", path=ctx.config_path))
-            _schedule(ctx, rep, ans.watch, dry_run=True)
+            _schedule(ctx, rep, setup.watch, dry_run=True)
             if wait is not None:
                 rep.info(t("delivery.dry_run"))
             return rep.finish(ExitCode.OK, dry_run=True, settings=settings.masked(), config=str(ctx.config_path))
@@ -94,7 +98,7 @@ async def _apply(ctx: Context, rep: Reporter, ans: answers.Answers, dry_run: boo
         # cut short by Ctrl+C or a dropped link never leaves the shop without its settings.
         if (failed := _save(ctx, rep, settings)) is not None:
             return failed
-        if not _schedule(ctx, rep, ans.watch, dry_run=False):
+        if not _schedule(ctx, rep, setup.watch, dry_run=False):
             settings = _without_watch(ctx, rep, settings)
         rep.info(t("apply.restart"))
         if wait is None:

@@ -176,7 +176,7 @@ class WizardApp(App[int]):
         if self._started:
             self.wizard.save_draft()
         screen = step_screen(step)(self.wizard)
-        if self.wizard.state.requested_sender:  # a name asked for earlier: say when SMSAPI approves it
+        if self.wizard.waiting_for_sender():  # a name asked for earlier: say when SMSAPI approves it
             self.watch_senders()
         if self._started:
             self.switch_screen(screen)

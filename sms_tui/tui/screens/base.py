@@ -149,7 +149,7 @@ class StepScreen(Screen[None]):
     def action_help(self) -> None:
         from sms_tui.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.STEP, self.wizard.state.platform))
+        self.app.push_screen(HelpScreen(self.STEP, self.wizard.setup.platform))
 
     @on(Button.Pressed, "#next")
     async def _next_pressed(self, event: Button.Pressed) -> None:

@@ -18,7 +18,7 @@ class ChecklistScreen(StepScreen):
     def body(self) -> ComposeResult:
         yield Static(t("wiz.checklist.intro"))
         for key in CHECKLIST:
-            yield CueCheckbox(t(f"wiz.check.{key}"), self.wizard.state.checklist.get(key, False), id=f"chk-{key}", compact=True)
+            yield CueCheckbox(t(f"wiz.check.{key}"), self.wizard.setup.checklist.get(key, False), id=f"chk-{key}", compact=True)
             yield Static(t(f"wiz.check.{key}.why"), classes="why")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:

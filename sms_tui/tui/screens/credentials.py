@@ -24,7 +24,7 @@ class CredentialsScreen(StepScreen):
     STEP = "credentials"
 
     def body(self) -> ComposeResult:
-        s = self.wizard.state
+        u = self.wizard.setup
         if self.wizard.load_problem:
             yield Static(self.wizard.load_problem, classes="warn")
         elif self.wizard.existing and self.wizard.existing.verified:
@@ -34,20 +34,20 @@ class CredentialsScreen(StepScreen):
             yield Static(t("wiz.cred.platform"), classes="label")
             with LocalRadioSet(id="platform", compact=True):
                 for p in Platform:
-                    yield CueRadio(f"smsapi.{p.value}", s.platform is p, id=f"platform-{p.value}", compact=True)
+                    yield CueRadio(f"smsapi.{p.value}", u.platform is p, id=f"platform-{p.value}", compact=True)
         with Horizontal(classes="row"):
             yield Static(t("wiz.cred.kind"), classes="label")
             with LocalRadioSet(id="kind", compact=True):
                 for kind in KINDS:
-                    yield CueRadio(t(f"wiz.cred.kind.{kind}"), s.secret_kind == kind, id=f"kind-{kind}", compact=True)
+                    yield CueRadio(t(f"wiz.cred.kind.{kind}"), u.secret_kind == kind, id=f"kind-{kind}", compact=True)
         with Horizontal(classes="row", id="user-row"):
             yield Static(t("wiz.cred.username"), classes="label")
-            yield Field(s.username, id="username", compact=True, max_length=64)
+            yield Field(u.username, id="username", compact=True, max_length=64)
         with Horizontal(classes="row"):
-            yield Static(t(f"wiz.cred.secret.{s.secret_kind}"), classes="label", id="secret-label")
+            yield Static(t(f"wiz.cred.secret.{u.secret_kind}"), classes="label", id="secret-label")
             yield SecretInput(id="secret", compact=True, max_length=200,
                               placeholder=t("wiz.cred.kept") if self.wizard.has_secret() else "")
-        yield Static(t(f"wiz.cred.where.{s.secret_kind}"), id="where", classes="hint")
+        yield Static(t(f"wiz.cred.where.{u.secret_kind}"), id="where", classes="hint")
         yield Static(self._status_text(), id="status", markup=False)
         if self.wizard.demo:
             yield Static(t("wiz.cred.demo"), classes="hint")
@@ -57,7 +57,7 @@ class CredentialsScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._sync_kind()
-        target = "#username" if not self.wizard.state.username and self.wizard.state.secret_kind != "token" else "#secret"
+        target = "#username" if not self.wizard.setup.username and self.wizard.setup.secret_kind != "token" else "#secret"
         self.query_one(target, Input).focus()
 
     def _status_text(self) -> str:
@@ -68,13 +68,13 @@ class CredentialsScreen(StepScreen):
         text = t("wiz.cred.ok", points=b.points if b.points is not None else "?")
         if b.pro_count is not None:
             text += " " + t("wiz.cred.buys", pro=b.pro_count, eco=b.eco_count)
-        low = self.wizard.state.low_balance
+        low = self.wizard.setup.low_balance
         if low and (b.points or 0) < low:
             text += "\n" + t("check.low_balance", points=b.points, threshold=low)
         return f"✓ {text}"
 
     def _sync_kind(self) -> None:
-        kind = self.wizard.state.secret_kind
+        kind = self.wizard.setup.secret_kind
         self.query_one("#user-row").display = kind != "token"
         self.query_one("#secret-label", Static).update(t(f"wiz.cred.secret.{kind}"))
         self.query_one("#where", Static).update(t(f"wiz.cred.where.{kind}"))
@@ -95,7 +95,7 @@ class CredentialsScreen(StepScreen):
 
     @on(Input.Changed, "#username")
     def _username_changed(self, event: Input.Changed) -> None:
-        if self.wizard.state.status is not None and event.value.strip() != self.wizard.state.username:
+        if self.wizard.state.status is not None and event.value.strip() != self.wizard.setup.username:
             self.wizard.forget_status()
             self.query_one("#status", Static).update("")
 
@@ -106,19 +106,19 @@ class CredentialsScreen(StepScreen):
             self.query_one("#status", Static).update("")
 
     def store(self) -> str | None:
-        s = self.wizard.state
+        u = self.wizard.setup
         self.wizard.set_username(self.query_one("#username", Input).value)
         raw = self.query_one("#secret", Input).value
         if raw:
-            return self.wizard.set_secret(s.secret_kind, raw)
+            return self.wizard.set_secret(u.secret_kind, raw)
         return None
 
     def problem(self) -> str | None:
-        s = self.wizard.state
-        if s.secret_kind != "token" and not s.username:
+        u = self.wizard.setup
+        if u.secret_kind != "token" and not u.username:
             return t("answers.no_username")
         if not self.wizard.has_secret():
-            return t({"md5": "md5.empty", "plain": "wiz.cred.plain_missing", "token": "wiz.cred.token_missing"}[s.secret_kind])
+            return t({"md5": "md5.empty", "plain": "wiz.cred.plain_missing", "token": "wiz.cred.token_missing"}[u.secret_kind])
         return None
 
     async def before_next(self) -> bool:
@@ -193,7 +193,7 @@ class CredentialsScreen(StepScreen):
             status_line.update("")
             self.show_problem(f"✗ {finding.text}")
             if finding.check == "platform":
-                self.query_one(f"#platform-{self.wizard.state.platform.value}", CueRadio).value = True
+                self.query_one(f"#platform-{self.wizard.setup.platform.value}", CueRadio).value = True
                 self.show_problem(f"✗ {finding.text} {t('wiz.cred.switched')}")
             return
         scopes = await self.wizard.token_scope_problem()

@@ -39,15 +39,15 @@ class SenderScreen(StepScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "add_name", show=False)]
 
     def body(self) -> ComposeResult:
-        s = self.wizard.state
+        s, u = self.wizard.state, self.wizard.setup
         balance = s.status.balance if s.status else None
         with LocalRadioSet(id="mode", compact=True):
-            yield CueRadio(t("wiz.sender.eco"), s.sender_mode == "eco", id="mode-eco", compact=True)
-            yield CueRadio(t("wiz.sender.pro"), s.sender_mode == "pro", id="mode-pro", compact=True)
+            yield CueRadio(t("wiz.sender.eco"), u.sender_mode == "eco", id="mode-eco", compact=True)
+            yield CueRadio(t("wiz.sender.pro"), u.sender_mode == "pro", id="mode-pro", compact=True)
         if balance is not None and balance.pro_count is not None:
             yield Static(t("wiz.sender.costs", points=balance.points, pro=balance.pro_count, eco=balance.eco_count), classes="hint")
         yield Static(t("wiz.sender.eco_note"), id="eco-note", classes="hint")
-        if not s.checklist.get("activated"):
+        if not u.checklist.get("activated"):
             yield Static(t("wiz.sender.not_activated"), id="activation-warning", classes="warn")
         senders = s.status.senders if s.status else None
         yield Static(t("wiz.sender.list") if senders else t("wiz.sender.no_list"), id="list-label")
@@ -55,7 +55,7 @@ class SenderScreen(StepScreen):
         yield LocalOptionList(*options, id="senders", compact=True)
         with Horizontal(classes="row"):
             yield Static(t("wiz.sender.name"), classes="label")
-            yield Field(s.sender_name, id="name", compact=True, max_length=40)
+            yield Field(u.sender_name, id="name", compact=True, max_length=40)
         yield Static("", id="name-check", markup=False, classes="hint")
         yield Static(self._requested_text(), id="requested", markup=False)
         yield Static(t("wiz.sender.how_to_add"), id="how-to-add", classes="hint")
@@ -66,7 +66,7 @@ class SenderScreen(StepScreen):
         self.query_one("#mode", RadioSet).focus()
 
     def _sync(self) -> None:
-        pro = self.wizard.state.sender_mode == "pro"
+        pro = self.wizard.setup.sender_mode == "pro"
         for selector in ("#list-label", "#senders", "#name-check", "#how-to-add", ".row"):
             for widget in self.query(selector):
                 widget.display = pro
@@ -112,20 +112,20 @@ class SenderScreen(StepScreen):
         problems = self.wizard.sender_problems()
         if not problems:
             return None
-        name = self.wizard.state.sender_name
+        name = self.wizard.setup.sender_name
         text = " ".join(t(key, name=name) for key in problems)
         check = check_sender_name(name)
         return text + (f" {t('sender.suggest', name=check.suggestion)}" if check.suggestion else "")
 
     def extra_buttons(self) -> ComposeResult:
-        yield LocalButton(t("wiz.sender.use_requested", name=self.wizard.state.requested_sender or ""), id="use-requested",
+        yield LocalButton(t("wiz.sender.use_requested", name=self.wizard.setup.requested_sender or ""), id="use-requested",
                           variant="success", compact=True)
         yield LocalButton(t("wiz.sender.add"), id="add-name", compact=True)
         yield LocalButton(t("wiz.sender.use_eco"), id="use-eco", compact=True)
 
     def _requested_text(self) -> str:
         found = self.wizard.requested_status()
-        name = self.wizard.state.requested_sender
+        name = self.wizard.setup.requested_sender
         if not name:
             return ""
         if found is None:
@@ -138,8 +138,8 @@ class SenderScreen(StepScreen):
         self.query_one("#requested", Static).update(self._requested_text())
         found = self.wizard.requested_status()
         button = self.query_one("#use-requested", Button)
-        button.display = bool(found and found.active and not (self.wizard.state.sender_mode == "pro"
-                                                             and self.wizard.state.sender_name == found.sender))
+        button.display = bool(found and found.active and not (self.wizard.setup.sender_mode == "pro"
+                                                             and self.wizard.setup.sender_name == found.sender))
         if found is not None:
             button.label = t("wiz.sender.use_requested", name=found.sender)
 
@@ -153,9 +153,9 @@ class SenderScreen(StepScreen):
 
     def _show_choice(self) -> None:
         """The Wizard's choice on the radio and in the field (after a request or a switch)."""
-        s = self.wizard.state
-        self.query_one("#mode-pro" if s.sender_mode == "pro" else "#mode-eco", CueRadio).value = True
-        self.query_one("#name", Input).value = s.sender_name
+        u = self.wizard.setup
+        self.query_one("#mode-pro" if u.sender_mode == "pro" else "#mode-eco", CueRadio).value = True
+        self.query_one("#name", Input).value = u.sender_name
         self._sync()
 
     def action_add_name(self) -> None:
@@ -184,7 +184,7 @@ class SenderScreen(StepScreen):
             return
         self.show_problem(None)
         typed = self.query_one("#name", Input).value.strip()
-        name = await self.app.push_screen_wait(AddSenderScreen(statement.content, activated=bool(self.wizard.state.checklist.get("activated")),
+        name = await self.app.push_screen_wait(AddSenderScreen(statement.content, activated=bool(self.wizard.setup.checklist.get("activated")),
                                                                name=typed if typed and not self.wizard.requested_status() else ""))
         if not name:
             return

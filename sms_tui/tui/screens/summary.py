@@ -32,41 +32,41 @@ class SummaryScreen(StepScreen):
         yield Static(self._review(), id="review", markup=False)
         with Horizontal(classes="row"):
             yield Static(t("wiz.save.low_balance"), classes="label-wide")
-            yield Field(f"{self.wizard.state.low_balance:g}", id="low-balance", compact=True, max_length=8, restrict=r"[0-9.,]*")
+            yield Field(f"{self.wizard.setup.low_balance:g}", id="low-balance", compact=True, max_length=8, restrict=r"[0-9.,]*")
         with Horizontal(classes="row tight"):
             yield Static(t("wiz.watch.notify_to"), classes="label-wide")
-            yield Field(self.wizard.state.notify_to, id="notify-to", compact=True, max_length=20, restrict=r"[0-9 +()\-]*")
+            yield Field(self.wizard.setup.notify_to, id="notify-to", compact=True, max_length=20, restrict=r"[0-9 +()\-]*")
         with Horizontal(classes="row tight"):
             yield Static(t("wiz.watch.every"), classes="label-watch")
             with LocalRadioSet(id="watch", compact=True):
                 for value in WATCH_CHOICES:
-                    yield CueRadio(t(f"wiz.watch.{value}"), self.wizard.state.watch == value, id=f"watch-{value}", compact=True)
+                    yield CueRadio(t(f"wiz.watch.{value}"), self.wizard.setup.watch == value, id=f"watch-{value}", compact=True)
         yield PathText(t("wiz.save.path", path=self.wizard.config_path), id="path", classes="hint")
         yield Static(self._after_save(), id="saved", markup=False)
         yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
 
     def _review(self) -> str:
-        s = self.wizard.state
-        secret = s.token if s.secret_kind == "token" else s.password_md5
+        s, u = self.wizard.state, self.wizard.setup
+        secret = u.token if u.secret_kind == "token" else u.password_md5
         rows = [
-            (t("wiz.save.platform"), f"smsapi.{s.platform.value}"),
-            (t("wiz.save.auth"), t(f"wiz.cred.kind.{s.secret_kind}")),
-            (t("wiz.cred.username"), s.username or "—"),
+            (t("wiz.save.platform"), f"smsapi.{u.platform.value}"),
+            (t("wiz.save.auth"), t(f"wiz.cred.kind.{u.secret_kind}")),
+            (t("wiz.cred.username"), u.username or "—"),
             (t("wiz.save.secret"), mask(secret.get_secret_value()) if secret else "—"),
-            (t("wiz.save.sender"), "ECO" if s.sender_mode == "eco" else f"PRO: {s.sender_name}"),
+            (t("wiz.save.sender"), "ECO" if u.sender_mode == "eco" else f"PRO: {u.sender_name}"),
             (t("wiz.save.test"), self._test_line()),
         ]
-        if s.requested_sender and not (s.sender_mode == "pro" and s.sender_name == s.requested_sender):
+        if u.requested_sender and not (u.sender_mode == "pro" and u.sender_name == u.requested_sender):
             found = self.wizard.requested_status()
             key = "wiz.save.requested_active" if found is not None and found.active else "wiz.save.requested_waiting"
-            rows.append((t("wiz.save.requested"), t(key, name=s.requested_sender)))
+            rows.append((t("wiz.save.requested"), t(key, name=u.requested_sender)))
         if s.status is not None and s.status.balance.points is not None:
             rows.append((t("wiz.save.balance"), t("wiz.save.points", points=s.status.balance.points)))
-            if s.low_balance and s.status.balance.points < s.low_balance:
-                rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=s.low_balance)))
-        unticked = [k for k, v in s.checklist.items() if not v]
+            if u.low_balance and s.status.balance.points < u.low_balance:
+                rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=u.low_balance)))
+        unticked = [k for k, v in u.checklist.items() if not v]
         if unticked:
-            rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(s.checklist))))
+            rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(u.checklist))))
         if "activated" in unticked:
             rows.append(("!", t("wiz.save.not_activated")))
         width = max(len(label) for label, _ in rows) + 1

@@ -28,15 +28,15 @@ class TestSendScreen(StepScreen):
     STEP = "test"
 
     def body(self) -> ComposeResult:
-        s = self.wizard.state
+        u = self.wizard.setup
         yield Static(t("wiz.test.intro"))
         with Horizontal(classes="row"):
             yield Static(t("wiz.test.to"), classes="label")
-            yield Field(s.test_to, id="to", compact=True, max_length=32, placeholder=t("wiz.test.to_placeholder"))
+            yield Field(u.test_to, id="to", compact=True, max_length=32, placeholder=t("wiz.test.to_placeholder"))
         yield Static("", id="to-check", markup=False, classes="hint")
         with Horizontal(classes="row"):
             yield Static(t("wiz.test.message"), classes="label")
-            yield Field(s.test_message, id="message", compact=True, max_length=1000, enter_moves_on=False)
+            yield Field(u.test_message, id="message", compact=True, max_length=1000, enter_moves_on=False)
         yield Static("", id="count", markup=False, classes="hint")
         yield Static(self._result_text(), id="result", markup=False)
         yield Static("", id="delivery", markup=False)
@@ -49,8 +49,8 @@ class TestSendScreen(StepScreen):
     def on_mount(self) -> None:
         self._sync_buttons()
         self._show_delivery()
-        self._update_to(self.wizard.state.test_to)
-        self._update_count(self.wizard.state.test_message)
+        self._update_to(self.wizard.setup.test_to)
+        self._update_count(self.wizard.setup.test_message)
         self.query_one("#to", Input).focus()
 
     def _result_text(self) -> str:
