@@ -15,6 +15,7 @@ from sms_tui.i18n import os_reason, set_language, t
 
 if TYPE_CHECKING:
     from sms_tui.commands.common import Context
+    from sms_tui.commands.registry import Command
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -29,13 +30,9 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument("--debug", action="store_true", default=d(False), help="verbose log file")
 
 
-def _wait(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--wait", nargs="?", const="120", default=None, metavar="SECONDS",
-                        help="after SMSAPI accepts the message, wait up to SECONDS (default 120) for the phone's "
-                        "delivery report: exit 0 delivered, 7 not delivered, 8 not confirmed in time")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    from sms_tui.commands.registry import commands
+
     parser = argparse.ArgumentParser(prog="sms-tui", description="Connect a shop's software to the SMSAPI SMS gateway. "
                                      "With no command: the setup wizard.",
                                      epilog="exit codes: 0 ok, 2 usage/answers, 3 SMSAPI unreachable, 4 credentials refused or IP filter, "
@@ -48,74 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ascii", action="store_true", help="ASCII drawing (automatic for TERM=linux)")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("apply", help="all wizard steps from an answers file, no questions")
-    p.add_argument("answers", metavar="ANSWERS.toml")
-    p.add_argument("--dry-run", action="store_true", help="validate and send with test=1; write nothing")
-    _wait(p)
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("check", help="are the saved settings still working?")
-    p.add_argument("--json", action="store_true")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("watch", help="one check for a timer; a notice to [alerts] notify_to / notify_command when the state changed")
-    p.add_argument("--install", action="store_true", help="run the watch by a systemd user timer (else cron)")
-    p.add_argument("--uninstall", action="store_true", help="remove only what --install wrote")
-    kind = p.add_mutually_exclusive_group()
-    kind.add_argument("--systemd", action="store_const", const="systemd", dest="kind", help="with --install: a systemd user timer")
-    kind.add_argument("--cron", action="store_const", const="cron", dest="kind", help="with --install: a crontab line")
-    p.add_argument("--every", choices=("hourly", "daily"), default="hourly", help="with --install (default hourly)")
-    p.add_argument("--dry-run", action="store_true", help="with --install/--uninstall: print exactly what would be written and run")
-    p.add_argument("--json", action="store_true")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("send", help="send a message with the saved settings")
-    p.add_argument("--to", required=True, metavar="NUMBER")
-    group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--message", metavar="TEXT")
-    group.add_argument("--stdin", action="store_true", help="read the message from standard input")
-    p.add_argument("--idx", metavar="ID", help="your unique id: the same id is never delivered twice")
-    _wait(p)
-    p.add_argument("--json", action="store_true")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("status", help="what became of sent messages: delivered (0), not delivered (7), on its way (8)")
-    p.add_argument("ids", nargs="+", metavar="ID", help="message ids, as send and the settings' [verified] message_id give them")
-    p.add_argument("--json", action="store_true")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("sender", help="own sender names: list, request (add) after the statement, switch to an approved one (use)")
-    names = p.add_subparsers(dest="sender_action", metavar="ACTION", required=True)
-    q = names.add_parser("list", help="the account's names with their status, and the requested one")
-    q.add_argument("--json", action="store_true")
-    _common(q, suppress=True)
-    q = names.add_parser("add", help="request NAME (SMSAPI's staff approve it); the shop keeps its mode meanwhile")
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--accept-statement", action="store_true", help="the owner accepts SMSAPI's statement (without it: printed, exit 2)")
-    q.add_argument("--json", action="store_true")
-    _common(q, suppress=True)
-    q = names.add_parser("use", help="switch to an approved NAME: test, make it the default, save mode = pro")
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--test-to", metavar="NUMBER", help="a real test SMS to NUMBER (default: test=1, nothing delivered)")
-    q.add_argument("--json", action="store_true")
-    _common(q, suppress=True)
-    _common(p, suppress=True)
-
-    p = sub.add_parser("doctor", help="every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance")
-    p.add_argument("--json", action="store_true")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("show", help="the saved settings, secrets masked")
-    p.add_argument("--json", action="store_true")
-    _common(p, suppress=True)
-
-    p = sub.add_parser("sandbox", help="run the SMSAPI sandbox in the foreground")
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--approve-after", type=float, default=None, metavar="SECONDS",
-                   help="approve requested sender names by themselves after SECONDS (default: only POST /__sandbox/senders/NAME/approve)")
-    _common(p, suppress=True)
+    for command in commands(lambda nested: _common(nested, suppress=True)):
+        p = sub.add_parser(command.name, help=command.help)
+        command.arguments(p)
+        _common(p, suppress=True)
     return parser
 
 
@@ -124,14 +57,17 @@ def _context(args: argparse.Namespace) -> Context:
     from sms_tui.config import default_path
 
     return Context(config_path=default_path(args.config), api_url=args.api_url, ca_bundle=args.ca_bundle,
-                   debug=args.debug, json=getattr(args, "json", False))
+                   debug=args.debug, json=getattr(args, "json", False), out=sys.stdout, err=sys.stderr, stdin=sys.stdin)
 
 
 def _no_terminal() -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "") in ("", "dumb")
 
 
-_NETWORK_COMMANDS = ("apply", "check", "send", "doctor", "status", "sender", "watch")
+def _command(name: str | None) -> Command | None:
+    from sms_tui.commands.registry import commands
+
+    return next((c for c in commands(lambda _: None) if c.name == name), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,18 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (seconds := wait_seconds(wait)) is None:
             return _early_failure(ExitCode.USAGE, t("delivery.bad_wait"), as_json)
         args.wait = seconds
-    if args.command in _NETWORK_COMMANDS:
+    command = _command(args.command)
+    if command is not None and command.network:
         from sms_tui.smsapi.tls import prepare
 
         prepare(args.ca_bundle)  # parsed by OpenSSL in a thread while pydantic and httpx import
-    # `show` only reads a file: the logging machinery would be most of its start-up. The wizard
-    # starts its log right after the first paint (WizardApp.on_mount).
-    if args.command not in ("show", None):
+    # The wizard starts its log right after the first paint (WizardApp.on_mount).
+    if command is not None and command.logs:
         from sms_tui import logs
 
         logs.setup(args.debug)
     try:
-        return _dispatch(args)
+        return _dispatch(command, args)
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
@@ -239,12 +175,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    command = args.command
-    if command == "sandbox":
-        from sms_tui.commands import sandbox
-
-        return sandbox.run(args.port, approve_after=args.approve_after)
+def _dispatch(command: Command | None, args: argparse.Namespace) -> int:
     if command is None:
         if _no_terminal():
             print(t("cli.no_terminal"), file=sys.stderr)
@@ -252,42 +183,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sms_tui.tui.launch import run_wizard
 
         return run_wizard(args)
-    ctx = _context(args)
-    if command == "apply":
-        from sms_tui.commands import apply
+    import importlib
 
-        return apply.run(ctx, args.answers, dry_run=args.dry_run, wait=args.wait)
-    if command == "check":
-        from sms_tui.commands import check
-
-        return check.run(ctx)
-    if command == "doctor":
-        from sms_tui.commands import doctor
-
-        return doctor.run(ctx)
-    if command == "send":
-        from sms_tui.commands import send
-
-        return send.run(ctx, args.to, args.message, args.stdin, args.idx, wait=args.wait)
-    if command == "sender":
-        from sms_tui.commands import sender
-
-        return sender.run(ctx, args.sender_action, getattr(args, "name", None),
-                          accept_statement=getattr(args, "accept_statement", False), test_to=getattr(args, "test_to", None))
-    if command == "watch":
-        if args.install or args.uninstall:
-            if args.install and args.uninstall:
-                return _early_failure(ExitCode.USAGE, t("cli.install_or_uninstall"), ctx.json)
-            from sms_tui.commands import watch_install
-
-            return watch_install.run(ctx, uninstall=args.uninstall, kind=args.kind, every=args.every, dry_run=args.dry_run)
-        from sms_tui.commands import watch
-
-        return watch.run(ctx)
-    if command == "status":
-        from sms_tui.commands import status
-
-        return status.run(ctx, args.ids)
-    from sms_tui.commands import show
-
-    return show.run(ctx)
+    module = importlib.import_module(command.module_name)
+    return int(module.run(_context(args) if command.settings else None, args))

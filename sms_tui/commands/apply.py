@@ -14,13 +14,19 @@ from sms_tui.messages import describe
 from sms_tui.smsapi import SmsapiError
 
 if TYPE_CHECKING:
+    from argparse import Namespace
+
     from sms_tui.settings import Settings, Verified, Watch
     from sms_tui.setup import Setup
     from sms_tui.smsapi import SenderName, SendResult, SmsapiClient
 
 
-def run(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace) -> int:
+    return apply(ctx, args.answers, dry_run=args.dry_run, wait=args.wait)
+
+
+def apply(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None) -> int:
+    rep = ctx.reporter()
     try:
         setup = answers.read(Path(path))
     except answers.AnswersError as exc:

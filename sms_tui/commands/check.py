@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 from dataclasses import dataclass, field
 
 from sms_tui import flow
@@ -22,8 +27,8 @@ class Inspection:
     conditions: dict[str, str] = field(default_factory=dict)
 
 
-def run(ctx: Context) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace | None = None) -> int:
+    rep = ctx.reporter()
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings

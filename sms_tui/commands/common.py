@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
+    """What every command runs with: the global options and the streams (a test or an embedding
+    script passes its own; nothing in a command reads sys.stdout or sys.stdin itself)."""
+
     config_path: Path
     api_url: str | None = None
     ca_bundle: str | None = None
@@ -29,6 +32,12 @@ class Context:
     json: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+
+    def reporter(self) -> Reporter:
+        return Reporter(self.json, self.out, self.err)
 
     def client_options(self, platform: Platform, saved_api_url: str | None = None) -> ClientOptions:
         from sms_tui.smsapi.options import ClientOptions  # deferred with the other SMSAPI names: `show` needs none

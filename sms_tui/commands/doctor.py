@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 import os
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -20,8 +25,8 @@ from sms_tui.smsapi.client import make_http
 from sms_tui.smsapi.errors import BadCaBundle
 
 
-def run(ctx: Context) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace | None = None) -> int:
+    rep = ctx.reporter()
     return run_async(lambda: _doctor(ctx, rep))
 
 

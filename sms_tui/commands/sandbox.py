@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 
 
-def run(port: int, *, approve_after: float | None = None) -> int:
+def run(_ctx: None, args: Namespace) -> int:
+    return serve(args.port, approve_after=args.approve_after)
+
+
+def serve(port: int, *, approve_after: float | None = None) -> int:
     from sms_tui.sandbox import Sandbox, SandboxState
 
     try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 
 from sms_tui import checks, flow
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
@@ -15,9 +19,13 @@ from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
 
 
-def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None, *, wait: float | None = None) -> int:
-    rep = Reporter(ctx.json)
-    text = _read_text(message, use_stdin)
+def run(ctx: Context, args: Namespace) -> int:
+    return send(ctx, args.to, args.message, args.stdin, args.idx, wait=args.wait)
+
+
+def send(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None, *, wait: float | None = None) -> int:
+    rep = ctx.reporter()
+    text = _read_text(message, ctx.stdin if use_stdin else None)
     phone = check_phone(to)
     problems = checks.phone_problems(to) + (checks.message_problems(text) if text is not None else [t("send.not_utf8")])
     if idx is not None and not (0 < len(idx) <= 255):
@@ -30,11 +38,11 @@ def run(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | 
     return run_async(lambda: _send(ctx, rep, settings, phone.number, text or "", idx or new_idx(), wait))
 
 
-def _read_text(message: str | None, use_stdin: bool) -> str | None:
-    """The message, or None when it is not UTF-8: shop software on old Windows pipes cp1250, and
-    argv carries undecodable bytes as surrogates, which no SMS encoding can take."""
-    if use_stdin:
-        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8", "surrogateescape")
+def _read_text(message: str | None, stdin: TextIO | None) -> str | None:
+    """The message (from `stdin` when given), or None when it is not UTF-8: shop software on old
+    Windows pipes cp1250, and argv carries undecodable bytes as surrogates, which no SMS encoding can take."""
+    if stdin is not None:
+        raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8", "surrogateescape")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -3,6 +3,11 @@ it after the statement, leave the shop on its mode meanwhile, switch on the day 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 from typing import Any
 
 from sms_tui import config, flow, sender_flow
@@ -25,8 +30,13 @@ def state_line(sender: SenderName) -> str:
     return f"{sender.sender} — {sender_state_text(sender)} ({sender.status}){default}"
 
 
-def run(ctx: Context, action: str, name: str | None = None, *, accept_statement: bool = False, test_to: str | None = None) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace) -> int:
+    return act(ctx, args.sender_action, getattr(args, "name", None), accept_statement=getattr(args, "accept_statement", False),
+               test_to=getattr(args, "test_to", None))
+
+
+def act(ctx: Context, action: str, name: str | None = None, *, accept_statement: bool = False, test_to: str | None = None) -> int:
+    rep = ctx.reporter()
     if name is not None:
         name = clean_field(name).strip()
         reasons, suggestion = sender_flow.name_problem(name)

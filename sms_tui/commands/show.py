@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sms_tui.commands.common import Context, Reporter, load_settings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+from sms_tui.commands.common import Context, load_settings
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 
 
-def run(ctx: Context) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace | None = None) -> int:
+    rep = ctx.reporter()
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings

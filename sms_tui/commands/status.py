@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 import re
 
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
@@ -16,8 +21,12 @@ from sms_tui.smsapi import SmsapiError
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def run(ctx: Context, ids: list[str]) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace) -> int:
+    return status(ctx, args.ids)
+
+
+def status(ctx: Context, ids: list[str]) -> int:
+    rep = ctx.reporter()
     wanted = list(dict.fromkeys(i.strip() for i in ids))
     bad = [i for i in wanted if not _ID.fullmatch(i)]
     if bad or not wanted:

@@ -5,6 +5,11 @@ Exit codes are `check`'s: the timer's log says what the state is; the notices sa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 import json
 import logging
 import socket
@@ -23,8 +28,19 @@ COMMAND_TIMEOUT = 60.0  # seconds: a mail command that hangs must not hold the n
 log = logging.getLogger("sms_tui.watch")
 
 
-def run(ctx: Context) -> int:
-    rep = Reporter(ctx.json)
+def run(ctx: Context, args: Namespace | None = None) -> int:
+    """The watch itself, or with --install/--uninstall its timer (commands/watch_install.py)."""
+    if args is not None and (args.install or args.uninstall):
+        if args.install and args.uninstall:
+            return ctx.reporter().refuse_input([t("cli.install_or_uninstall")])
+        from sms_tui.commands import watch_install
+
+        return watch_install.run(ctx, uninstall=args.uninstall, kind=args.kind, every=args.every, dry_run=args.dry_run)
+    return watch_once(ctx)
+
+
+def watch_once(ctx: Context) -> int:
+    rep = ctx.reporter()
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings

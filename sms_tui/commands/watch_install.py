@@ -12,7 +12,7 @@ from sms_tui.settings import Settings
 
 
 def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: schedule.Every, dry_run: bool) -> int:
-    rep = Reporter(ctx.json)
+    rep = ctx.reporter()
     settings: Settings | None = None
     if not uninstall or ctx.config_path.exists():  # removing a timer must work after its settings went
         loaded = load_settings(ctx, rep)  # a timer for settings that do not exist would fail every hour

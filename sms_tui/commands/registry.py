@@ -1,0 +1,116 @@
+"""The headless commands' one contract: each declares its arguments here and runs as
+`run(ctx, args) -> int` in its own module, imported only when it runs (so `--version` and `show`
+never pay for the HTTP stack). `cli` builds the parser from this table and dispatches through it;
+nothing else knows a command's name or arguments.
+
+This module is imported for every start: only argparse and the table, nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Declare = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    arguments: Declare
+    module: str = ""  # sms_tui.commands.<module> (default: the name)
+    network: bool = True  # talks to SMSAPI: the CA bundle is prepared while the code imports
+    logs: bool = True  # `show` only reads a file: the logging machinery would be most of its start-up
+    settings: bool = True  # works on a settings file (has a Context); the sandbox has none
+
+    @property
+    def module_name(self) -> str:
+        return f"sms_tui.commands.{self.module or self.name}"
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout, whatever happens")
+
+
+def _wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", nargs="?", const="120", default=None, metavar="SECONDS",
+                        help="after SMSAPI accepts the message, wait up to SECONDS (default 120) for the phone's "
+                        "delivery report: exit 0 delivered, 7 not delivered, 8 not confirmed in time")
+
+
+def _apply(p: argparse.ArgumentParser) -> None:
+    p.add_argument("answers", metavar="ANSWERS.toml")
+    p.add_argument("--dry-run", action="store_true", help="validate and send with test=1; write nothing")
+    _wait(p)
+    _json(p)
+
+
+def _watch(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--install", action="store_true", help="run the watch by a systemd user timer (else cron)")
+    p.add_argument("--uninstall", action="store_true", help="remove only what --install wrote")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--systemd", action="store_const", const="systemd", dest="kind", help="with --install: a systemd user timer")
+    kind.add_argument("--cron", action="store_const", const="cron", dest="kind", help="with --install: a crontab line")
+    p.add_argument("--every", choices=("hourly", "daily"), default="hourly", help="with --install (default hourly)")
+    p.add_argument("--dry-run", action="store_true", help="with --install/--uninstall: print exactly what would be written and run")
+    _json(p)
+
+
+def _send(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--to", required=True, metavar="NUMBER")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--message", metavar="TEXT")
+    group.add_argument("--stdin", action="store_true", help="read the message from standard input")
+    p.add_argument("--idx", metavar="ID", help="your unique id: the same id is never delivered twice")
+    _wait(p)
+    _json(p)
+
+
+def _status(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ids", nargs="+", metavar="ID", help="message ids, as send and the settings' [verified] message_id give them")
+    _json(p)
+
+
+def _sender(p: argparse.ArgumentParser, common: Declare) -> None:
+    names = p.add_subparsers(dest="sender_action", metavar="ACTION", required=True)
+    q = names.add_parser("list", help="the account's names with their status, and the requested one")
+    _json(q)
+    common(q)
+    q = names.add_parser("add", help="request NAME (SMSAPI's staff approve it); the shop keeps its mode meanwhile")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--accept-statement", action="store_true", help="the owner accepts SMSAPI's statement (without it: printed, exit 2)")
+    _json(q)
+    common(q)
+    q = names.add_parser("use", help="switch to an approved NAME: test, make it the default, save mode = pro")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--test-to", metavar="NUMBER", help="a real test SMS to NUMBER (default: test=1, nothing delivered)")
+    _json(q)
+    common(q)
+
+
+def _sandbox(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--approve-after", type=float, default=None, metavar="SECONDS",
+                   help="approve requested sender names by themselves after SECONDS (default: only POST /__sandbox/senders/NAME/approve)")
+
+
+def _only_json(p: argparse.ArgumentParser) -> None:
+    _json(p)
+
+
+def commands(common: Declare) -> tuple[Command, ...]:
+    """In the order `--help` lists them; `common` adds the global options to a nested parser."""
+    return (
+        Command("apply", "all wizard steps from an answers file, no questions", _apply),
+        Command("check", "are the saved settings still working?", _only_json),
+        Command("watch", "one check for a timer; a notice to [alerts] notify_to / notify_command when the state changed", _watch),
+        Command("send", "send a message with the saved settings", _send),
+        Command("status", "what became of sent messages: delivered (0), not delivered (7), on its way (8)", _status),
+        Command("sender", "own sender names: list, request (add) after the statement, switch to an approved one (use)",
+                lambda p: _sender(p, common)),
+        Command("doctor", "every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance",
+                _only_json),
+        Command("show", "the saved settings, secrets masked", _only_json, network=False, logs=False),
+        Command("sandbox", "run the SMSAPI sandbox in the foreground", _sandbox, network=False, settings=False),
+    )
