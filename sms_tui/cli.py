@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _context(args: argparse.Namespace) -> Context:
     from sms_tui.commands.common import Context  # deferred: the wizard path never needs it
-    from sms_tui.config import default_path
+    from sms_tui.settings_store import default_path
 
     return Context(config_path=default_path(args.config), api_url=args.api_url, ca_bundle=args.ca_bundle,
                    debug=args.debug, json=getattr(args, "json", False), out=sys.stdout, err=sys.stderr, stdin=sys.stdin)
@@ -151,7 +151,7 @@ def _describe(exc: Exception) -> str:
     from sms_tui.smsapi.errors import SmsapiError
 
     if isinstance(exc, SmsapiError):
-        from sms_tui.messages import describe as describe_api
+        from sms_tui.smsapi_texts import describe as describe_api
 
         return describe_api(exc)
     if isinstance(exc, OSError):

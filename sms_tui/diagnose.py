@@ -109,7 +109,7 @@ async def explain(session: Any, credentials: Credentials, options: ClientOptions
         return Finding("ip_filter", "fail", text, {"ip": ip})
     if isinstance(error, ApiError) and error.code == 98:
         return Finding("activation", "fail", t("diag.activation"))
-    from sms_tui.messages import describe
+    from sms_tui.smsapi_texts import describe
 
     page = link_for(error)
     suffix = f" {panel_link(page, platform)}" if page else ""
@@ -148,8 +148,8 @@ async def tls_clock_findings(http: Any, base_url: str, now: float | None = None)
 
     import httpx
 
-    from sms_tui.messages import describe
     from sms_tui.smsapi.transport import classify
+    from sms_tui.smsapi_texts import describe
 
     try:
         response = await http.get(base_url + "ping")

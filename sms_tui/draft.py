@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui import constants
-from sms_tui.config import _atomic_write, settings_key
+from sms_tui.settings_store import _atomic_write, settings_key
 
 MAX_AGE = 7 * 24 * 3600
 

@@ -37,7 +37,7 @@ def exit_code_for(error: BaseException) -> ExitCode:
     smsapi_errors = sys.modules.get("sms_tui.smsapi.errors")  # loaded if any SMSAPI error exists
     if smsapi_errors is not None and isinstance(error, smsapi_errors.SmsapiError):
         return _smsapi_exit_code(error)
-    config, answers = sys.modules.get("sms_tui.config"), sys.modules.get("sms_tui.answers")
+    config, answers = sys.modules.get("sms_tui.settings_store"), sys.modules.get("sms_tui.answers")
     if (config is not None and isinstance(error, config.ConfigError)) or (answers is not None and isinstance(error, answers.AnswersError)):
         return ExitCode.USAGE  # a settings path, lock or answers file the technician can fix
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import config, rules  # rules is lazy: a check loads its own module when first used
+from sms_tui import rules, settings_store  # rules is lazy: a check loads its own module when first used
 
 if TYPE_CHECKING:
     import httpx
@@ -119,4 +119,4 @@ def with_delivery(verified: Verified, delivery: Delivery) -> Verified:
 
 
 def save(settings: Settings, path: Path) -> Path:
-    return config.save(settings, path)
+    return settings_store.save(settings, path)

@@ -1,6 +1,6 @@
 """The watch's timer: a systemd user timer where systemd runs, else a crontab line.
 
-Each settings file has its own entry (named by `config.settings_key`), so installing twice finds
+Each settings file has its own entry (named by `settings_store.settings_key`), so installing twice finds
 its own and changes nothing, and uninstalling removes only what sms-tui wrote — never a line of
 the shop's own crontab. The plan is computed first and is what `--dry-run` prints.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sms_tui import config
+from sms_tui import settings_store
 
 Kind = Literal["systemd", "cron"]
 Every = Literal["hourly", "daily"]
@@ -48,11 +48,11 @@ def watch_argv(config_path: Path) -> list[str]:
 
 
 def unit_name(config_path: Path) -> str:
-    return f"sms-tui-watch-{config.settings_key(config_path)[:8]}"
+    return f"sms-tui-watch-{settings_store.settings_key(config_path)[:8]}"
 
 
 def marker(config_path: Path) -> str:
-    return f"# sms-tui watch {config.settings_key(config_path)}"
+    return f"# sms-tui watch {settings_store.settings_key(config_path)}"
 
 
 def user_unit_dir(env: dict[str, str] | None = None) -> Path:
@@ -99,7 +99,7 @@ def systemd_units(config_path: Path, every: Every) -> dict[str, str]:
 
 def cron_line(config_path: Path, every: Every) -> str:
     """A stable minute per settings file spreads many shops over the hour; output goes to the log file."""
-    minute = int(config.settings_key(config_path)[:4], 16) % 60
+    minute = int(settings_store.settings_key(config_path)[:4], 16) % 60
     hour = "*" if every == "hourly" else str(DAILY_HOUR)
     command = " ".join(shlex.quote(a) for a in watch_argv(config_path)).replace("%", "\\%")
     return f"{minute} {hour} * * * {command} >/dev/null 2>&1 {marker(config_path)}"
@@ -149,7 +149,7 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
         return outcome
     unit_dir.mkdir(parents=True, exist_ok=True)
     for path_text, text in outcome.written.items():
-        config._atomic_write(Path(path_text), text.encode("utf-8"))
+        settings_store._atomic_write(Path(path_text), text.encode("utf-8"))
         os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
     for call in calls:
         _must(runner, call)

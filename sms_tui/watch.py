@@ -130,7 +130,7 @@ def sms_text(text: str) -> str:
 def state_path(config_path: Path) -> Path:
     import platformdirs
 
-    from sms_tui.config import settings_key
+    from sms_tui.settings_store import settings_key
 
     return platformdirs.user_state_path("sms-tui") / f"watch-{settings_key(config_path)}.json"
 
@@ -153,7 +153,7 @@ def load(path: Path) -> WatchState:
 
 def save(state: WatchState, path: Path, config_path: Path) -> None:
     """Atomic and 0600, in a 0700 folder, like the settings."""
-    from sms_tui.config import _atomic_write
+    from sms_tui.settings_store import _atomic_write
 
     payload = {"version": 1, "config_path": str(config_path), "last_run": state.last_run, "seen": state.seen,
                "channels": {name: {"told": c.told, "told_at": c.told_at, "sent": c.sent} for name, c in state.channels.items()}}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 # What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
 # load on first use (`rules` is a lazy package), off the wizard's first paint.
-from sms_tui import config, constants, draft, flow, rules, steps
+from sms_tui import constants, draft, flow, rules, settings_store, steps
 from sms_tui.i18n import os_reason, t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import Credentials, Platform
@@ -92,8 +92,8 @@ class Wizard(SenderRequests, WatchSetup):
     def prefill_from_disk(self) -> None:
         """A server that already has settings opens pre-filled, with what was verified and when."""
         try:
-            settings, _ = config.load(self.config_path)
-        except config.ConfigError as exc:
+            settings, _ = settings_store.load(self.config_path)
+        except settings_store.ConfigError as exc:
             self.load_problem = exc.describe()
             return
         if settings is None:
@@ -353,7 +353,7 @@ class Wizard(SenderRequests, WatchSetup):
         """Settings saved while the report was awaited get it too, when nothing else changed since."""
         if self.state.saved_to is None or self.unsaved():
             return
-        from sms_tui.config import ConfigError
+        from sms_tui.settings_store import ConfigError
 
         try:
             self.save()

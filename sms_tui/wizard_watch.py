@@ -109,7 +109,7 @@ class WatchSetup:
 
     def watch_declined(self) -> None:
         """The saved record must say what is installed, not what was wished for."""
-        from sms_tui.config import ConfigError
+        from sms_tui.settings_store import ConfigError
 
         self.setup.watch = self.installed_watch()
         self.state.watch_done = t("wiz.watch.declined") if self.setup.watch == "off" else None

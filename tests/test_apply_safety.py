@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import config
+from sms_tui import settings_store
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
@@ -33,7 +33,7 @@ def test_a_held_lock_is_found_before_the_test_sms(tmp_path: Path, sandbox: Sandb
     ready, release = multiprocessing.Event(), multiprocessing.Event()
 
     def hold() -> None:
-        with config.locked(target):
+        with settings_store.locked(target):
             ready.set()
             release.wait(10)
 

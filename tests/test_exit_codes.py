@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from sms_tui import config
+from sms_tui import settings_store
 from sms_tui.answers import AnswersError
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode, exit_code_for
@@ -17,7 +17,7 @@ from sms_tui.smsapi.errors import BadCaBundle, MissingCredentials
 
 
 @pytest.mark.parametrize(("error", "code"), [
-    (config.ConfigError("config.locked", pid=1, since="-"), ExitCode.USAGE),
+    (settings_store.ConfigError("config.locked", pid=1, since="-"), ExitCode.USAGE),
     (AnswersError(["x"]), ExitCode.USAGE),
     (OSError(errno.ENOSPC, "No space left on device", "/etc/sklep/smsapi.toml"), ExitCode.USAGE),
     (OSError(errno.EROFS, "Read-only file system"), ExitCode.USAGE),
@@ -38,7 +38,7 @@ def test_exit_code_for_every_error(error: BaseException, code: ExitCode) -> None
 
 @pytest.mark.parametrize(("error", "code", "words"), [
     (OSError(errno.ENOSPC, "No space left on device", "/etc/sklep/smsapi.toml"), 2, "Zwolnij miejsce"),
-    (config.ConfigError("config.locked", pid=4242, since="12:00"), 2, "4242"),
+    (settings_store.ConfigError("config.locked", pid=4242, since="12:00"), 2, "4242"),
     (RuntimeError("a bug with a secret fe01ce2a"), 1, "Nieoczekiwany błąd"),
 ])
 def test_an_error_reaching_the_top_gets_its_code_and_sentence(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

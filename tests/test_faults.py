@@ -10,9 +10,9 @@ import httpx
 import pytest
 import trustme
 
-from sms_tui.messages import describe
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions, Credentials, SmsapiClient, TransportError
+from sms_tui.smsapi_texts import describe
 from tests.conftest import DEMO_MD5
 
 pytestmark = pytest.mark.faults

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-CORE = ["sms_tui.smsapi", "sms_tui.rules", "sms_tui.config", "sms_tui.flow", "sms_tui.sandbox", "sms_tui.answers",
+CORE = ["sms_tui.smsapi", "sms_tui.rules", "sms_tui.settings_store", "sms_tui.flow", "sms_tui.sandbox", "sms_tui.answers",
         "sms_tui.commands.apply", "sms_tui.commands.check", "sms_tui.commands.send", "sms_tui.commands.show"]
 
 
@@ -47,9 +47,9 @@ def test_version_imports_almost_nothing() -> None:
 
 
 def test_schema_numbers_agree() -> None:
-    from sms_tui import config, settings
+    from sms_tui import settings, settings_store
 
-    assert config.SCHEMA == settings.SCHEMA
+    assert settings_store.SCHEMA == settings.SCHEMA
 
 
 def test_show_imports_no_network_or_logging(tmp_path: object) -> None:

@@ -7,11 +7,11 @@ import httpx
 import pytest
 
 from sms_tui import i18n
-from sms_tui.messages import explain_status
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ApiError, Category, ClientOptions, Credentials, SmsapiClient
 from sms_tui.smsapi.message_status import DeliveryCategory
 from sms_tui.smsapi.models import SenderState
+from sms_tui.smsapi_texts import explain_status
 
 
 async def test_status_follows_a_send_to_the_handset(demo_credentials: Credentials, options: ClientOptions, sandbox: Sandbox) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import answers, config
+from sms_tui import answers, settings_store
 from sms_tui.i18n import set_language
 from sms_tui.i18n.reasons import toml_reason
 
@@ -76,8 +76,8 @@ def test_settings_problems_are_polish(tmp_path: Path, body: bytes) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_bytes(body)
     path.chmod(0o600)
-    with pytest.raises(config.ConfigError) as caught:
-        config.load(path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.load(path)
     text = caught.value.describe()
     assert not any(word in text for word in ENGLISH), text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from sms_tui import config
+from sms_tui import settings_store
 from sms_tui.i18n import set_language
 from sms_tui.settings import AccountSettings, SenderSettings, Settings, Verified
 from sms_tui.smsapi import AuthMode
@@ -24,10 +24,10 @@ def _settings(md5: str = "fe01ce2a7fbac8fafaed7c982a04e229") -> Settings:
 
 def test_roundtrip_and_permissions(tmp_path: Path) -> None:
     path = tmp_path / "conf" / "smsapi.toml"
-    config.save(_settings(), path)
+    settings_store.save(_settings(), path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    loaded, warnings = config.load(path)
+    loaded, warnings = settings_store.load(path)
     assert loaded is not None and warnings == []
     assert loaded.account.password_md5 is not None
     assert loaded.account.password_md5.get_secret_value() == "fe01ce2a7fbac8fafaed7c982a04e229"
@@ -43,15 +43,15 @@ def test_secret_not_in_repr() -> None:
 @pytest.mark.faults
 def test_failure_between_write_and_replace_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "smsapi.toml"
-    config.save(_settings(), path)
+    settings_store.save(_settings(), path)
     before = path.read_bytes()
 
     def boom(src: str, dst: str) -> None:
         raise OSError(5, "I/O error")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(config.ConfigError) as caught:
-        config.save(_settings("0" * 32), path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.save(_settings("0" * 32), path)
     assert caught.value.key == "config.unwritable"
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
@@ -77,8 +77,8 @@ def test_disk_full_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fdopen", Full)
-    with pytest.raises(config.ConfigError) as caught:
-        config.save(_settings(), tmp_path / "smsapi.toml")
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.save(_settings(), tmp_path / "smsapi.toml")
     assert "disk" in caught.value.describe()
     assert not (tmp_path / "smsapi.toml").exists()
 
@@ -87,8 +87,8 @@ def test_disk_full_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_corrupt_file_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text('schema = 1\n[account]\nusername = "demo\n')
-    with pytest.raises(config.ConfigError) as caught:
-        config.load(path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.load(path)
     message = caught.value.describe()
     assert str(path) in message and "wiersz 3" in message
     set_language("en")
@@ -98,16 +98,16 @@ def test_corrupt_file_names_file_and_line(tmp_path: Path) -> None:
 def test_corrupt_file_is_kept_as_bak(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text("not = [toml")
-    config.save(_settings(), path)
+    settings_store.save(_settings(), path)
     assert (tmp_path / "smsapi.toml.bak").read_text() == "not = [toml"
-    assert config.load(path)[0] is not None
+    assert settings_store.load(path)[0] is not None
 
 
 def test_invalid_values_are_listed(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text('[account]\nauth = "md5"\nusername = "demo"\n[sender]\nmode = "pro"\ncolour = 1\n')
-    with pytest.raises(config.ConfigError) as caught:
-        config.load(path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.load(path)
     message = caught.value.describe()
     assert "password_md5" in message and "colour" in message
 
@@ -115,17 +115,17 @@ def test_invalid_values_are_listed(tmp_path: Path) -> None:
 def test_newer_schema_is_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text("schema = 7\n")
-    with pytest.raises(config.ConfigError) as caught:
-        config.save(_settings(), path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.save(_settings(), path)
     assert caught.value.key == "config.newer"
     assert path.read_text() == "schema = 7\n"
 
 
 def test_wide_permissions_are_tightened(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    config.save(_settings(), path)
+    settings_store.save(_settings(), path)
     path.chmod(0o644)
-    settings, warnings = config.load(path)
+    settings, warnings = settings_store.load(path)
     assert settings is not None and [w.key for w in warnings] == ["config.tightened"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -135,28 +135,28 @@ def test_read_only_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
-    with pytest.raises(config.ConfigError) as caught:
-        config.save(_settings(), folder / "smsapi.toml")
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.save(_settings(), folder / "smsapi.toml")
     assert caught.value.key == "config.unwritable"
 
 
 def test_missing_file_is_none(tmp_path: Path) -> None:
-    assert config.load(tmp_path / "nope.toml") == (None, [])
+    assert settings_store.load(tmp_path / "nope.toml") == (None, [])
 
 
 def test_second_writer_is_told_who_holds_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    with config.locked(path):
-        with pytest.raises(config.ConfigError) as caught:
-            config.save(_settings(), path)
+    with settings_store.locked(path):
+        with pytest.raises(settings_store.ConfigError) as caught:
+            settings_store.save(_settings(), path)
     assert caught.value.key == "config.locked" and str(os.getpid()) in caught.value.describe()
-    config.save(_settings(), path)  # released: the next writer goes through
+    settings_store.save(_settings(), path)  # released: the next writer goes through
 
 
 def test_default_path_order(tmp_path: Path) -> None:
-    assert config.default_path("/x/a.toml", {"SMS_TUI_CONFIG": "/y/b.toml"}) == Path("/x/a.toml")
-    assert config.default_path(None, {"SMS_TUI_CONFIG": "/y/b.toml"}) == Path("/y/b.toml")
-    assert config.default_path(None, {}).name == "smsapi.toml"
+    assert settings_store.default_path("/x/a.toml", {"SMS_TUI_CONFIG": "/y/b.toml"}) == Path("/x/a.toml")
+    assert settings_store.default_path(None, {"SMS_TUI_CONFIG": "/y/b.toml"}) == Path("/y/b.toml")
+    assert settings_store.default_path(None, {}).name == "smsapi.toml"
 
 
 def test_token_settings() -> None:
@@ -173,14 +173,14 @@ def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
 
     path = tmp_path / "smsapi.toml"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from sms_tui import config\n"
-        f"with config.locked(Path({str(path)!r})):\n    print('held', flush=True); time.sleep(60)")],
+        "import sys, time; from pathlib import Path; from sms_tui import settings_store\n"
+        f"with settings_store.locked(Path({str(path)!r})):\n    print('held', flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    with pytest.raises(config.ConfigError) as caught:
-        config.save(_settings(), path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.save(_settings(), path)
     assert str(holder.pid) in caught.value.describe()
     holder.kill()
     holder.wait()
-    config.save(_settings(), path)  # the dead holder's lock is gone with it
-    assert config.load(path)[0] is not None
+    settings_store.save(_settings(), path)  # the dead holder's lock is gone with it
+    assert settings_store.load(path)[0] is not None

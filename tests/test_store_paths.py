@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from sms_tui import config
+from sms_tui import settings_store
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from tests.identity import as_nobody
@@ -77,8 +77,8 @@ def test_a_device_is_refused_untouched(tmp_path: Path) -> None:
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     device.chmod(0o666)
     assert main(["show", "--config", str(device)]) == ExitCode.USAGE
-    with pytest.raises(config.ConfigError) as caught:
-        config.save(_settings(), device)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.save(_settings(), device)
     assert caught.value.key == "config.not_file" and _mode(device) == 0o666
 
 
@@ -94,35 +94,35 @@ def test_a_link_to_a_foreign_file_is_not_chmodded(tmp_path: Path) -> None:
 
 def test_a_symlinked_settings_file_is_written_through(tmp_path: Path) -> None:
     shop = tmp_path / "shop" / "smsapi.toml"
-    config.save(_settings(), shop)
+    settings_store.save(_settings(), shop)
     link = tmp_path / "conf" / "smsapi.toml"
     link.parent.mkdir()
     link.symlink_to(shop)
-    config.save(_settings().model_copy(update={"sender": _settings().sender.model_copy(update={"mode": "eco", "name": None})}), link)
+    settings_store.save(_settings().model_copy(update={"sender": _settings().sender.model_copy(update={"mode": "eco", "name": None})}), link)
     assert link.is_symlink() and os.readlink(link) == str(shop)
-    loaded, _ = config.load(shop)
+    loaded, _ = settings_store.load(shop)
     assert loaded is not None and loaded.sender.mode == "eco" and _mode(shop) == 0o600
     assert sorted(p.name for p in link.parent.iterdir()) == ["smsapi.toml"]  # the lock sits by the target
 
 
-@pytest.mark.parametrize("text", ["a = " + "[" * 5000 + "]" * 5000, "schema = " + "9" * 5000, "x" * (config.MAX_BYTES + 10)])
+@pytest.mark.parametrize("text", ["a = " + "[" * 5000 + "]" * 5000, "schema = " + "9" * 5000, "x" * (settings_store.MAX_BYTES + 10)])
 def test_what_tomllib_cannot_take_is_corrupt_and_replaced(text: str, tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text(text)
     path.chmod(0o600)
     assert main(["show", "--config", str(path)]) == ExitCode.USAGE
-    with pytest.raises(config.ConfigError) as caught:
-        config.load(path)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.load(path)
     assert caught.value.key in ("config.corrupt", "config.corrupt_file")
-    config.save(_settings(), path)
-    assert (tmp_path / "smsapi.toml.bak").read_text() == text and config.load(path)[0] is not None
+    settings_store.save(_settings(), path)
+    assert (tmp_path / "smsapi.toml.bak").read_text() == text and settings_store.load(path)[0] is not None
 
 
 def test_wide_permissions_are_tightened_after_the_file_parsed(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    config.save(_settings(), path)
+    settings_store.save(_settings(), path)
     path.chmod(0o644)
-    _, warnings = config.load(path)
+    _, warnings = settings_store.load(path)
     assert [w.key for w in warnings] == ["config.tightened"] and _mode(path) == 0o600
 
 
@@ -131,12 +131,12 @@ def test_a_file_that_cannot_be_tightened_says_so_as_a_normal_user(shared_dir: Pa
     """Root's 0644 settings read by `nobody`: the chmod fails, the warning names the real mode,
     and doctor does not claim 0600."""
     path = shared_dir / "smsapi.toml"
-    config.save(_settings(), path)
+    settings_store.save(_settings(), path)
     path.chmod(0o644)
     shared_dir.chmod(0o755)
 
     def load_as_user() -> tuple[list[str], str]:
-        _, warnings = config.load(path)
+        _, warnings = settings_store.load(path)
         return [w.key for w in warnings], warnings[0].describe()
 
     keys, text = as_nobody(load_as_user)
@@ -150,8 +150,8 @@ def test_a_folder_is_refused_as_a_normal_user_too(shared_dir: Path) -> None:
 
     def load_as_user() -> str:
         try:
-            config.load(shop)
-        except config.ConfigError as exc:
+            settings_store.load(shop)
+        except settings_store.ConfigError as exc:
             return exc.key
         return "loaded"
 

@@ -19,7 +19,7 @@ from sms_tui.tui import driver
 
 
 def test_the_pinned_textual_is_the_tested_one() -> None:
-    assert textual.__version__ == driver.TESTED_TEXTUAL  # moving the pin: re-check wire.py, then move both
+    assert textual.__version__ == driver.TESTED_TEXTUAL  # moving the pin: re-check cell_diff.py, then move both
     assert driver.installed_textual_version() == textual.__version__  # the cheap read agrees with importlib.metadata
 
 

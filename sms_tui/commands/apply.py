@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import answers, config, flow, sender_flow
+from sms_tui import answers, flow, sender_flow, settings_store
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
 from sms_tui.i18n import t
-from sms_tui.messages import describe
 from sms_tui.smsapi import SmsapiError
+from sms_tui.smsapi_texts import describe
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -44,8 +44,8 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
     request, setup.requested_sender = setup.requested_sender, None
     account, sender, to, message = setup.account_settings(), setup.sender_settings(), setup.test_number, setup.test_message
     try:  # before anything is charged: a settings path we could not write would waste the test SMS
-        config.preflight(ctx.config_path)
-    except config.ConfigError as exc:
+        settings_store.preflight(ctx.config_path)
+    except settings_store.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     options = ctx.client_options(account.platform, account.api_url)
@@ -130,7 +130,7 @@ async def _request(rep: Reporter, api: SmsapiClient, name: str, senders: list[Se
 def _save(ctx: Context, rep: Reporter, settings: Settings) -> int | None:
     try:
         flow.save(settings, ctx.config_path)
-    except config.ConfigError as exc:
+    except settings_store.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     rep.step("save", True, t("apply.saved", path=ctx.config_path))
@@ -151,7 +151,7 @@ async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiC
     settings = settings.model_copy(update={"verified": flow.with_delivery(verified, delivery)})
     try:
         flow.save(settings, ctx.config_path)
-    except config.ConfigError as exc:  # the settings of a moment ago stay; only the delivery record is missing
+    except settings_store.ConfigError as exc:  # the settings of a moment ago stay; only the delivery record is missing
         rep.warn("save", exc.describe())
     return rep.finish(exit_code_for_outcome(delivery.outcome), settings=settings.masked(), config=str(ctx.config_path),
                       delivery=as_data(delivery))
@@ -186,16 +186,16 @@ def _without_watch(ctx: Context, rep: Reporter, settings: Settings) -> Settings:
 
 def _earlier_watch(ctx: Context) -> Watch:
     try:
-        earlier, _ = config.load(ctx.config_path)
-    except config.ConfigError:
+        earlier, _ = settings_store.load(ctx.config_path)
+    except settings_store.ConfigError:
         return "off"
     return earlier.alerts.watch if earlier is not None else "off"
 
 
 def _earlier_verified(ctx: Context, to: str) -> Verified | None:
     try:
-        earlier, _ = config.load(ctx.config_path)
-    except config.ConfigError:
+        earlier, _ = settings_store.load(ctx.config_path)
+    except settings_store.ConfigError:
         return None
     if earlier is None or earlier.verified is None or earlier.verified.to != to or not earlier.verified.message_id:
         return None

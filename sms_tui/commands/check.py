@@ -88,8 +88,8 @@ def _requested(rep: Reporter, settings: Settings, senders: list[SenderName] | No
     if not name or senders is None:
         return None
     from sms_tui import sender_flow
-    from sms_tui.messages import sender_state_text
     from sms_tui.smsapi.models import SenderState
+    from sms_tui.smsapi_texts import sender_state_text
 
     found = sender_flow.find(senders, name)
     if found is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sms_tui import config, constants
+from sms_tui import constants, settings_store
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
 
@@ -120,8 +120,8 @@ class Reporter:
 
     def api_step(self, step: str, error: SmsapiError, finding: diagnose.Finding | None = None, *, hint: str = "") -> dict[str, Any]:
         """The failed step with its cause and fix; the error's data for the final JSON."""
-        from sms_tui.messages import describe
         from sms_tui.smsapi.errors import ApiError
+        from sms_tui.smsapi_texts import describe
 
         extra: dict[str, Any] = {"category": error.category.value}
         if isinstance(error, ApiError):
@@ -164,8 +164,8 @@ def log_hint() -> str:
 def load_settings(ctx: Context, rep: Reporter) -> Settings | int:
     """The saved settings, or the exit code after reporting why there are none."""
     try:
-        settings, warnings = config.load(ctx.config_path)
-    except config.ConfigError as exc:
+        settings, warnings = settings_store.load(ctx.config_path)
+    except settings_store.ConfigError as exc:
         rep.step("settings", False, exc.describe())
         return rep.finish(ExitCode.USAGE)
     for warning in warnings:

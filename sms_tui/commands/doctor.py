@@ -13,16 +13,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sms_tui import config, constants, diagnose, flow
+from sms_tui import constants, diagnose, flow, settings_store
 from sms_tui.commands.common import Context, Reporter, run_async
 from sms_tui.diagnose import Finding
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
-from sms_tui.messages import describe
 from sms_tui.settings import Settings
 from sms_tui.smsapi import ApiError, AuthMode, ClientOptions, Platform, SmsapiError, base_urls
 from sms_tui.smsapi.client import make_http
 from sms_tui.smsapi.errors import BadCaBundle
+from sms_tui.smsapi_texts import describe
 
 
 def run(ctx: Context, args: Namespace | None = None) -> int:
@@ -42,7 +42,7 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
 
     settings: Settings | None = None
     try:
-        settings, warnings = config.load(ctx.config_path)
+        settings, warnings = settings_store.load(ctx.config_path)
         if settings is None:
             add(Finding("settings", "fail", t("config.missing", path=ctx.config_path)))
             code = ExitCode.USAGE
@@ -50,9 +50,9 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
             for warning in warnings:
                 add(Finding("settings", "warn", warning.describe()))
             if not warnings:
-                mode = config.file_mode(ctx.config_path)
+                mode = settings_store.file_mode(ctx.config_path)
                 add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path, mode=f"{mode or 0:04o}")))
-    except config.ConfigError as exc:
+    except settings_store.ConfigError as exc:
         add(Finding("settings", "fail", exc.describe()))
         code = ExitCode.USAGE
     add(diagnose.proxy_finding(dict(os.environ)))

@@ -13,10 +13,10 @@ from sms_tui.commands.common import Context, Reporter, connect, load_settings, r
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
 from sms_tui.i18n import t
-from sms_tui.messages import describe
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
+from sms_tui.smsapi_texts import describe
 
 
 def run(ctx: Context, args: Namespace) -> int:

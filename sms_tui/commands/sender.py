@@ -10,15 +10,15 @@ if TYPE_CHECKING:
 
 from typing import Any
 
-from sms_tui import config, flow, sender_flow
+from sms_tui import flow, sender_flow, settings_store
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
-from sms_tui.messages import sender_state_text
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SenderName, SmsapiError
 from sms_tui.smsapi.models import SenderState
+from sms_tui.smsapi_texts import sender_state_text
 
 
 def name_data(sender: SenderName) -> dict[str, Any]:
@@ -111,7 +111,7 @@ def _report_added(ctx: Context, rep: Reporter, settings: Settings, sender: Sende
     if updated is not settings:
         try:
             flow.save(updated, ctx.config_path)
-        except config.ConfigError as exc:
+        except settings_store.ConfigError as exc:
             rep.warn("save", exc.describe())
         else:
             rep.step("save", True, t("sender_cmd.recorded", path=ctx.config_path, mode=settings.sender.from_field))
@@ -139,7 +139,7 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
     updated = sender_flow.switched(settings, name)
     try:
         flow.save(updated, ctx.config_path)
-    except config.ConfigError as exc:
+    except settings_store.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     rep.step("save", True, t("sender_cmd.switched", name=name, path=ctx.config_path))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sms_tui.commands.common import Reporter
 from sms_tui.delivery import Delivery, Outcome, Polling, follow_deliveries
 from sms_tui.i18n import t
-from sms_tui.messages import delivery_outcome, delivery_step, what_happened
+from sms_tui.smsapi_texts import delivery_outcome, delivery_step, what_happened
 
 if TYPE_CHECKING:
     from sms_tui.smsapi import SmsapiClient

@@ -17,7 +17,7 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-from sms_tui import config, flow, watch
+from sms_tui import flow, settings_store, watch
 from sms_tui.commands.check import Inspection, inspect
 from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
 from sms_tui.i18n import os_reason, t
@@ -53,12 +53,12 @@ async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
     told: list[dict[str, Any]] = []
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with config.locked(path):
+        with settings_store.locked(path):
             state = watch.load(path)
             told = await _tell(ctx, rep, settings, state, seen)
             state.seen, state.last_run = seen.conditions, watch.now()
             watch.save(state, path, ctx.config_path)
-    except config.ConfigError as exc:  # another run holds the state: it tells, this one only reports
+    except settings_store.ConfigError as exc:  # another run holds the state: it tells, this one only reports
         rep.warn("watch", exc.describe())
     except OSError as exc:
         rep.warn("watch", t("watch.state_unwritable", path=path, reason=os_reason(exc)))
@@ -104,7 +104,7 @@ async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.Wa
                     entry["channels"][channel] = "quiet"
                     continue
                 if channel == "sms":
-                    idx = watch.idx_for(config.settings_key(ctx.config_path), channel, known, condition, current)
+                    idx = watch.idx_for(settings_store.settings_key(ctx.config_path), channel, known, condition, current)
                     outcome, detail = await sms.send(target, watch.sms_text(notice.text), idx)
                 else:
                     outcome, detail = _run_command(target, _payload(notice, data, ctx))
@@ -186,7 +186,7 @@ class _Sms:
         try:
             result = await flow.test_send(self.conn.session, self.conn.credentials, self.sender, to, text, idx=idx)
         except SmsapiError as exc:
-            from sms_tui.messages import describe
+            from sms_tui.smsapi_texts import describe
 
             return "failed", describe(exc)
         return "sent", result.message_id or ""

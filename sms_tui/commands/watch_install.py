@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sms_tui import config, schedule
+from sms_tui import schedule, settings_store
 from sms_tui.commands.common import Context, Reporter, load_settings
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
@@ -36,8 +36,8 @@ def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: sch
     if settings is not None and not dry_run and settings.alerts.watch != wanted:
         updated = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": wanted})})
         try:
-            config.save(updated, ctx.config_path)
-        except config.ConfigError as exc:
+            settings_store.save(updated, ctx.config_path)
+        except settings_store.ConfigError as exc:
             rep.warn("settings", exc.describe())
     return rep.finish(ExitCode.OK, kind=outcome.kind, changed=outcome.changed, written=outcome.written,
                       removed=outcome.removed, ran=outcome.ran, dry_run=dry_run)

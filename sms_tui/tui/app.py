@@ -75,7 +75,7 @@ class WizardApp(App[int]):
         self.typeahead = TypeAhead(self)
 
     def get_driver_class(self) -> type[Driver]:
-        """Only changed cells go over the link and the Linux console gets ASCII stand-ins (wire.py);
+        """Only changed cells go over the link and the Linux console gets ASCII stand-ins (cell_diff.py);
         SMS_TUI_FULL_REPAINT=1 sends every frame whole, as Textual draws it."""
         driver = super().get_driver_class()
         if driver.__name__ == "LinuxDriver":

@@ -1,4 +1,4 @@
-"""Textual's Linux driver with a diffing, optionally ASCII-only writer in front of the terminal (wire.py)."""
+"""Textual's Linux driver with a diffing, optionally ASCII-only writer in front of the terminal (cell_diff.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 from textual.drivers.linux_driver import LinuxDriver
 
 from sms_tui import constants
-from sms_tui.tui.wire import ScreenDiff
+from sms_tui.tui.cell_diff import ScreenDiff
 
 log = logging.getLogger("sms_tui.tui")
 
 
-# The Textual release the cell-diff writer was checked against (tests/test_wire*.py compare its
+# The Textual release the cell-diff writer was checked against (tests/test_cell_diff*.py compare its
 # output with what Textual drew). On any other release frames go out whole, still translated.
 TESTED_TEXTUAL = "8.2.8"
 

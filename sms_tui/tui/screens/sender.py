@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 
 from sms_tui.checks import sender_reasons
 from sms_tui.i18n import t
-from sms_tui.messages import sender_state_text
 from sms_tui.rules import check_sender_name
 from sms_tui.smsapi import SmsapiError
+from sms_tui.smsapi_texts import sender_state_text
 from sms_tui.tui.events import SendersChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.cues import CueRadio

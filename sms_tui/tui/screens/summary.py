@@ -9,11 +9,11 @@ from textual.containers import Horizontal
 from textual.widgets import Button, RadioSet, Static
 
 from sms_tui import schedule
-from sms_tui.config import ConfigError
 from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
 from sms_tui.settings import Watch
+from sms_tui.settings_store import ConfigError
 from sms_tui.tui.events import DeliveryChanged, SendersChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.choices import LocalRadioSet

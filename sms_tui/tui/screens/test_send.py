@@ -15,9 +15,9 @@ from textual.worker import Worker, WorkerState
 
 from sms_tui.delivery import Outcome
 from sms_tui.i18n import t
-from sms_tui.messages import delivery_progress, describe, explain_status, what_happened
 from sms_tui.rules import check_phone, measure
 from sms_tui.smsapi import SmsapiError, TransportError
+from sms_tui.smsapi_texts import delivery_progress, describe, explain_status, what_happened
 from sms_tui.tui.events import DeliveryChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.field import Field

@@ -12,7 +12,7 @@ import pyte
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sms_tui.tui.wire import PLAIN, Pen, ScreenDiff, apply_sgr, sgr_change
+from sms_tui.tui.cell_diff import PLAIN, Pen, ScreenDiff, apply_sgr, sgr_change
 
 W, H = 20, 6
 
