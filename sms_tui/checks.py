@@ -8,9 +8,10 @@ from sms_tui.i18n import t
 
 
 def message_problems(text: str) -> list[str]:
-    """SMSAPI refuses an empty message, and one over 6 parts (error 11) after charging nothing."""
+    """SMSAPI refuses an empty message, and one over 6 parts (error 11) after charging nothing; a
+    message of spaces only is empty to the phone too (the wizard sends the field as typed)."""
     length = rules.measure(text)
-    if length.empty:
+    if length.empty or not text.strip():
         return [t("send.empty")]
     if length.too_long:
         return [t("send.too_long", units=length.units)]

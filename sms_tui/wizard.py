@@ -447,5 +447,5 @@ def _snapshot(setup: Setup, state: WizardState) -> tuple[object, ...]:
     """What would be saved, normalised as saving does (secrets stay SecretStr, compared by value)."""
     u = setup
     return (tuple(sorted(u.checklist.items())), u.platform, u.auth, u.username, u.secret, u.sender_mode,
-            u.sender_name.strip() if u.sender_mode == "pro" else "", "".join(ch for ch in u.test_to if ch.isdigit()),
+            u.sender_name.strip() if u.sender_mode == "pro" else "", u.test_number or "".join(ch for ch in u.test_to if ch.isdigit()),
             u.test_message, u.low_balance, state.test_result.message_id if state.test_result else None, u.notify_to, u.watch)
