@@ -7,6 +7,8 @@ shared between shops without them.
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from sms_tui import checks
-from sms_tui.i18n import os_reason, t
+from sms_tui.i18n import language, os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_api_url, check_md5, clean_field, md5_hex
@@ -92,8 +94,6 @@ def _at_line(error: tomllib.TOMLDecodeError) -> str:
 
 
 def _line_in(text: str) -> int:
-    import re
-
     found = re.search(r"line (\d+)", text)
     return int(found.group(1)) if found else 0
 
@@ -161,10 +161,6 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Setup:
 
 def _alerts(given: AlertAnswers, setup: Setup) -> list[str]:
     """Into `setup`, with the same checks as the wizard's: the owner's number like the test number."""
-    import shlex
-
-    from sms_tui.i18n import language
-
     problems: list[str] = []
     if given.notify_to is not None and given.notify_to.strip():
         problems += [f"alerts.notify_to: {problem}" for problem in checks.phone_problems(given.notify_to)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sys
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -27,9 +29,6 @@ class ExitCode(IntEnum):
 def exit_code_for(error: BaseException) -> ExitCode:
     """The one mapping of every error to its exit code (as httpie's core.py): a command, the last
     line of defence in cli.py and doctor all ask here. Only what nobody foresaw is 1."""
-    import errno
-    import sys
-
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     if isinstance(error, BrokenPipeError):

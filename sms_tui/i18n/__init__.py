@@ -6,6 +6,7 @@ LC_MESSAGES / LANG decide otherwise.
 
 from __future__ import annotations
 
+import errno as errnos
 import importlib
 import os
 from collections.abc import Mapping
@@ -67,7 +68,6 @@ def translate(lang: str, key: str, /, **params: object) -> str:
 def os_reason(error: BaseException) -> str:
     """An OSError's reason in the current language ("Is a directory" is English in a Polish
     message otherwise); errors without a catalogued errno keep the system's own text."""
-    import errno as errnos
 
     code = getattr(error, "errno", None)
     name = errnos.errorcode.get(code, "") if isinstance(code, int) else ""

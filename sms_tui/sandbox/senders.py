@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ def find(account: Account, name: str) -> str:
 
 
 def describe(account: Account, name: str, created: float) -> dict[str, Any]:
-    from datetime import UTC, datetime
-
     request = account.requested.get(name)
     at = request.at if request else created
     return {"sender": name, "status": account.senders[name], "is_default": name == account.default_sender,
