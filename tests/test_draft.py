@@ -113,13 +113,11 @@ async def test_enter_or_esc_on_the_resume_question_resumes(key: str, sandbox: Sa
 
 
 async def test_quit_asks_with_credentials_typed_but_not_moved_on(sandbox: Sandbox, tmp_path: Path) -> None:
-    from tests.wizard_helpers import fill, to_credentials
+    from tests.wizard_helpers import typed_credentials
 
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_credentials(pilot, app)
-        fill(app, "#username", "sklep17")
-        fill(app, "#secret", DEMO_MD5)
+        await typed_credentials(pilot, app, "sklep17", DEMO_MD5)
         await pilot.press("ctrl+q")
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "ConfirmScreen"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -14,6 +16,25 @@ PUTTY_F1 = b"\x1b[11~"  # PuTTY's default ("ESC [n~") function-key sequence for 
 CONSOLE_GLYPHS = set(map(chr, range(32, 127))) | set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ─│┌┐└┘├┤┬┴┼\n")
 
 
+@contextmanager
+def first_screen(*argv: str, env: dict[str, str] | None = None) -> Iterator[PtyProgram]:
+    """The wizard on a pty, its first screen drawn and settled; closed afterwards."""
+    prog = PtyProgram([sys.executable, "-m", "sms_tui", *argv], env or {})
+    try:
+        prog.read_until(b"Krok 1 z 6")
+        prog.settle(quiet=0.15)
+        yield prog
+    finally:
+        prog.close()
+
+
+def step(prog: PtyProgram, keys: bytes, until: bytes, quiet: float = 0.3) -> None:
+    """Send `keys` in one write (one read on the far side, as over a slow link) and wait for `until`."""
+    prog.send(keys)
+    prog.read_until(until)
+    prog.settle(quiet=quiet)
+
+
 def _only_console_glyphs(screen: str) -> None:
     missing = set(screen) - CONSOLE_GLYPHS
     assert not missing, f"the Linux console cannot draw {sorted(missing)}"
@@ -21,10 +42,7 @@ def _only_console_glyphs(screen: str) -> None:
 
 @pytest.mark.parametrize("term", ["xterm-256color", "xterm", "screen", "linux"])
 def test_terminal_types(term: str) -> None:
-    prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"TERM": term})
-    try:
-        prog.read_until(b"Krok 1 z 6")
-        prog.settle(quiet=0.15)
+    with first_screen(env={"TERM": term}) as prog:
         if term == "linux":
             assert "###" in prog.screen_text()  # the QR code in ASCII
             _only_console_glyphs(prog.screen_text())
@@ -37,18 +55,12 @@ def test_terminal_types(term: str) -> None:
         prog.settle(quiet=0.15)
         prog.send(b"m")
         prog.read_until(b"Krok 3 z 6")
-    finally:
-        prog.close()
 
 
 def test_no_color_is_greyscale_only() -> None:
     """Textual turns NO_COLOR into greys; the wizard's state is in its text ([x], (*), ✓/✗)."""
-    prog = PtyProgram([sys.executable, "-m", "sms_tui"], {"NO_COLOR": "1"})
-    try:
-        prog.read_until(b"Krok 1 z 6")
-        prog.settle(quiet=0.15)
-    finally:
-        prog.close()
+    with first_screen(env={"NO_COLOR": "1"}) as prog:
+        pass
     colours = {int(n) for n in re.findall(rb"[34]8;5;(\d+)", prog.output)}
     greys = {0, 7, 8, 15, 16, 231, *range(232, 256)}
     assert colours and colours <= greys, colours - greys
@@ -77,60 +89,31 @@ def test_dumb_terminal_gets_the_apply_hint() -> None:
 
 def test_a_burst_of_keys_lands_in_the_right_fields() -> None:
     """Over a slow link keys arrive in one read: "demo<Tab>md5<Ctrl+N>" must not end in one field."""
-    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"])
-    try:
-        prog.read_until(b"Krok 1 z 6")
-        prog.settle(quiet=0.15)
-        prog.send(b"\x0e")
-        prog.read_until(b"Krok 2 z 6")
-        prog.settle(quiet=0.3)
-        prog.send(b" \t \t \t \t \x0e")  # tick all five boxes and go on, in one burst
-        prog.read_until(b"Krok 3 z 6")
-        prog.settle(quiet=0.15)
-        prog.send(b"demo\tfe01ce2a7fbac8fafaed7c982a04e229\x0e")
-        prog.read_until(b"Krok 4 z 6")
-        prog.settle(quiet=0.3)
+    with first_screen("--demo") as prog:
+        step(prog, b"\x0e", b"Krok 2 z 6")
+        step(prog, b" \t \t \t \t \x0e", b"Krok 3 z 6", quiet=0.15)  # tick all five boxes and go on, in one burst
+        step(prog, b"demo\tfe01ce2a7fbac8fafaed7c982a04e229\x0e", b"Krok 4 z 6")
         assert "Krok 4 z 6" in prog.screen_text()
         assert "Konto bez pełnej aktywacji" not in prog.screen_text()
-        prog.send(b"\x0e")
-        prog.read_until(b"Krok 5 z 6")
-        prog.settle(quiet=0.3)
+        step(prog, b"\x0e", b"Krok 5 z 6")
         prog.send(b"500000000\r\r")  # Enter moves to the text, Enter in the text sends
         prog.read_until("✓".encode())
-    finally:
-        prog.close()
 
 
 def test_keys_typed_across_a_step_change_are_not_lost() -> None:
     """Field test #23 on a real pty: "m" (to step 3) and the username in one read."""
-    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"])
-    try:
-        prog.read_until(b"Krok 1 z 6")
-        prog.settle(quiet=0.15)
-        prog.send(b"mdemo")
-        prog.read_until(b"Krok 3 z 6")
-        prog.settle(quiet=0.3)
+    with first_screen("--demo") as prog:
+        step(prog, b"mdemo", b"Krok 3 z 6")
         assert "Użytkownik:     demo" in prog.screen_text()
-    finally:
-        prog.close()
 
 
 def test_a_paste_with_an_escape_sequence_and_a_line_break_never_sends() -> None:
     """Field test #6 on a real pty (tmux would turn ESC into ^[ itself): the paste lands cleaned,
     as one value, and presses no Enter."""
-    prog = PtyProgram([sys.executable, "-m", "sms_tui", "--demo"])
-    try:
-        prog.read_until(b"Krok 1 z 6")
-        prog.settle(quiet=0.15)
-        prog.send(b"m")
-        prog.read_until(b"Krok 3 z 6")
-        prog.settle(quiet=0.3)
-        prog.send(b"demo\tfe01ce2a7fbac8fafaed7c982a04e229\x0e")
-        prog.read_until(b"Krok 4 z 6")
-        prog.settle(quiet=0.3)
-        prog.send(b"\x0e")
-        prog.read_until(b"Krok 5 z 6")
-        prog.settle(quiet=0.3)
+    with first_screen("--demo") as prog:
+        step(prog, b"m", b"Krok 3 z 6")
+        step(prog, b"demo\tfe01ce2a7fbac8fafaed7c982a04e229\x0e", b"Krok 4 z 6")
+        step(prog, b"\x0e", b"Krok 5 z 6")
         prog.send(b"500000000\r\x15")  # to the text, and empty it (Ctrl+U)
         prog.settle(quiet=0.3)
         prog.send(b"\x1b[200~Raz\x1b[31m dwa\r\nlinia2\x1b[201~")
@@ -138,5 +121,3 @@ def test_a_paste_with_an_escape_sequence_and_a_line_break_never_sends() -> None:
         screen = prog.screen_text()
         assert "Raz dwa linia2" in screen and "Krok 5 z 6" in screen
         assert "Wysłano" not in screen and "^[" not in screen
-    finally:
-        prog.close()

@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, RadioSet
 
 from sms_tui.sandbox import Sandbox
 from sms_tui.tui.app import WizardApp
-from tests.wizard_helpers import fill, make_app, screen_name, settle, to_credentials
+from tests.wizard_helpers import make_app, screen_name, settle, typed_credentials
 
 MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
 
@@ -34,9 +34,7 @@ async def test_keys_typed_during_a_step_change_land_on_the_new_step(sandbox: San
 async def test_keys_typed_during_the_live_check_wait_for_its_outcome(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", MD5)
+        await typed_credentials(pilot, app, "demo", MD5)
         sandbox.inject("delay", "/user.do", seconds=0.3)
         burst(app, "ctrl+n", "right", "space")  # Next, then PRO on step 4 — typed before the check answered
         await settle(pilot, app)
@@ -49,9 +47,7 @@ async def test_keys_typed_during_the_live_check_wait_for_its_outcome(sandbox: Sa
 async def test_a_failed_check_gets_the_keys_typed_during_it(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", "0" * 32)  # refused by SMSAPI: the step stays
+        await typed_credentials(pilot, app, "demo", "0" * 32)  # refused by SMSAPI: the step stays
         app.screen.query_one("#secret", Input).focus()
         sandbox.inject("delay", "/user.do", seconds=0.3)
         burst(app, "ctrl+n", "shift+tab", "x")
@@ -64,9 +60,7 @@ async def test_a_failed_check_gets_the_keys_typed_during_it(sandbox: Sandbox, tm
 async def test_esc_stops_the_live_check(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_credentials(pilot, app)
-        fill(app, "#username", "demo")
-        fill(app, "#secret", MD5)
+        await typed_credentials(pilot, app, "demo", MD5)
         sandbox.inject("delay", "/user.do", seconds=3)
         await pilot.press("ctrl+n")
         await pilot.pause()

@@ -48,6 +48,13 @@ async def to_credentials(pilot: Pilot[int], app: WizardApp) -> None:
     assert screen_name(app) == "CredentialsScreen"
 
 
+async def typed_credentials(pilot: Pilot[int], app: WizardApp, username: str, secret: str) -> None:
+    """On step 3 with the username and the secret typed, nothing checked yet."""
+    await to_credentials(pilot, app)
+    fill(app, "#username", username)
+    fill(app, "#secret", secret)
+
+
 async def choose_pro(pilot: Pilot[int], app: WizardApp, name: str = "DemoSerwis") -> None:
     """On the sender step: PRO with `name`, then Next."""
     await pilot.press("right", "space")
