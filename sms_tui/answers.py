@@ -20,7 +20,7 @@ from sms_tui import checks
 from sms_tui.i18n import language, os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_api_url, check_md5, clean_field, md5_hex
+from sms_tui.rules import check_api_url, clean_field, md5_hex
 from sms_tui.setup import Setup
 from sms_tui.smsapi.auth import Platform
 
@@ -123,11 +123,8 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Setup:
     elif not given:
         problems.append(f"account: {t('answers.no_secret')}")
     elif acc.password_md5 is not None:
-        check = check_md5(acc.password_md5.get_secret_value())
-        if check.ok:
-            md5 = check.value
-        else:
-            problems.append(f"account.password_md5: {t(check.reason or 'md5.empty', length=check.length)}")
+        md5, md5_problems = checks.md5_check(acc.password_md5.get_secret_value())
+        problems += [f"account.password_md5: {problem}" for problem in md5_problems]
     elif acc.password is not None:
         md5 = md5_hex(acc.password.get_secret_value())
         register_secret(md5)

@@ -27,6 +27,15 @@ def test_problems(to: str, text: str) -> list[str]:
     return phone_problems(to) + message_problems(text)
 
 
+def md5_check(raw: str) -> tuple[str | None, list[str]]:
+    """The API password as MD5 (32 hex digits, any case, pasted with invisible characters): the
+    normalised value, or why it is not one (its length named, the plain-password option offered)."""
+    check = rules.check_md5(raw)
+    if check.ok:
+        return check.value, []
+    return None, [t(check.reason or "md5.empty", length=check.length)]
+
+
 def sender_name_problems(name: str) -> list[str]:
     """The rules of an own name, each reason, with the transliterated suggestion when there is one."""
     check = rules.check_sender_name(name)

@@ -202,10 +202,12 @@ class Wizard(SenderRequests, WatchSetup):
             register_secret(digest)
             u.password_md5 = SecretStr(digest)
             return None
-        check = rules.check_md5(value)
-        register_secret(check.value or None)
-        u.password_md5 = SecretStr(check.value) if check.ok else None
-        return None if check.ok else t(check.reason or "md5.empty", length=check.length)
+        from sms_tui import checks
+
+        md5, problems = checks.md5_check(value)
+        register_secret(md5)
+        u.password_md5 = SecretStr(md5) if md5 else None
+        return problems[0] if problems else None
 
     def credentials(self) -> Credentials:
         return self.setup.credentials()

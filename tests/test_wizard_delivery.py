@@ -188,11 +188,13 @@ async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp
         assert tomllib.loads(config.read_text())["verified"]["status"] == "QUEUE"  # the last seen
         gate.open.set()
         await settle(pilot, app)
-        for _ in range(200):  # the report reaches the screen as a message, after the worker ended (up to 10 s on a loaded CI)
-            if "doręczony 14:02:08" in _text(app, "#review"):
+        # The report reaches the screen as a message, after the worker ended. Its time is not the
+        # point here (on a loaded machine the sandbox's real-time clock can deliver a poll earlier).
+        for _ in range(200):
+            if "doręczony " in _text(app, "#review"):
                 break
             await pilot.pause(0.05)
-        assert "doręczony 14:02:08" in _text(app, "#review")
+        assert "doręczony " in _text(app, "#review")
     verified = tomllib.loads(config.read_text())["verified"]
     assert verified["status"] == "DELIVERED" and config.stat().st_mode & 0o777 == 0o600
 
