@@ -11,31 +11,70 @@ from sms_tui import steps
 TUI = Path(__file__).parent.parent / "sms_tui" / "tui"
 
 
-def _chain(node: ast.AST) -> list[str]:
+SHARED = {"state", "setup"}
+MUTATORS = {"append", "extend", "update", "clear", "pop", "popitem", "setdefault", "remove", "insert", "discard", "add"}
+
+
+def _chain(node: ast.AST) -> tuple[list[str], str | None]:
+    """The attribute names from the outside in, and the name at the root (`u` in `u.x[1].y`)."""
     names = []
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         if isinstance(node, ast.Attribute):
             names.append(node.attr)
         node = node.value
-    return names
+    return names, node.id if isinstance(node, ast.Name) else None
+
+
+def _aliases(tree: ast.AST) -> set[str]:
+    """Local names bound to the shared objects: `s, u = self.wizard.state, self.wizard.setup`."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                pairs = zip(target.elts, node.value.elts, strict=False) if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) \
+                    else [(target, node.value)]
+                for name, value in pairs:
+                    if isinstance(name, ast.Name) and _chain(value)[0][:1] and _chain(value)[0][0] in SHARED:
+                        found.add(name.id)
+    return found
+
+
+def _writes(tree: ast.AST) -> list[int]:
+    aliases = _aliases(tree)
+
+    def shared(node: ast.AST) -> bool:
+        names, root = _chain(node)
+        return bool(SHARED & set(names)) or (root in aliases and isinstance(node, (ast.Attribute, ast.Subscript)))
+
+    lines = []
+    for node in ast.walk(tree):
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr") and node.args:
+            targets = [ast.Attribute(value=node.args[0], attr="?")]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
+            targets = [node.func.value] if shared(node.func.value) else []
+        lines += [node.lineno for target in targets if isinstance(target, (ast.Attribute, ast.Subscript)) and shared(target)]
+    return lines
 
 
 def test_no_screen_or_app_writes_the_setup_or_the_wizard_state() -> None:
-    writes = []
-    for path in TUI.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            targets: list[ast.AST] = []
-            if isinstance(node, ast.Assign):
-                targets = list(node.targets)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" and node.args:
-                targets = [node.args[0]]
-            for target in targets:
-                for element in target.elts if isinstance(target, ast.Tuple) else [target]:
-                    if {"state", "setup"} & set(_chain(element)):
-                        writes.append(f"{path.name}:{node.lineno}")
+    writes = [f"{path.name}:{line}" for path in TUI.rglob("*.py") for line in _writes(ast.parse(path.read_text()))]
     assert writes == []
+
+
+def test_the_write_finder_finds_writes() -> None:
+    """The check above must not pass by finding nothing: each of these is a write it must see."""
+    for code in ("self.wizard.setup.username = 'x'", "self.wizard.state.step = 'x'", "u = self.wizard.setup\nu.username = 'x'",
+                 "s, u = self.wizard.state, self.wizard.setup\nu.checklist['a'] = True",
+                 "self.wizard.setup.checklist.update(a=True)", "setattr(self.wizard.setup, 'username', 'x')",
+                 "u = self.wizard.setup\nu.checklist.clear()", "self.wizard.state.dirty += 1"):
+        assert _writes(ast.parse(code)), code
+    for code in ("x = self.wizard.setup.username", "self.value = self.wizard.state.step", "items.append(self.wizard.setup.username)"):
+        assert not _writes(ast.parse(code)), code
 
 
 def test_one_step_registry() -> None:
