@@ -449,5 +449,13 @@ def _snapshot(setup: Setup, state: WizardState) -> tuple[object, ...]:
     """What would be saved, normalised as saving does (secrets stay SecretStr, compared by value)."""
     u = setup
     return (tuple(sorted(u.checklist.items())), u.platform, u.auth, u.username, u.secret, u.sender_mode,
-            u.sender_name.strip() if u.sender_mode == "pro" else "", u.test_number or "".join(ch for ch in u.test_to if ch.isdigit()),
+            u.sender_name.strip() if u.sender_mode == "pro" else "", _number(u),
             u.test_message, u.low_balance, state.test_result.message_id if state.test_result else None, u.notify_to, u.watch)
+
+
+def _number(setup: Setup) -> str:
+    """The test number as saved (48500000000 for "500 000 000"); an empty field never loads the
+    phone-number tables (the snapshot is taken on every step change)."""
+    if not setup.test_to.strip():
+        return ""
+    return setup.test_number or "".join(ch for ch in setup.test_to if ch.isdigit())
