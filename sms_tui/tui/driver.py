@@ -15,7 +15,7 @@ from sms_tui.tui.cell_diff import ScreenDiff
 log = logging.getLogger("sms_tui.tui")
 
 
-# The Textual release the cell-diff writer was checked against (tests/test_cell_diff*.py compare its
+# The Textual release the cell-diff writer was checked against (tests/terminals/test_cell_diff*.py compare its
 # output with what Textual drew). On any other release frames go out whole, still translated.
 TESTED_TEXTUAL = "8.2.8"
 

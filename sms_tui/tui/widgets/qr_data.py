@@ -1,5 +1,5 @@
 """The registration link's QR matrix, precomputed: segno's import and encoding cost ~150 ms of
-the first paint, for a link that never changes. tests/test_qr.py checks it against segno."""
+the first paint, for a link that never changes. tests/core/test_qr.py checks it against segno."""
 
 REGISTRATION_MATRIX = (
     "11111110011101001100001111111",

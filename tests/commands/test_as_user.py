@@ -16,7 +16,7 @@ import pytest
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from tests.identity import IDENTITIES, NOBODY, Run, cli_as, need, shared_folder
-from tests.test_headless import ECO_MD5, PRO_TOKEN
+from tests.samples import ECO_MD5, PRO_TOKEN
 
 
 @pytest.fixture(params=IDENTITIES)

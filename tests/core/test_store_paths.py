@@ -20,7 +20,7 @@ from sms_tui import settings_store
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from tests.identity import as_nobody
-from tests.test_store import _settings
+from tests.samples import saved_settings
 
 
 def _mode(path: Path) -> int:
@@ -54,11 +54,11 @@ def test_a_folder_is_refused_untouched(command: list[str], tmp_path: Path, capsy
 
 
 def test_apply_to_a_folder_sends_nothing(tmp_path: Path, sandbox: Any) -> None:
-    from tests.test_headless import PRO_TOKEN, _answers
+    from tests.samples import PRO_TOKEN, answers_file
 
     shop = tmp_path / "shop"
     shop.mkdir(mode=0o755)
-    code = main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(shop), "--api-url", sandbox.url])
+    code = main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(shop), "--api-url", sandbox.url])
     assert code == ExitCode.USAGE and sandbox.outbox == [] and _mode(shop) == 0o755
     assert not (tmp_path / "shop.lock").exists()
 
@@ -78,7 +78,7 @@ def test_a_device_is_refused_untouched(tmp_path: Path) -> None:
     device.chmod(0o666)
     assert main(["show", "--config", str(device)]) == ExitCode.USAGE
     with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.save(_settings(), device)
+        settings_store.save(saved_settings(), device)
     assert caught.value.key == "config.not_file" and _mode(device) == 0o666
 
 
@@ -94,11 +94,11 @@ def test_a_link_to_a_foreign_file_is_not_chmodded(tmp_path: Path) -> None:
 
 def test_a_symlinked_settings_file_is_written_through(tmp_path: Path) -> None:
     shop = tmp_path / "shop" / "smsapi.toml"
-    settings_store.save(_settings(), shop)
+    settings_store.save(saved_settings(), shop)
     link = tmp_path / "conf" / "smsapi.toml"
     link.parent.mkdir()
     link.symlink_to(shop)
-    settings_store.save(_settings().model_copy(update={"sender": _settings().sender.model_copy(update={"mode": "eco", "name": None})}), link)
+    settings_store.save(saved_settings().model_copy(update={"sender": saved_settings().sender.model_copy(update={"mode": "eco", "name": None})}), link)
     assert link.is_symlink() and os.readlink(link) == str(shop)
     loaded, _ = settings_store.load(shop)
     assert loaded is not None and loaded.sender.mode == "eco" and _mode(shop) == 0o600
@@ -114,13 +114,13 @@ def test_what_tomllib_cannot_take_is_corrupt_and_replaced(text: str, tmp_path: P
     with pytest.raises(settings_store.ConfigError) as caught:
         settings_store.load(path)
     assert caught.value.key in ("config.corrupt", "config.corrupt_file")
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     assert (tmp_path / "smsapi.toml.bak").read_text() == text and settings_store.load(path)[0] is not None
 
 
 def test_wide_permissions_are_tightened_after_the_file_parsed(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     path.chmod(0o644)
     _, warnings = settings_store.load(path)
     assert [w.key for w in warnings] == ["config.tightened"] and _mode(path) == 0o600
@@ -131,7 +131,7 @@ def test_a_file_that_cannot_be_tightened_says_so_as_a_normal_user(shared_dir: Pa
     """Root's 0644 settings read by `nobody`: the chmod fails, the warning names the real mode,
     and doctor does not claim 0600."""
     path = shared_dir / "smsapi.toml"
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     path.chmod(0o644)
     shared_dir.chmod(0o755)
 

@@ -12,19 +12,14 @@ from pydantic import SecretStr
 
 from sms_tui import settings_store
 from sms_tui.i18n import set_language
-from sms_tui.settings import AccountSettings, SenderSettings, Settings, Verified
+from sms_tui.settings import AccountSettings, Settings
 from sms_tui.smsapi import AuthMode
-
-
-def _settings(md5: str = "fe01ce2a7fbac8fafaed7c982a04e229") -> Settings:
-    return Settings(account=AccountSettings(username="demo", password_md5=SecretStr(md5)),
-                    sender=SenderSettings(mode="pro", name="DemoSerwis"),
-                    verified=Verified(to="48500000000", message_id="1", points=0.16))
+from tests.samples import saved_settings
 
 
 def test_roundtrip_and_permissions(tmp_path: Path) -> None:
     path = tmp_path / "conf" / "smsapi.toml"
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     loaded, warnings = settings_store.load(path)
@@ -36,14 +31,14 @@ def test_roundtrip_and_permissions(tmp_path: Path) -> None:
 
 
 def test_secret_not_in_repr() -> None:
-    settings = _settings()
+    settings = saved_settings()
     assert "fe01ce2a" not in repr(settings) and "fe01ce2a" not in str(settings.masked())
 
 
 @pytest.mark.faults
 def test_failure_between_write_and_replace_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "smsapi.toml"
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     before = path.read_bytes()
 
     def boom(src: str, dst: str) -> None:
@@ -51,7 +46,7 @@ def test_failure_between_write_and_replace_keeps_old_file(tmp_path: Path, monkey
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.save(_settings("0" * 32), path)
+        settings_store.save(saved_settings("0" * 32), path)
     assert caught.value.key == "config.unwritable"
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
@@ -78,7 +73,7 @@ def test_disk_full_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(os, "fdopen", Full)
     with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.save(_settings(), tmp_path / "smsapi.toml")
+        settings_store.save(saved_settings(), tmp_path / "smsapi.toml")
     assert "disk" in caught.value.describe()
     assert not (tmp_path / "smsapi.toml").exists()
 
@@ -98,7 +93,7 @@ def test_corrupt_file_names_file_and_line(tmp_path: Path) -> None:
 def test_corrupt_file_is_kept_as_bak(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text("not = [toml")
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     assert (tmp_path / "smsapi.toml.bak").read_text() == "not = [toml"
     assert settings_store.load(path)[0] is not None
 
@@ -116,14 +111,14 @@ def test_newer_schema_is_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_text("schema = 7\n")
     with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.save(_settings(), path)
+        settings_store.save(saved_settings(), path)
     assert caught.value.key == "config.newer"
     assert path.read_text() == "schema = 7\n"
 
 
 def test_wide_permissions_are_tightened(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    settings_store.save(_settings(), path)
+    settings_store.save(saved_settings(), path)
     path.chmod(0o644)
     settings, warnings = settings_store.load(path)
     assert settings is not None and [w.key for w in warnings] == ["config.tightened"]
@@ -136,7 +131,7 @@ def test_read_only_folder(tmp_path: Path) -> None:
     folder.mkdir()
     folder.chmod(0o500)
     with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.save(_settings(), folder / "smsapi.toml")
+        settings_store.save(saved_settings(), folder / "smsapi.toml")
     assert caught.value.key == "config.unwritable"
 
 
@@ -148,9 +143,9 @@ def test_second_writer_is_told_who_holds_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
     with settings_store.locked(path):
         with pytest.raises(settings_store.ConfigError) as caught:
-            settings_store.save(_settings(), path)
+            settings_store.save(saved_settings(), path)
     assert caught.value.key == "config.locked" and str(os.getpid()) in caught.value.describe()
-    settings_store.save(_settings(), path)  # released: the next writer goes through
+    settings_store.save(saved_settings(), path)  # released: the next writer goes through
 
 
 def test_default_path_order(tmp_path: Path) -> None:
@@ -178,9 +173,9 @@ def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.save(_settings(), path)
+        settings_store.save(saved_settings(), path)
     assert str(holder.pid) in caught.value.describe()
     holder.kill()
     holder.wait()
-    settings_store.save(_settings(), path)  # the dead holder's lock is gone with it
+    settings_store.save(saved_settings(), path)  # the dead holder's lock is gone with it
     assert settings_store.load(path)[0] is not None

@@ -14,32 +14,7 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
-
-ECO_MD5 = f"""
-[account]
-username = "demo"
-password_md5 = "{DEMO_MD5.upper()}"
-[sender]
-mode = "eco"
-[test]
-to = "+48 500-000-000"
-"""
-PRO_TOKEN = """
-[account]
-token = "demo-token"
-[sender]
-mode = "pro"
-name = "DemoSerwis"
-[test]
-to = "600 123 456"
-message = "Serwis: test bramki"
-"""
-
-
-def _answers(tmp_path: Path, text: str, name: str = "answers.toml") -> str:
-    path = tmp_path / name
-    path.write_text(text)
-    return str(path)
+from tests.samples import ECO_MD5, PRO_TOKEN, answers_file
 
 
 def _run(sandbox: Sandbox, config: Path, *argv: str) -> int:
@@ -48,7 +23,7 @@ def _run(sandbox: Sandbox, config: Path, *argv: str) -> int:
 
 def test_apply_eco_md5(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "smsapi.toml"
-    assert _run(sandbox, config, "apply", _answers(tmp_path, ECO_MD5)) == ExitCode.OK
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, ECO_MD5)) == ExitCode.OK
     text = config.read_text()
     assert 'mode = "eco"' in text and DEMO_MD5 in text and 'to = "48500000000"' in text
     assert [(m.to, m.sender) for m in sandbox.outbox] == [("48500000000", "ECO")]
@@ -58,7 +33,7 @@ def test_apply_eco_md5(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureF
 
 def test_apply_pro_token_json(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "smsapi.toml"
-    assert _run(sandbox, config, "apply", _answers(tmp_path, PRO_TOKEN), "--json", "--lang", "en") == ExitCode.OK
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, PRO_TOKEN), "--json", "--lang", "en") == ExitCode.OK
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] and payload["settings"]["sender"] == {"mode": "pro", "name": "DemoSerwis"}
     assert "demo-token" not in json.dumps(payload)
@@ -67,7 +42,7 @@ def test_apply_pro_token_json(tmp_path: Path, sandbox: Sandbox, capsys: pytest.C
 
 def test_apply_secret_from_environment(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMSAPI_PASSWORD", "demo")
-    answers = _answers(tmp_path, '[account]\nusername = "demo"\n[test]\nto = "500000000"\n')
+    answers = answers_file(tmp_path, '[account]\nusername = "demo"\n[test]\nto = "500000000"\n')
     config = tmp_path / "smsapi.toml"
     assert _run(sandbox, config, "apply", answers) == ExitCode.OK
     assert DEMO_MD5 in config.read_text() and "password =" not in config.read_text()
@@ -87,7 +62,7 @@ def test_apply_secret_from_environment(tmp_path: Path, sandbox: Sandbox, monkeyp
 )
 def test_apply_bad_answers(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], text: str, expected: list[str]) -> None:
     config = tmp_path / "smsapi.toml"
-    assert _run(sandbox, config, "apply", _answers(tmp_path, text)) == ExitCode.USAGE
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, text)) == ExitCode.USAGE
     err = capsys.readouterr().err
     for fragment in expected:
         assert fragment in err
@@ -116,7 +91,7 @@ def test_apply_refusals(tmp_path: Path, sandbox: Sandbox, capsys: pytest.Capture
     if replace[1] in ("pusty-token", "nowy-token"):
         text = text.replace('mode = "pro"\nname = "DemoSerwis"', 'mode = "eco"')
     config = tmp_path / "smsapi.toml"
-    assert _run(sandbox, config, "apply", _answers(tmp_path, text)) == code
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, text)) == code
     assert fragment in capsys.readouterr().err
     assert not config.exists() and sandbox.outbox == []
 
@@ -128,14 +103,14 @@ def test_apply_unreachable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     config = tmp_path / "smsapi.toml"
-    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--api-url", f"http://127.0.0.1:{port}/", "--config", str(config)]) == ExitCode.UNREACHABLE
+    assert main(["apply", answers_file(tmp_path, PRO_TOKEN), "--api-url", f"http://127.0.0.1:{port}/", "--config", str(config)]) == ExitCode.UNREACHABLE
     assert "odrzucił połączenie" in capsys.readouterr().err
 
 
 def test_dry_run_changes_nothing(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "smsapi.toml"
     config.write_text("# the old settings\n")
-    assert _run(sandbox, config, "apply", _answers(tmp_path, PRO_TOKEN), "--dry-run", "--json") == ExitCode.OK
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, PRO_TOKEN), "--dry-run", "--json") == ExitCode.OK
     payload = json.loads(capsys.readouterr().out)
     assert payload["dry_run"] and payload["settings"]["account"]["auth"] == "token"
     assert config.read_text() == "# the old settings\n" and sandbox.outbox == []
@@ -143,7 +118,7 @@ def test_dry_run_changes_nothing(tmp_path: Path, sandbox: Sandbox, capsys: pytes
 
 def test_apply_twice_sends_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "smsapi.toml"
-    answers = _answers(tmp_path, PRO_TOKEN)
+    answers = answers_file(tmp_path, PRO_TOKEN)
     assert _run(sandbox, config, "apply", answers) == ExitCode.OK
     assert _run(sandbox, config, "apply", answers) == ExitCode.OK
     assert "nie wysyłam drugi raz" in capsys.readouterr().out
@@ -153,7 +128,7 @@ def test_apply_twice_sends_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest
 @pytest.fixture
 def configured(tmp_path: Path, sandbox: Sandbox) -> Path:
     config = tmp_path / "smsapi.toml"
-    assert _run(sandbox, config, "apply", _answers(tmp_path, PRO_TOKEN)) == ExitCode.OK
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, PRO_TOKEN)) == ExitCode.OK
     return config
 
 
@@ -212,7 +187,7 @@ def _cli(*argv: str, env: dict[str, str] | None = None, stdin: str | None = None
 
 def test_subprocess_apply_send_show(tmp_path: Path, sandbox: Sandbox) -> None:
     config = str(tmp_path / "smsapi.toml")
-    answers = _answers(tmp_path, ECO_MD5.replace(f'password_md5 = "{DEMO_MD5.upper()}"', ""))
+    answers = answers_file(tmp_path, ECO_MD5.replace(f'password_md5 = "{DEMO_MD5.upper()}"', ""))
     done = _cli("apply", answers, "--api-url", sandbox.url, "--config", config, env={"SMSAPI_PASSWORD_MD5": DEMO_MD5})
     assert done.returncode == 0, done.stderr
     done = _cli("--config", config, "send", "--stdin", "--to", "500000000", "--api-url", sandbox.url, stdin="Z wejścia\n")

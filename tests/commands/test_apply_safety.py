@@ -12,7 +12,7 @@ from sms_tui import settings_store
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
-from tests.test_headless import PRO_TOKEN, _answers
+from tests.samples import PRO_TOKEN, answers_file
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -20,7 +20,7 @@ def test_unwritable_folder_is_found_before_the_test_sms(dry_run: bool, tmp_path:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")  # a file where the settings folder should be: no folder can be made
     target = blocker / "smsapi.toml"
-    code = main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url, *(["--dry-run"] if dry_run else [])])
+    code = main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url, *(["--dry-run"] if dry_run else [])])
     assert code == ExitCode.USAGE
     assert sandbox.outbox == [] and not any(path == "/sms.do" for _, path in sandbox.state.requests)
 
@@ -41,7 +41,7 @@ def test_a_held_lock_is_found_before_the_test_sms(tmp_path: Path, sandbox: Sandb
     holder.start()
     try:
         assert ready.wait(5)
-        code = main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url])
+        code = main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url])
     finally:
         release.set()
         holder.join(5)
@@ -51,7 +51,7 @@ def test_a_held_lock_is_found_before_the_test_sms(tmp_path: Path, sandbox: Sandb
 
 def test_rerun_keeps_the_verified_send(tmp_path: Path, sandbox: Sandbox) -> None:
     target = tmp_path / "smsapi.toml"
-    answers = _answers(tmp_path, PRO_TOKEN)
+    answers = answers_file(tmp_path, PRO_TOKEN)
     assert main(["apply", answers, "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
     first = tomllib.loads(target.read_text())["verified"]
     assert main(["apply", answers, "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
@@ -66,7 +66,7 @@ def test_send_after_a_dropped_connection_names_the_idx_and_the_retry_is_delivere
     import json
 
     target = tmp_path / "smsapi.toml"
-    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
     sandbox.state.reset()
     sandbox.inject("drop_after", "/sms.do", times=3)
     capsys.readouterr()
@@ -91,7 +91,7 @@ def test_a_message_that_is_not_utf8_is_a_usage_error(encoding: str, tmp_path: Pa
     import os
 
     target = tmp_path / "smsapi.toml"
-    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
     capsys.readouterr()
     raw = "Zamówienie nr 17 gotowe. Dziękujemy!".encode(encoding)
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
@@ -119,9 +119,9 @@ def test_a_ca_bundle_that_is_not_pem_is_a_usage_error(command: list[str], tmp_pa
     der = tmp_path / "proxy.cer"
     der.write_bytes(b"0\x82\x03\x1e0\x82\x02\x06\xa0\x03\x02\x01\x02")  # the start of a DER certificate
     target = tmp_path / "smsapi.toml"
-    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
     capsys.readouterr()
-    args = [_answers(tmp_path, PRO_TOKEN) if a == "ANSWERS" else a for a in command]
+    args = [answers_file(tmp_path, PRO_TOKEN) if a == "ANSWERS" else a for a in command]
     assert main([*args, "--config", str(target), "--api-url", sandbox.url.replace("http:", "https:"), "--ca-bundle", str(der)]) == ExitCode.USAGE
     out = capsys.readouterr()
     assert "openssl x509 -inform der" in out.out + out.err
@@ -132,14 +132,14 @@ def test_a_ca_bundle_that_is_not_pem_is_a_usage_error(command: list[str], tmp_pa
 
 def test_apply_strips_a_sender_name_like_the_wizard(tmp_path: Path, sandbox: Sandbox) -> None:
     text = PRO_TOKEN.replace('name = "DemoSerwis"', 'name = " DemoSerwis "')
-    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.OK
     assert sandbox.outbox[0].sender == "DemoSerwis"
 
 
 @pytest.mark.parametrize("message", ["   ", "x" * 1000])
 def test_apply_refuses_the_messages_send_refuses(message: str, tmp_path: Path, sandbox: Sandbox) -> None:
     text = PRO_TOKEN.replace('message = "Serwis: test bramki"', f'message = "{message}"')
-    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.USAGE
+    assert main(["apply", answers_file(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.USAGE
     assert sandbox.state.requests == []
 
 
@@ -170,7 +170,7 @@ def test_an_unexpected_error_still_gives_one_json_object(monkeypatch: pytest.Mon
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "not a url", "ftp://proxy/", "http://host:99999/"])
 def test_an_api_url_that_is_no_http_address_is_a_usage_error(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = PRO_TOKEN.replace('[account]\n', f'[account]\napi_url = "{url}"\n')
-    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+    assert main(["apply", answers_file(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
     assert "account.api_url" in capsys.readouterr().err
     assert main(["check", "--api-url", url, "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
 
@@ -188,7 +188,7 @@ def test_tightened_permissions_are_a_warning_not_ok(tmp_path: Path, sandbox: San
     import json
 
     target = tmp_path / "smsapi.toml"
-    assert main(["apply", _answers(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, PRO_TOKEN), "--config", str(target), "--api-url", sandbox.url]) == ExitCode.OK
     target.chmod(0o644)
     capsys.readouterr()
     assert main(["show", "--config", str(target)]) == ExitCode.OK
@@ -211,12 +211,12 @@ def test_a_secret_from_the_environment_is_named_when_there_are_two(tmp_path: Pat
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SMSAPI_TOKEN", "demo-token")
     text = PRO_TOKEN.replace('token = "demo-token"', 'password_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\nusername = "demo"')
-    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+    assert main(["apply", answers_file(tmp_path, text), "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
     assert "SMSAPI_TOKEN" in capsys.readouterr().err
 
 
 def test_apply_says_when_the_balance_is_already_under_the_threshold(tmp_path: Path, sandbox: Sandbox,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     text = PRO_TOKEN + "[alerts]\nlow_balance = 50\n"
-    assert main(["apply", _answers(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, text), "--config", str(tmp_path / "s.toml"), "--api-url", sandbox.url]) == ExitCode.OK
     assert "uwaga:" in capsys.readouterr().err

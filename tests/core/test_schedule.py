@@ -14,18 +14,7 @@ from sms_tui import schedule
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
-
-FAKE = """#!/bin/sh
-echo "$(basename "$0") $*" >> "{log}"
-if [ "$(basename "$0")" = crontab ]; then
-  case "$1" in
-    -l) [ -f "{tab}" ] && exec cat "{tab}"; echo "no crontab for tester" >&2; exit 1 ;;
-    -) cat > "{tab}" ;;
-  esac
-fi
-if [ "$(basename "$0")" = loginctl ]; then echo no; fi
-exit 0
-"""
+from tests.samples import FAKE_TOOL
 
 
 @pytest.fixture
@@ -35,7 +24,7 @@ def tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir.mkdir()
     for name in ("systemctl", "loginctl", "crontab"):
         script = bin_dir / name
-        script.write_text(FAKE.format(log=log, tab=tab))
+        script.write_text(FAKE_TOOL.format(log=log, tab=tab))
         script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     return tmp_path

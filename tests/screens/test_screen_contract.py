@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sms_tui import steps
 
-TUI = Path(__file__).parent.parent / "sms_tui" / "tui"
+TUI = Path(__file__).parents[2] / "sms_tui" / "tui"
 
 
 SHARED = {"state", "setup"}

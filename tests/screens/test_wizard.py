@@ -271,7 +271,7 @@ def test_catalogues_have_the_same_keys() -> None:
 def test_every_used_key_exists() -> None:
     import re
 
-    root = Path(__file__).parent.parent / "sms_tui"
+    root = Path(__file__).parents[2] / "sms_tui"
     used: set[str] = set()
     for path in root.rglob("*.py"):
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))

@@ -12,7 +12,7 @@ import pytest
 from sms_tui import constants
 from sms_tui.exitcodes import ExitCode
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def test_only_constants_reads_sms_tui_variables() -> None:

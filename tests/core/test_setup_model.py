@@ -20,7 +20,7 @@ from sms_tui.smsapi import ClientOptions
 from sms_tui.smsapi.auth import AuthMode, Platform
 from sms_tui.wizard import Wizard
 from tests.conftest import DEMO_MD5
-from tests.test_headless import PRO_TOKEN
+from tests.samples import PRO_TOKEN
 
 TOKEN = "tok-" + "x" * 36
 

@@ -15,7 +15,7 @@ from sms_tui.smsapi import ClientOptions
 from sms_tui.tui.app import WizardApp
 from sms_tui.tui.screens.confirm import ConfirmScreen
 from sms_tui.wizard import Wizard
-from tests.test_schedule import FAKE
+from tests.samples import FAKE_TOOL
 from tests.wizard_helpers import make_app, problem, screen_name, settle, to_summary
 
 
@@ -25,7 +25,7 @@ def crontab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir, tab = tmp_path / "bin", tmp_path / "crontab.txt"
     bin_dir.mkdir()
     for name in ("crontab", "loginctl", "systemctl"):
-        (bin_dir / name).write_text(FAKE.format(log=tmp_path / "calls.log", tab=tab))
+        (bin_dir / name).write_text(FAKE_TOOL.format(log=tmp_path / "calls.log", tab=tab))
         (bin_dir / name).chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setattr(schedule, "detect", lambda: "cron")
