@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, RadioSet, Static
 
 from sms_tui import draft, schedule
 from sms_tui.sandbox import Sandbox
@@ -100,6 +100,8 @@ async def test_summary_installs_the_watch_only_after_yes(sandbox: Sandbox, tmp_p
         await _watch_done(pilot, app)
         assert screen_name(app) == "SummaryScreen"
         saved = str(app.screen.query_one("#saved", Static).render())
+        shown = app.screen.query_one("#watch", RadioSet).pressed_button
+        assert shown is not None and shown.id == f"watch-{app.wizard.setup.watch}"  # the choice shows what is installed
     alerts = tomllib.loads(config.read_text())["alerts"]
     if answer == "t":
         assert "crontab" in saved and "sms-tui watch --uninstall" in saved

@@ -157,6 +157,10 @@ class SummaryScreen(StepScreen):
         self.query_one("#saved", Static).update(self._after_save())
         self.query_one("#review", Static).update(self._review())
         self.query_one("#next", Button).label = t("wiz.save.finish")
+        # A declined or failed install leaves the watch "off" in the saved file: the choice says so too.
+        shown = self.query_one(f"#watch-{self.wizard.setup.watch or 'off'}", CueRadio)
+        if not shown.value:
+            shown.value = True
         # At 80×24 it is below the fold; scrolled to once the longer text is laid out.
         self.call_after_refresh(lambda: self.query_one("#saved", Static).scroll_visible(animate=False))
 
