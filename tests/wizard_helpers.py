@@ -48,6 +48,22 @@ async def to_credentials(pilot: Pilot[int], app: WizardApp) -> None:
     assert screen_name(app) == "CredentialsScreen"
 
 
+async def press_settled(pilot: Pilot[int], app: WizardApp, *keys: str) -> str:
+    """Press `keys`, let the wizard settle, and say which screen it is on."""
+    await pilot.press(*keys)
+    await settle(pilot, app)
+    return screen_name(app)
+
+
+async def plain_password_next(pilot: Pilot[int], app: WizardApp, username: str, password: str) -> None:
+    """On step 3 (focus in the username): the plain API password kind, both fields typed, Next."""
+    await pilot.press("shift+tab", "right", "space")
+    fill(app, "#username", username)
+    fill(app, "#secret", password)
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
+
+
 async def typed_credentials(pilot: Pilot[int], app: WizardApp, username: str, secret: str) -> None:
     """On step 3 with the username and the secret typed, nothing checked yet."""
     await to_credentials(pilot, app)

@@ -14,7 +14,7 @@ import pytest
 from sms_tui import flow
 from sms_tui.cli import main
 from sms_tui.sandbox import Account, Sandbox, SandboxState
-from tests.wizard_helpers import fill, make_app, settle
+from tests.wizard_helpers import fill, make_app, plain_password_next, press_settled, settle
 
 CANARY = "Kanarek-7f3a9-haslo"
 CANARY_MD5 = hashlib.md5(CANARY.encode()).hexdigest()
@@ -72,13 +72,8 @@ async def test_canary_never_leaks(canary_sandbox: Sandbox, isolated_home: Path, 
     # the wizard: plain password typed, refused once, then right; a draft is written on the way
     app = make_app(canary_sandbox, isolated_home / "cfg2" / "smsapi.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        await settle(pilot, app)
-        await pilot.press("shift+tab", "right", "space")
-        fill(app, "#username", "kanarek")
-        fill(app, "#secret", CANARY + "zle")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await press_settled(pilot, app, "m")
+        await plain_password_next(pilot, app, "kanarek", CANARY + "zle")
         fill(app, "#secret", CANARY)
         await pilot.press("ctrl+n")
         await settle(pilot, app)

@@ -13,7 +13,7 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import Platform
-from tests.wizard_helpers import fill, log_in_with_token, make_app, problem, screen_name, settle
+from tests.wizard_helpers import fill, log_in_with_token, make_app, plain_password_next, press_settled, problem, screen_name, settle
 
 COM_ONLY = '[account]\nusername = "komercja"\npassword = "komercja"\n[test]\nto = "500000000"\n'
 NO_SCOPE = '[account]\ntoken = "demo-token-bez-sms"\n[test]\nto = "500000000"\n'
@@ -110,13 +110,8 @@ async def test_wizard_switches_platform(sandbox: Sandbox, tmp_path: Path) -> Non
     app = make_app(sandbox, tmp_path / "s.toml")
     app.wizard.options = app.wizard.options.__class__(api_url=sandbox.url + "{platform}/", retry_delay=0.01)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        await settle(pilot, app)
-        await pilot.press("shift+tab", "right", "space")  # plain API password
-        fill(app, "#username", "komercja")
-        fill(app, "#secret", "komercja")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await press_settled(pilot, app, "m")
+        await plain_password_next(pilot, app, "komercja", "komercja")
         assert "należy do smsapi.com" in problem(app)
         assert app.wizard.setup.platform is Platform.COM
         await pilot.press("ctrl+n")

@@ -17,6 +17,13 @@ from sms_tui.smsapi import AuthMode
 from tests.samples import saved_settings
 
 
+def _load_refused(path: Path, text: str) -> settings_store.ConfigError:
+    path.write_text(text)
+    with pytest.raises(settings_store.ConfigError) as caught:
+        settings_store.load(path)
+    return caught.value
+
+
 def test_roundtrip_and_permissions(tmp_path: Path) -> None:
     path = tmp_path / "conf" / "smsapi.toml"
     settings_store.save(saved_settings(), path)
@@ -81,13 +88,10 @@ def test_disk_full_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.faults
 def test_corrupt_file_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    path.write_text('schema = 1\n[account]\nusername = "demo\n')
-    with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.load(path)
-    message = caught.value.describe()
-    assert str(path) in message and "wiersz 3" in message
+    error = _load_refused(path, 'schema = 1\n[account]\nusername = "demo\n')
+    assert str(path) in error.describe() and "wiersz 3" in error.describe()
     set_language("en")
-    assert "line 3" in caught.value.describe()
+    assert "line 3" in error.describe()
 
 
 def test_corrupt_file_is_kept_as_bak(tmp_path: Path) -> None:
@@ -99,11 +103,7 @@ def test_corrupt_file_is_kept_as_bak(tmp_path: Path) -> None:
 
 
 def test_invalid_values_are_listed(tmp_path: Path) -> None:
-    path = tmp_path / "smsapi.toml"
-    path.write_text('[account]\nauth = "md5"\nusername = "demo"\n[sender]\nmode = "pro"\ncolour = 1\n')
-    with pytest.raises(settings_store.ConfigError) as caught:
-        settings_store.load(path)
-    message = caught.value.describe()
+    message = _load_refused(tmp_path / "smsapi.toml", '[account]\nauth = "md5"\nusername = "demo"\n[sender]\nmode = "pro"\ncolour = 1\n').describe()
     assert "password_md5" in message and "colour" in message
 
 

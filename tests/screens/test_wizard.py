@@ -18,6 +18,8 @@ from tests.wizard_helpers import (
     log_in,
     log_in_with_token,
     make_app,
+    plain_password_next,
+    press_settled,
     problem,
     screen_name,
     settle,
@@ -99,20 +101,14 @@ async def test_wrong_credentials_then_corrected(sandbox: Sandbox, tmp_path: Path
         assert screen_name(app) == "CredentialsScreen"
         assert "hasło do API jest inne niż hasło do panelu" in problem(app)
         fill(app, "#secret", DEMO_MD5)
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
-        assert screen_name(app) == "SenderScreen"
+        assert await press_settled(pilot, app, "ctrl+n") == "SenderScreen"
 
 
 async def test_plain_password_is_hashed_and_not_kept(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_credentials(pilot, app)
-        await pilot.press("shift+tab", "right", "space")  # plain API password
-        fill(app, "#username", "demo")
-        fill(app, "#secret", "demo")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app)
+        await plain_password_next(pilot, app, "demo", "demo")
         assert screen_name(app) == "SenderScreen"
         assert app.wizard.setup.password_md5 is not None
         assert app.wizard.setup.password_md5.get_secret_value() == DEMO_MD5
@@ -218,12 +214,8 @@ async def test_f1_opens_help(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_credentials(pilot, app)
-        await pilot.press("f1")
-        await settle(pilot, app)
-        assert screen_name(app) == "HelpScreen"
-        await pilot.press("escape")
-        await settle(pilot, app)
-        assert screen_name(app) == "CredentialsScreen"
+        assert await press_settled(pilot, app, "f1") == "HelpScreen"
+        assert await press_settled(pilot, app, "escape") == "CredentialsScreen"
 
 
 async def test_too_small_then_restored(sandbox: Sandbox, tmp_path: Path) -> None:
