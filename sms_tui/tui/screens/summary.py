@@ -162,7 +162,19 @@ class SummaryScreen(StepScreen):
         if not shown.value:
             shown.value = True
         # At 80×24 it is below the fold; scrolled to once the longer text is laid out.
-        self.call_after_refresh(lambda: self.query_one("#saved", Static).scroll_visible(animate=False))
+        self.call_after_refresh(self._scroll_to_saved)
+
+    def _scroll_to_saved(self) -> None:
+        if self.wizard.state.saved_to is not None:
+            self.query_one("#saved", Static).scroll_visible(animate=False)
+
+    def on_mount(self) -> None:
+        # The watch's sentence is added while its question covers this screen, and is laid out
+        # only later: scrolling follows the body's growth instead of guessing when that happens.
+        self.watch(self.query_one("#body"), "virtual_size", self._body_grew, init=False)
+
+    def _body_grew(self) -> None:
+        self.call_after_refresh(self._scroll_to_saved)
 
     @work(exclusive=True, group="watch")
     async def confirm_watch(self, plan: schedule.Outcome) -> None:
