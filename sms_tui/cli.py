@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is not None and command.logs:
         from sms_tui import logs
 
-        logs.setup(args.debug)
+        logs.setup(args.debug, on_failure=_warn)
     try:
         return _dispatch(command, args)
     except KeyboardInterrupt:
@@ -125,6 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _early_failure(code, _describe(exc), as_json)
         logging.getLogger("sms_tui").exception("unexpected error")
         return _early_failure(ExitCode.FAILURE, t("cli.crash", path=logs.log_path() or "-"), as_json)
+
+
+def _warn(text: str) -> None:
+    try:
+        print(f"{t('cli.warn')} {text}", file=sys.stderr, flush=True)
+    except OSError:  # stderr gone too (a dropped SSH link)
+        pass
 
 
 def _early_failure(code: ExitCode, message: str, as_json: bool, *, printed: bool = False) -> int:

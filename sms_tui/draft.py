@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui import constants
-from sms_tui.settings_store import _atomic_write, settings_key
+from sms_tui.settings_store import _atomic_write, private_folder, settings_key
 
 MAX_AGE = 7 * 24 * 3600
 
@@ -50,7 +50,7 @@ def save(values: dict[str, Any], config_path: Path, path: Path | None = None) ->
     import json  # deferred, like in load()
 
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(path.parent)
         _atomic_write(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass

@@ -22,7 +22,9 @@ class ExitCode(IntEnum):
     LOW_BALANCE = 6  # `check`: points under the configured threshold
     NOT_DELIVERED = 7  # `status`, `--wait`: a message ended without reaching the phone
     NOT_CONFIRMED = 8  # `status`, `--wait`: still on its way (no final status within the wait)
-    INTERRUPTED = 130
+    HANGUP = 129  # 128 + SIGHUP: the SSH link dropped
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl+C
+    TERMINATED = 143  # 128 + SIGTERM: a service stop, `timeout`, kill
     PIPE_CLOSED = 141  # the output's reader went away (`| head`): 128 + SIGPIPE, as the shell reports it
 
 
@@ -55,6 +57,14 @@ def _smsapi_exit_code(error: SmsapiError) -> ExitCode:
     if error.category in (Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER):
         return ExitCode.CREDENTIALS
     return ExitCode.REFUSED
+
+
+def exit_code_for_signal(signum: int) -> ExitCode:
+    """As the shell reports a process a signal ended: 128 + its number."""
+    import signal
+
+    codes: dict[int, ExitCode] = {signal.SIGHUP: ExitCode.HANGUP, signal.SIGTERM: ExitCode.TERMINATED}
+    return codes.get(signum, ExitCode.INTERRUPTED)
 
 
 def exit_code_for_outcome(outcome: Outcome) -> ExitCode:

@@ -94,6 +94,11 @@ def stable_idx(*parts: str) -> str:
     return f"smstui-{digest}"
 
 
+def test_idx(platform: str, username: str, from_field: str, to: str, message: str) -> str:
+    """The test SMS's idx: the wizard's and `apply`'s are the same for the same test."""
+    return stable_idx(platform, username, from_field, to, message)
+
+
 async def test_send(session: Session, credentials: Credentials, sender: SenderSettings, to: str, message: str,
                     *, idx: str | None = None, dry_run: bool = False, options: ClientOptions | None = None) -> SendResult:
     api = session.client(credentials, options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 _SECRETS: set[str] = set()
@@ -38,6 +39,25 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def _dropped(handler: logging.Handler, on_failure: Callable[[str], None] | None) -> None:
+    """A log that cannot be written (a full disk, a folder gone read-only) is dropped with one
+    plain sentence, never Python's "--- Logging error ---" traceback on every line."""
+    global _log_path
+    import sys
+
+    error = sys.exc_info()[1]
+    logging.getLogger("sms_tui").removeHandler(handler)
+    try:
+        handler.close()
+    except OSError:
+        pass
+    if _log_path is not None and on_failure is not None:
+        from sms_tui.i18n import os_reason, t
+
+        on_failure(t("log.unwritable", path=_log_path, reason=os_reason(error) if error else "-"))
+    _log_path = None
+
+
 def default_log_path() -> Path:
     from sms_tui import constants
 
@@ -48,21 +68,30 @@ def default_log_path() -> Path:
     return platformdirs.user_log_path("sms-tui") / "sms-tui.log"
 
 
-def setup(debug: bool = False, path: Path | None = None) -> Path | None:
-    """Log to a 0600 file; on a read-only home the program still runs, just without a log."""
+def setup(debug: bool = False, path: Path | None = None, on_failure: Callable[[str], None] | None = None) -> Path | None:
+    """Log to a 0600 file; on a read-only home the program still runs, just without a log.
+    `on_failure` hears once when the log stops being writable later (a command's stderr; the
+    wizard passes none: nothing may write over the TUI)."""
     global _log_path
     import logging.handlers  # deferred: `show` and `--version` never log
 
+    from sms_tui.settings_store import private_folder
+
+    class LogFile(logging.handlers.RotatingFileHandler):
+        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging's name)
+            _dropped(self, on_failure)
+
+    logging.raiseExceptions = False  # a last guard: no handler of ours may print a traceback
     root = logging.getLogger("sms_tui")
     if not root.handlers:
         # Without a handler Python's last-resort handler prints warnings to stderr, over the TUI.
         root.addHandler(logging.NullHandler())
     path = path or default_log_path()
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=512_000, backupCount=3, encoding="utf-8")
+        handler = LogFile(path, maxBytes=512_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.addFilter(RedactingFilter())

@@ -44,7 +44,7 @@ def detect() -> Kind:
 
 def watch_argv(config_path: Path) -> list[str]:
     """This interpreter's own sms-tui: a timer must not depend on PATH or an activated venv."""
-    return [sys.executable, "-m", "sms_tui", "watch", "--config", str(Path(config_path).expanduser().absolute())]
+    return [sys.executable, "-m", "sms_tui", "watch", "--config", str(settings_store.canonical(config_path))]
 
 
 def unit_name(config_path: Path) -> str:
@@ -124,6 +124,10 @@ def _must(runner: Runner, argv: list[str], stdin: str | None = None) -> subproce
 
 def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = False, runner: Runner = run_tool,
             unit_dir: Path | None = None) -> Outcome:
+    if settings_store.control_characters(config_path):  # a newline would be a second crontab line, run as this user
+        from sms_tui.i18n import t
+
+        raise ScheduleError(t("schedule.bad_path", path=ascii(str(config_path))))
     if kind == "systemd":
         return _install_systemd(config_path, every, dry_run, runner, unit_dir or user_unit_dir())
     return _install_cron(config_path, every, dry_run, runner)
@@ -139,7 +143,8 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
             outcome.written[str(path)] = text
     timer = unit_name(config_path) + ".timer"
     calls = [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", timer]]
-    outcome.changed = bool(outcome.written)
+    # Files alone are not a watch: the timer must be enabled too (a failed enable left them behind once).
+    outcome.changed = bool(outcome.written) or not _enabled(runner, timer)
     if not outcome.changed:
         return outcome
     outcome.ran = calls
@@ -148,12 +153,34 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
     if dry_run:
         return outcome
     unit_dir.mkdir(parents=True, exist_ok=True)
-    for path_text, text in outcome.written.items():
-        settings_store._atomic_write(Path(path_text), text.encode("utf-8"))
-        os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
-    for call in calls:
-        _must(runner, call)
+    before = {path_text: Path(path_text).read_text(encoding="utf-8") if Path(path_text).is_file() else None
+              for path_text in outcome.written}
+    try:
+        for path_text, text in outcome.written.items():
+            settings_store._atomic_write(Path(path_text), text.encode("utf-8"))
+            os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
+        for call in calls:
+            _must(runner, call)
+    except (ScheduleError, OSError):
+        _restore(before)  # no units left behind that a retry would take for an installed watch
+        raise
     return outcome
+
+
+def _enabled(runner: Runner, timer: str) -> bool:
+    return runner(["systemctl", "--user", "is-enabled", "--quiet", timer], None).returncode == 0
+
+
+def _restore(before: dict[str, str | None]) -> None:
+    for path_text, text in before.items():
+        path = Path(path_text)
+        try:
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                settings_store._atomic_write(path, text.encode("utf-8"))
+        except OSError:
+            continue
 
 
 def _linger_off(runner: Runner) -> bool:

@@ -56,14 +56,16 @@ def record_request(settings: Settings, sender: SenderName) -> Settings:
     return settings.model_copy(update={"sender": updated})
 
 
-async def switch(api: SmsapiClient, name: str, *, test_to: str | None = None,
+async def switch(api: SmsapiClient, name: str, *, test_to: str | None = None, idx: str | None = None,
                  message: str = SWITCH_TEST_MESSAGE) -> tuple[SenderName, SendResult]:
     """Only an ACTIVE name: checked by a send with it (`test=1`, nothing delivered, or a real test to
-    `test_to`), then made the account's default. NotUsable before anything is sent."""
+    `test_to` with `idx`, so a retry is not a second SMS), then made the account's default.
+    NotUsable before anything is sent."""
     sender = await api.sender(name)
     if not sender.active:
         raise NotUsable(sender)
-    result = await api.send(test_to or "48500000000", message, sender.sender, test=test_to is None)
+    result = await api.send(test_to or "48500000000", message, sender.sender, test=test_to is None,
+                            idx=idx if test_to else None)
     await api.make_default_sender(sender.sender)
     return sender, result
 

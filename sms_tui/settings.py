@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from sms_tui.rules.text import mask
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
@@ -48,6 +48,21 @@ class SenderSettings(_Section):
     # `check` says when it is approved (`sms-tui sender use NAME` switches).
     requested: str | None = None
     requested_at: datetime | None = None  # UTC
+
+    @field_validator("requested")
+    @classmethod
+    def _requested_is_a_name(cls, value: str | None) -> str | None:
+        """Printed by check, watch and sender list: a hand-edited value with escape sequences or
+        that `sender add` would refuse never reaches the terminal or a notice."""
+        if value is None:
+            return None
+        from sms_tui.i18n import t
+        from sms_tui.rules import check_sender_name
+
+        check = check_sender_name(value)
+        if not check.ok or check.name != value:
+            raise ValueError(t("config.requested_invalid", value=ascii(value)[:40]))
+        return value
 
     @model_validator(mode="after")
     def _name_for_pro(self) -> SenderSettings:

@@ -55,12 +55,42 @@ def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = No
     return platformdirs.user_config_path("sms-tui") / FILE_NAME
 
 
+def canonical(path: Path) -> Path:
+    """One name per file: `../sms-tui/smsapi.toml` or a linked folder is the file it leads to."""
+    return Path(os.path.realpath(Path(path).expanduser()))
+
+
 def settings_key(path: Path) -> str:
     """A short name per settings file: its draft, its watch state and its timer never mix with
-    those of another settings file (a `--demo` run, a second shop on the same server)."""
+    those of another settings file (a `--demo` run, a second shop on the same server) — and the
+    same file spelt two ways is one file (one timer, one state: the owner is told once)."""
     import hashlib
 
-    return hashlib.sha256(str(Path(path).expanduser().absolute()).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(str(canonical(path)).encode("utf-8")).hexdigest()[:16]
+
+
+def invocation(path: Path) -> str:
+    """How a command for these settings starts when printed for copying: `sms-tui`, or with
+    `--config PATH` (absolute) unless they are the user's default file."""
+    import shlex
+
+    if canonical(path) == canonical(default_path(None, env={})):
+        return "sms-tui"
+    return f"sms-tui --config {shlex.quote(str(canonical(path)))}"
+
+
+def private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parent as 0700 (`mkdir(parents=True)` would leave the
+    parents 0755 by the umask: `~/.local/state/sms-tui/` readable by every user)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            part.mkdir(mode=0o700)
+
+
+def control_characters(path: Path) -> bool:
+    """A newline in a path written into a crontab line or a unit is a second line: refused."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in str(path))
 
 
 def _corrupt(path: Path, line: int, reason: str) -> ConfigError:
@@ -207,8 +237,9 @@ def locked(path: Path) -> Iterator[None]:
             since = time.strftime("%H:%M:%S", time.localtime(float(holder[1]))) if len(holder) > 1 else "?"
             raise ConfigError("config.locked", pid=pid, since=since) from None
         stamp = f"{os.getpid()} {time.time():.0f}\n".encode()
-        os.pwrite(fd, stamp, 0)  # then cut: a second writer reading at any moment sees a PID, never "?"
-        os.ftruncate(fd, len(stamp))
+        with contextlib.suppress(OSError):  # the PID only names the holder: a full disk must not stop the work
+            os.pwrite(fd, stamp, 0)  # then cut: a second writer reading at any moment sees a PID, never "?"
+            os.ftruncate(fd, len(stamp))
         yield
     finally:
         os.close(fd)
@@ -221,7 +252,7 @@ def preflight(path: Path) -> None:
     path = target(path)
     refuse_non_file(path)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(path.parent)
         with locked(path):
             import tempfile
 
@@ -242,7 +273,7 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
     path = target(path)
     refuse_non_file(path)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(path.parent)
         with locked(path):
             _keep_unreadable(path, overwrite_newer)
             import tomli_w

@@ -50,8 +50,8 @@ class Setup(BaseModel):
     # step 4
     sender_mode: Literal["eco", "pro"] = "eco"
     sender_name: str = ""
-    requested_sender: str | None = Field(None, json_schema_extra=NOT_DRAFTED)  # asked of SMSAPI, not yet approved
-    requested_at: datetime | None = Field(None, json_schema_extra=NOT_DRAFTED)
+    requested_sender: str | None = None  # asked of SMSAPI, not yet approved (drafted: a resume keeps following it)
+    requested_at: datetime | None = None
     # step 5
     test_to: str = ""
     test_message: str = Field(default_factory=lambda: t("flow.test_message"))

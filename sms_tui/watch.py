@@ -153,11 +153,11 @@ def load(path: Path) -> WatchState:
 
 def save(state: WatchState, path: Path, config_path: Path) -> None:
     """Atomic and 0600, in a 0700 folder, like the settings."""
-    from sms_tui.settings_store import _atomic_write
+    from sms_tui.settings_store import _atomic_write, private_folder
 
     payload = {"version": 1, "config_path": str(config_path), "last_run": state.last_run, "seen": state.seen,
                "channels": {name: {"told": c.told, "told_at": c.told_at, "sent": c.sent} for name, c in state.channels.items()}}
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(path.parent)
     _atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
 
 

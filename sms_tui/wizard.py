@@ -45,6 +45,8 @@ class WizardState:
     step: steps.StepName = "welcome"
     status: flow.AccountStatus | None = None
     test_result: SendResult | None = None
+    tested_idx: str = ""  # the idx test_result was sent with: the same test again is SMSAPI's "already accepted"
+    sending_idx: str = ""  # a test SMS on its way right now (kept in the draft: a dropped link must not send it twice)
     tested_to: str = ""  # the number test_result went to: the field may be changed after the test
     tested_from: str = ""  # the sender test_result went with: a name chosen after the test needs its own
     delivery: Delivery | None = None  # what became of test_result, as far as followed
@@ -73,8 +75,7 @@ class Wizard(SenderRequests, WatchSetup):
         self.polling: Polling | None = None  # None: the delivery module's 1 s growing to 5 s
         self.follow_wait: float | None = None  # None: the delivery module's 2 minutes
         self.timing: Timing | None = None  # None: real time
-        self._idx_key: tuple[str, ...] | None = None
-        self._idx: str | None = None
+        self._earlier_test: dict[str, object] | None = None  # a resumed draft's test SMS, sent before the link dropped
         self.existing: Settings | None = None
         self.load_problem: str | None = None
         self._saved_snapshot: tuple[object, ...] | None = None  # None: the defaults
@@ -107,10 +108,24 @@ class Wizard(SenderRequests, WatchSetup):
 
     # -- the draft (dropped SSH links) ---------------------------------------------------------
 
-    def save_draft(self) -> None:
-        if not self.keep_drafts or not self.unsaved():  # throw-away settings; or nothing new to keep
+    def save_draft(self, *, force: bool = False) -> None:
+        if not self.keep_drafts or not (force or self.unsaved()):  # throw-away settings; or nothing new to keep
             return
-        draft.save({"step": steps.number(self.state.step), **self.setup.draft_values()}, self.config_path)
+        values: dict[str, object] = {"step": steps.number(self.state.step), **self.setup.draft_values()}
+        if (test := self._test_record()) is not None:
+            values["test"] = test
+        draft.save(values, self.config_path)
+
+    def _test_record(self) -> dict[str, object] | None:
+        """The test SMS in the draft (never a secret): its idx, and once accepted its id, so a resume
+        neither sends it twice nor loses what SMSAPI answered."""
+        s = self.state
+        if s.sending_idx:
+            return {"idx": s.sending_idx, "to": self.setup.test_number, "from": self.sender().from_field, "message_id": ""}
+        if s.test_result is not None and s.tested_idx:
+            return {"idx": s.tested_idx, "to": s.tested_to, "from": s.tested_from, "message_id": s.test_result.message_id,
+                    "points": s.test_result.points}
+        return self._earlier_test
 
     def offer_draft(self) -> tuple[draft.Draft | None, bool]:
         return draft.load(self.config_path)
@@ -118,6 +133,8 @@ class Wizard(SenderRequests, WatchSetup):
     def resume(self, saved: draft.Draft) -> steps.StepName:
         """Apply a draft; returns the step to show (the credentials step when a secret is needed)."""
         self._setup = self.setup.with_draft(saved.values)
+        test = saved.values.get("test")
+        self._earlier_test = test if isinstance(test, dict) and isinstance(test.get("idx"), str) else None
         self.state.dirty = True
         step = steps.by_number(saved.step)
         needs_secret = steps.number(step) > steps.number("credentials") and not self.setup.secret
@@ -275,17 +292,20 @@ class Wizard(SenderRequests, WatchSetup):
         self.setup.test_message = value
 
     def test_problems(self) -> list[str]:
-        return self.setup.test_problems()
+        problems = self.setup.test_problems()
+        s = self.state
+        failed = s.delivery is not None and s.delivery.outcome.value == "not_delivered" and s.delivery.last is not None
+        if not problems and failed and s.test_result is not None and s.tested_idx == self.idx_for_test():
+            # The same SMS again is SMSAPI's "already accepted", not a new try: the number did not get it.
+            assert s.delivery is not None and s.delivery.last is not None
+            problems.append(t("wiz.test.same_failed", to=s.tested_to, status=s.delivery.last.status))
+        return problems
 
     def idx_for_test(self) -> str:
-        """The same number, text and sender keep one idx: Retry after a lost answer cannot send twice."""
+        """The same account, sender, number and text keep one idx in every process (as `apply`'s):
+        Retry after a lost answer, or "Wyślij test" after a dropped link and a resume, cannot send twice."""
         u = self.setup
-        key = (u.platform, u.username, u.from_field, u.test_number, u.test_message)
-        if key != self._idx_key or self._idx is None:
-            from sms_tui.smsapi.idx import new_idx
-
-            self._idx_key, self._idx = key, new_idx()
-        return self._idx
+        return flow.test_idx(u.platform, u.username, u.from_field, u.test_number, u.test_message)
 
     def estimated_cost(self, parts: int) -> float:
         """Per-part price from what the balance buys when known (points / count), else typical."""
@@ -302,11 +322,21 @@ class Wizard(SenderRequests, WatchSetup):
         s = self.state
         to = self.setup.test_number
         idx = self.idx_for_test()
-        result = await flow.test_send(self.session, self.credentials(), self.sender(), to, self.setup.test_message, idx=idx,
-                                      options=self._options())
-        s.test_result, s.tested_to, s.skipped_test, s.dirty = result, to, False, True
+        s.sending_idx = idx
+        self.save_draft(force=True)  # before the request: a link dropped now leaves the idx to resume with
+        try:
+            result = await flow.test_send(self.session, self.credentials(), self.sender(), to, self.setup.test_message,
+                                          idx=idx, options=self._options())
+        finally:
+            s.sending_idx = ""
+        if result.already_accepted and s.test_result is not None and s.tested_idx == idx:
+            return s.test_result  # this very test, known with its id and delivery: nothing new to record
+        if result.already_accepted:
+            result = self._earlier_result(idx) or result
+        s.test_result, s.tested_to, s.tested_idx, s.skipped_test, s.dirty = result, to, idx, False, True
         s.tested_from = self.sender().from_field
         s.delivery, s.stopped_waiting = None, False
+        self.save_draft(force=True)
         from sms_tui.smsapi.errors import SmsapiError
 
         try:
@@ -315,6 +345,18 @@ class Wizard(SenderRequests, WatchSetup):
         except SmsapiError:  # the send succeeded; a missing new balance is no failure
             pass
         return result
+
+    def _earlier_result(self, idx: str) -> SendResult | None:
+        """What the draft knew of this test (sent before the link dropped): its id and points."""
+        earlier = self._earlier_test
+        if earlier is None or earlier.get("idx") != idx or not earlier.get("message_id"):
+            return None
+        from sms_tui.smsapi.models import SendResult, SentMessage
+
+        points = earlier.get("points")
+        message = SentMessage(id=str(earlier["message_id"]), points=float(points) if isinstance(points, (int, float)) else 0.0,
+                              number=str(earlier.get("to") or ""))
+        return SendResult(count=1, list=[message], already_accepted=True)
 
     async def follow_test(self, on_change: Callable[[], None] | None = None) -> Delivery | None:
         """Follow the accepted test SMS to the phone (the screen may go on meanwhile); None when

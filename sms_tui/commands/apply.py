@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from sms_tui import answers, flow, sender_flow, settings_store
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
-from sms_tui.i18n import t
+from sms_tui.i18n import program, t
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi_texts import describe
 
@@ -34,10 +35,11 @@ def apply(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None) 
             rep.step("answers", False, problem)
         return rep.finish(ExitCode.USAGE, problems=exc.problems)
     rep.step("answers", True, t("apply.answers_ok", path=path))
-    return run_async(lambda: _apply(ctx, rep, setup, dry_run, wait))
+    retry = f"{program()} apply {shlex.quote(path)}"  # safe as it is: the test's idx comes from the answers
+    return run_async(lambda: _apply(ctx, rep, setup, dry_run, wait, retry), rep)
 
 
-async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait: float | None) -> int:
+async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait: float | None, retry: str) -> int:
     if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
         setup.api_url = ctx.api_url
     # `[sender] request` is asked for below; only a name SMSAPI keeps waiting is recorded (record_request).
@@ -75,9 +77,12 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
                     requested = await _request(rep, session.client(credentials), request, status.senders)
                 except SmsapiError as exc:
                     return await diagnosed_failure(rep, "sender", exc, session, credentials, options, to)
-        idx = flow.stable_idx(account.platform, account.username, sender.from_field, to, message)
+        idx = flow.test_idx(account.platform, account.username, sender.from_field, to, message)
+        if not dry_run:
+            rep.sending(idx, retry)
         try:
             result = await flow.test_send(session, credentials, sender, to, message, idx=idx, dry_run=dry_run)
+            rep.sent(idx=idx, message_id=result.message_id)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, to)
         if result.already_accepted:

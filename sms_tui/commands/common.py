@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,11 @@ class Context:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
+
+    def __post_init__(self) -> None:
+        from sms_tui.i18n import set_program
+
+        set_program(settings_store.invocation(self.config_path))
 
     def reporter(self) -> Reporter:
         return Reporter(self.json, self.out, self.err)
@@ -83,6 +89,37 @@ class Reporter:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.steps: list[dict[str, Any]] = []
+        # What may have reached SMSAPI when the run is cut short: the idx and the command that
+        # retries it without a second SMS (kept on any way out but a normal one).
+        self.in_flight: dict[str, str] | None = None
+        self.known: dict[str, Any] = {}  # what an interrupted run's JSON still reports (an accepted id…)
+
+    def sending(self, idx: str, retry: str) -> None:
+        """Before a request that may cost an SMS: the log has the idx even when the terminal is gone."""
+        self.in_flight = {"idx": idx, "retry_command": retry}
+        logging.getLogger("sms_tui").info("sending with idx %s; a safe retry: %s", idx, retry)
+
+    def sent(self, **data: Any) -> None:
+        """SMSAPI answered (accepted or refused): nothing is in flight any more."""
+        self.in_flight = None
+        self.known.update(data)
+
+    def interrupted(self, signum: int) -> int:
+        """Ctrl+C, SIGTERM, SIGHUP: say what may have gone out and the exact safe retry — on a
+        stderr that may be gone already (a dropped link), so the log says it first."""
+        import signal
+
+        from sms_tui.exitcodes import exit_code_for_signal
+
+        name = signal.Signals(signum).name
+        flight = self.in_flight or {}
+        logging.getLogger("sms_tui").warning("interrupted by %s; in flight: %s", name, flight or "nothing")
+        text = t("cli.interrupted_in_flight", signal=name, **flight) if flight else t("cli.interrupted")
+        try:
+            self.step("interrupted", False, text, signal=name)
+            return self.finish(exit_code_for_signal(signum), interrupted=name, **self.known, **flight)
+        except OSError:  # the terminal went with the link
+            return int(exit_code_for_signal(signum))
 
     def step(self, name: str, ok: bool, text: str, **data: Any) -> None:
         self.steps.append({"step": name, "ok": ok, "message": text, **data})
@@ -176,11 +213,43 @@ def load_settings(ctx: Context, rep: Reporter) -> Settings | int:
     return settings
 
 
-def run_async(factory: Callable[[], Awaitable[int]]) -> int:
+def run_async(factory: Callable[[], Awaitable[int]], rep: Reporter | None = None) -> int:
+    """Run a command's coroutine; Ctrl+C, SIGTERM and SIGHUP (a service stop, `timeout`, a
+    dropped SSH link) all cancel it the same way, and the reporter says what may have gone out."""
     import asyncio  # deferred: `show` never needs an event loop
+    import signal
+
+    caught: list[int] = []
+    watched = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {signum: signal.getsignal(signum) for signum in watched}
+
+    async def main() -> int:
+        loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+        def stop(signum: int) -> None:
+            if not caught and task is not None:
+                caught.append(signum)
+                task.cancel()
+
+        for signum in watched:
+            try:
+                loop.add_signal_handler(signum, stop, signum)
+            except (ValueError, RuntimeError, NotImplementedError):  # not the main thread: Python's defaults stay
+                pass
+        return await factory()
 
     try:
-        return asyncio.run(factory())  # type: ignore[arg-type]
-    except KeyboardInterrupt:
+        return asyncio.run(main())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        signum = caught[0] if caught else signal.SIGINT
+        if rep is not None:
+            return rep.interrupted(signum)
         print(t("cli.interrupted"), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    finally:
+        for signum, handler in before.items():
+            if handler is not None and signal.getsignal(signum) is not handler:
+                try:
+                    signal.signal(signum, handler)
+                except ValueError:  # not the main thread
+                    pass

@@ -12,7 +12,7 @@ from sms_tui import checks, flow
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
-from sms_tui.i18n import t
+from sms_tui.i18n import program, t
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
@@ -35,7 +35,17 @@ def send(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str |
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
-    return run_async(lambda: _send(ctx, rep, settings, phone.number, text or "", idx or new_idx(), wait))
+    idx = idx or new_idx()
+    rep.sending(idx, retry_command(phone.number, message, use_stdin, idx))
+    return run_async(lambda: _send(ctx, rep, settings, phone.number, text or "", idx, wait), rep)
+
+
+def retry_command(to: str, message: str | None, use_stdin: bool, idx: str) -> str:
+    """The exact command that sends this message again without a second SMS (its idx)."""
+    import shlex
+
+    text = "--stdin" if use_stdin else f"--message {shlex.quote(message or '')}"
+    return f"{program()} send --to {to} {text} --idx {shlex.quote(idx)}"
 
 
 def _read_text(message: str | None, stdin: TextIO | None) -> str | None:
@@ -59,7 +69,10 @@ async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: 
     try:
         try:
             result = await flow.test_send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
+            rep.sent(idx=idx, to=to, message_id=result.message_id)
         except SmsapiError as exc:
+            if not isinstance(exc, TransportError):  # refused: SMSAPI has not got it
+                rep.sent()
             # A retry with the same idx is what keeps SMSAPI from delivering twice (check_idx): name it.
             hint = t("send.retry_with_idx", idx=idx) if isinstance(exc, TransportError) else ""
             return await conn.failure(rep, "send", exc, to, hint=hint, idx=idx)

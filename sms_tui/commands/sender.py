@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from argparse import Namespace
 
+import shlex
 from typing import Any
 
 from sms_tui import flow, sender_flow, settings_store
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode
-from sms_tui.i18n import t
+from sms_tui.i18n import program, t
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SenderName, SmsapiError
@@ -119,11 +120,22 @@ def _report_added(ctx: Context, rep: Reporter, settings: Settings, sender: Sende
 
 
 async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_to: str | None) -> int:
+    try:  # before SMSAPI's default changes or a real test goes out: settings we could not save would undo neither
+        settings_store.preflight(ctx.config_path)
+    except settings_store.ConfigError as exc:
+        rep.step("save", False, exc.describe())
+        return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     conn = connect(ctx, settings.account)
     api = conn.api
+    idx = None
+    if test_to:
+        account = settings.account
+        idx = flow.stable_idx("sender-use", account.platform, account.username, name.lower(), test_to)
+        rep.sending(idx, f"{program()} sender use {shlex.quote(name)} --test-to {test_to}")
     try:
         try:
-            sender, result = await sender_flow.switch(api, name, test_to=test_to)
+            sender, result = await sender_flow.switch(api, name, test_to=test_to, idx=idx)
+            rep.sent()
             name = sender.sender  # as SMSAPI spells it
         except sender_flow.NotUsable as exc:
             key = "sender_cmd.use_rejected" if exc.sender.state is SenderState.REFUSED else "sender_cmd.use_waiting"
@@ -133,7 +145,12 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
             return await conn.failure(rep, "sender", exc, test_to or "48500000000")
     finally:
         await conn.aclose()
-    test = t("sender_cmd.tested_real", to=test_to, id=result.message_id) if test_to else t("sender_cmd.tested_dry")
+    if not test_to:
+        test = t("sender_cmd.tested_dry")
+    elif result.already_accepted:
+        test = t("sender_cmd.tested_already", to=test_to)
+    else:
+        test = t("sender_cmd.tested_real", to=test_to, id=result.message_id)
     rep.step("test_send", True, test)
     rep.step("default", True, t("sender_cmd.default_ok", name=name))
     updated = sender_flow.switched(settings, name)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from argparse import Namespace
 
+import contextlib
 import json
 import logging
 import socket
@@ -51,17 +52,22 @@ async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
     seen = await inspect(ctx, rep, settings)
     path = watch.state_path(ctx.config_path)
     told: list[dict[str, Any]] = []
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with settings_store.locked(path):
-            state = watch.load(path)
-            told = await _tell(ctx, rep, settings, state, seen)
-            state.seen, state.last_run = seen.conditions, watch.now()
+    with contextlib.ExitStack() as stack:
+        try:
+            settings_store.private_folder(path.parent)
+            stack.enter_context(settings_store.locked(path))
+        except settings_store.ConfigError as exc:  # another run holds the state: it tells, this one only reports
+            rep.warn("watch", t("watch.busy", **exc.params))
+            return rep.finish(seen.code, **seen.data, conditions=seen.conditions, notices=told, state_file=str(path))
+        except OSError:  # no lock on a full or read-only disk: the notices matter more than a rare double one
+            pass
+        state = watch.load(path)
+        told = await _tell(ctx, rep, settings, state, seen)
+        state.seen, state.last_run = seen.conditions, watch.now()
+        try:
             watch.save(state, path, ctx.config_path)
-    except settings_store.ConfigError as exc:  # another run holds the state: it tells, this one only reports
-        rep.warn("watch", exc.describe())
-    except OSError as exc:
-        rep.warn("watch", t("watch.state_unwritable", path=path, reason=os_reason(exc)))
+        except OSError as exc:
+            rep.warn("watch", t("watch.state_unwritable", path=path, reason=os_reason(exc)))
     return rep.finish(seen.code, **seen.data, conditions=seen.conditions, notices=told, state_file=str(path))
 
 
@@ -109,7 +115,7 @@ async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.Wa
                 else:
                     outcome, detail = _run_command(target, _payload(notice, data, ctx))
                 entry["channels"][channel] = outcome
-                _report(rep, channel, target, notice, outcome, detail)
+                _report(rep, channel, target, notice, outcome, detail, alone="command" not in channels)
                 if outcome == "sent":
                     watch.told(known, condition, current, now, sent=True)
     finally:
@@ -119,12 +125,14 @@ async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.Wa
     return list(told.values())
 
 
-def _report(rep: Reporter, channel: str, target: Any, notice: watch.Notice, outcome: str, detail: str) -> None:
+def _report(rep: Reporter, channel: str, target: Any, notice: watch.Notice, outcome: str, detail: str,
+            *, alone: bool = False) -> None:
     where = t("watch.via_sms", to=target) if channel == "sms" else t("watch.via_command", command=target[0])
     if outcome == "sent":
         rep.step("notify", True, t("watch.sent", where=where, text=notice.text), channel=channel, event=notice.event)
-    elif outcome == "impossible":
-        rep.warn("notify", t("watch.sms_impossible", where=where), channel=channel, event=notice.event)
+    elif outcome == "impossible":  # suggesting notify_command only where none is set
+        rep.warn("notify", t("watch.sms_impossible_alone" if alone else "watch.sms_impossible", where=where),
+                 channel=channel, event=notice.event)
     else:
         rep.warn("notify", t("watch.not_sent", where=where, reason=detail), channel=channel, event=notice.event)
 

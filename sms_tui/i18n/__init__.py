@@ -14,6 +14,7 @@ from collections.abc import Mapping
 LANGUAGES = ("pl", "en")
 _loaded: dict[str, Mapping[str, str]] = {}
 _current = "pl"
+_program = "sms-tui"  # how a printed command starts: with `--config PATH` when the settings are not the default
 
 
 def catalogue(lang: str) -> Mapping[str, str]:
@@ -42,12 +43,23 @@ def language() -> str:
     return _current
 
 
+def set_program(invocation: str) -> None:
+    """Every command printed for the technician to copy (`{prog} watch --uninstall`) starts so:
+    on a server with two shops, a command copied without `--config` acts on the other shop."""
+    global _program
+    _program = invocation
+
+
+def program() -> str:
+    return _program
+
+
 class _Params(dict[str, object]):
     """A parameter the caller did not pass shows as "—", never as a raw "{name}" or a KeyError:
     a missing value must not turn an error message into a crash."""
 
     def __missing__(self, key: str) -> object:
-        return "—"
+        return _program if key == "prog" else "—"
 
 
 def t(key: str, /, **params: object) -> str:
