@@ -35,6 +35,7 @@ class Notice:
     previous: str
     text: str  # in the settings' language
     data: dict[str, Any] = field(default_factory=dict)
+    language: str = "pl"
 
     @property
     def event(self) -> str:
@@ -114,14 +115,21 @@ def idx_for(settings_key: str, channel: str, known: ChannelState, condition: str
 
 def notice(condition: str, previous: str, now_state: str, language: str, data: dict[str, Any]) -> Notice:
     params = {**data, "state": now_state, "previous": previous}
-    return Notice(condition, now_state, previous, translate(language, f"watch.{condition}.{now_state}", **params), data)
+    return Notice(condition, now_state, previous, translate(language, f"watch.{condition}.{now_state}", **params), data,
+                  language)
 
 
-def sms_text(text: str) -> str:
-    """Without Polish letters: 160 characters a part, not 70 — a notice is one SMS."""
-    from sms_tui.rules import plain_letters
+def sms_text(notice: Notice) -> str:
+    """Without Polish letters: 160 characters a part, not 70 — a notice is one SMS. Its command
+    names the settings (`--config PATH`) while that fits; a long path leaves it to the command
+    channel and the timer's log, which always have it."""
+    from sms_tui.rules import measure, plain_letters
 
-    return plain_letters(text)
+    text = plain_letters(notice.text)
+    if measure(text).parts > 1:
+        params = {**notice.data, "state": notice.state, "previous": notice.previous, "prog": "sms-tui"}
+        text = plain_letters(translate(notice.language, f"watch.{notice.condition}.{notice.state}", **params))
+    return text
 
 
 # -- the state file ------------------------------------------------------------------------------

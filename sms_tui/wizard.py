@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 # What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
 # load on first use (`rules` is a lazy package), off the wizard's first paint.
 from sms_tui import constants, draft, flow, rules, settings_store, steps
-from sms_tui.i18n import os_reason, t
+from sms_tui.i18n import os_reason, set_program, t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import Credentials, Platform
 from sms_tui.wizard_senders import SenderRequests
@@ -65,6 +65,7 @@ class Wizard(SenderRequests, WatchSetup):
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
                  restart_command: str | None = None, keep_drafts: bool = True) -> None:
         self.config_path = config_path
+        set_program(settings_store.invocation(config_path))  # the commands it shows name these settings
         self.options = options
         self.demo = demo
         self.keep_drafts = keep_drafts  # off for `--demo` on its throw-away settings folder

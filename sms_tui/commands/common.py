@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -96,6 +95,8 @@ class Reporter:
 
     def sending(self, idx: str, retry: str) -> None:
         """Before a request that may cost an SMS: the log has the idx even when the terminal is gone."""
+        import logging  # deferred: `show` starts no logging machinery
+
         self.in_flight = {"idx": idx, "retry_command": retry}
         logging.getLogger("sms_tui").info("sending with idx %s; a safe retry: %s", idx, retry)
 
@@ -107,6 +108,7 @@ class Reporter:
     def interrupted(self, signum: int) -> int:
         """Ctrl+C, SIGTERM, SIGHUP: say what may have gone out and the exact safe retry — on a
         stderr that may be gone already (a dropped link), so the log says it first."""
+        import logging
         import signal
 
         from sms_tui.exitcodes import exit_code_for_signal

@@ -111,7 +111,7 @@ async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.Wa
                     continue
                 if channel == "sms":
                     idx = watch.idx_for(settings_store.settings_key(ctx.config_path), channel, known, condition, current)
-                    outcome, detail = await sms.send(target, watch.sms_text(notice.text), idx)
+                    outcome, detail = await sms.send(target, watch.sms_text(notice), idx)
                 else:
                     outcome, detail = _run_command(target, _payload(notice, data, ctx))
                 entry["channels"][channel] = outcome

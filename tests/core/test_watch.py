@@ -179,13 +179,19 @@ def test_notices_in_the_settings_language(sandbox: Sandbox, tmp_path: Path) -> N
 @pytest.mark.parametrize("event", sorted({f"{c}.{s}" for c, s in [
     ("balance", "low"), ("balance", "ok"), ("credentials", "refused"), ("credentials", "ok"), ("gateway", "unreachable"),
     ("gateway", "reachable"), ("sender", "problem"), ("sender", "ok"), ("requested", "usable"), ("requested", "refused")]}))
-def test_every_notice_is_one_sms(lang: str, event: str) -> None:
+@pytest.mark.parametrize("prog", ["sms-tui", "sms-tui --config /srv/sklepy/krasnik-warsztat-kowalski/ustawienia/smsapi.toml"])
+def test_every_notice_is_one_sms(lang: str, event: str, prog: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the settings named in its command while that fits, else without (the command notice has it)."""
+    monkeypatch.setattr(i18n, "_program", prog)
     condition, state = event.split(".")
     data = {"host": "serwer-sklep-krasnik-01", "account": "warsztat.kowalski", "points": 12345.67, "threshold": 10000,
             "sender": "AutoKrasnik", "name": "AutoKrasnik"}
-    text = watch.sms_text(watch.notice(condition, "x", state, lang, data).text)
+    notice = watch.notice(condition, "x", state, lang, data)
+    text = watch.sms_text(notice)
     length = measure(text)
     assert "{" not in text and length.parts == 1 and length.encoding == "gsm7", (text, length)
+    if "{prog}" in i18n.catalogue(lang)[f"watch.{event}"]:
+        assert prog in notice.text  # the command channel gets the whole command
 
 
 @pytest.mark.parametrize("fault", ["drop_before", "http500", "garbage", "truncate", "empty"])

@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from sms_tui import settings_store
 from sms_tui.delivery import Outcome, Timing
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions, Credentials
@@ -169,7 +170,7 @@ async def test_step5_cancel_stops_waiting(sandbox: Sandbox, tmp_path: Path) -> N
         assert "w kolejce" in _text(app, "#delivery") and "poczekać" in _text(app, "#delivery")
         await pilot.click("#cancel")
         await settle(pilot, app)
-        assert app.wizard.state.stopped_waiting and "sms-tui status 7074294081650020450" in _text(app, "#delivery")
+        assert app.wizard.state.stopped_waiting and f"{settings_store.invocation(tmp_path / 's.toml')} status 7074294081650020450" in _text(app, "#delivery")
         assert app.screen.query_one("#cancel").disabled and not app.screen.query_one("#send").disabled
     assert len(sandbox.outbox) == 1
 

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Static
 
-from sms_tui import draft, schedule
+from sms_tui import draft, schedule, settings_store
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
 from sms_tui.tui.app import WizardApp
@@ -106,7 +106,7 @@ async def test_summary_installs_the_watch_only_after_yes(sandbox: Sandbox, tmp_p
         assert block.region.bottom <= app.screen.query_one("#problem").region.y
     alerts = tomllib.loads(config.read_text())["alerts"]
     if answer == "t":
-        assert "crontab" in saved and "sms-tui watch --uninstall" in saved
+        assert "crontab" in saved and f"{settings_store.invocation(config)} watch --uninstall" in saved
         assert crontab.read_text().strip() == schedule.cron_line(config, "hourly")
         assert alerts == {"low_balance": 0.0, "notify_to": "48600100200", "watch": "hourly", "language": "pl"}
     else:
