@@ -12,6 +12,9 @@ from sms_tui.i18n import os_reason, t
 
 
 def run(_ctx: None, args: Namespace) -> int:
+    if args.approve_after is not None and not (0 <= args.approve_after <= 86400):  # nan fails both
+        print(t("sandbox.bad_approve_after", value=args.approve_after))
+        return int(ExitCode.USAGE)
     return serve(args.port, approve_after=args.approve_after)
 
 

@@ -235,6 +235,7 @@ MESSAGES: dict[str, str] = {
     "show.unverified": "Not verified with a test SMS.",
     "sandbox.running": "SMSAPI sandbox running: {url}  (Ctrl+C stops it)",
     "sandbox.accounts": "Accounts: demo / password demo (MD5 fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 points, senders DemoSerwis (active), NowySklep (pending), Odrzucona (rejected); pusty / pusty: 0 points.",
+    "sandbox.bad_approve_after": "--approve-after {value}: give a number of seconds from 0 to 86400.",
     "sandbox.port": "Cannot start the sandbox on port {port}: {reason}",
     "wiz.title": "sms-tui · SMS gateway (SMSAPI)",
     "wiz.step_of": "Step {n} of {total}",

@@ -240,6 +240,7 @@ MESSAGES: dict[str, str] = {
     "show.unverified": "Niesprawdzone testowym SMS-em.",
     "sandbox.running": "Piaskownica SMSAPI działa: {url}  (Ctrl+C kończy)",
     "sandbox.accounts": "Konta: demo / hasło demo (MD5 fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 pkt, nadawcy DemoSerwis (aktywny), NowySklep (oczekuje), Odrzucona (odrzucona); pusty / pusty: 0 pkt.",
+    "sandbox.bad_approve_after": "--approve-after {value}: podaj liczbę sekund od 0 do 86400.",
     "sandbox.port": "Nie można uruchomić piaskownicy na porcie {port}: {reason}",
     "wiz.title": "sms-tui · bramka SMS (SMSAPI)",
     "wiz.step_of": "Krok {n} z {total}",

@@ -27,6 +27,14 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Silent: the sandbox runs inside the TUI and the tests; stderr would write over both."""
 
+    def handle_one_request(self) -> None:
+        """A client that went away mid-request (killed, timed out) is what the sandbox exists to
+        meet: the request was handled, only its answer has nobody to read it — no traceback."""
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     # -- plumbing -------------------------------------------------------------------------------
 
     def _params(self) -> tuple[dict[str, str], dict[str, list[str]]]:
