@@ -208,5 +208,10 @@ def short_time(at: datetime) -> str:
     return at.astimezone().strftime("%H:%M:%S")
 
 
+def wait_text(seconds: float) -> str:
+    """A wait as it was asked for: `--wait 1.5` is "1.5 s", not a rounded "2 s"."""
+    return f"{seconds:g} s" if seconds < 60 else elapsed_text(seconds)
+
+
 def elapsed_text(seconds: float) -> str:
     return str(timedelta(seconds=round(seconds))) if seconds >= 60 else f"{round(seconds)} s"

@@ -72,7 +72,7 @@ def delivery_step(delivery: Delivery, index: int = -1) -> str:
 
 def delivery_outcome(delivery: Delivery, *, waited: float | None = None) -> str:
     """The one sentence after following: delivered when, or why not and what to do, or how to look later."""
-    from sms_tui.delivery import Outcome, elapsed_text, short_time
+    from sms_tui.delivery import Outcome, elapsed_text, short_time, wait_text
 
     last = delivery.last
     if delivery.outcome is Outcome.DELIVERED:
@@ -86,4 +86,4 @@ def delivery_outcome(delivery: Delivery, *, waited: float | None = None) -> str:
     explanation = explain_status(last) if last else (what_happened(delivery.last_failure) if delivery.last_failure else "")
     if waited is None:
         return t("delivery.on_its_way_line", id=delivery.message_id, status=status, explanation=explanation)
-    return t("delivery.unconfirmed_line", id=delivery.message_id, wait=elapsed_text(waited), status=status, explanation=explanation)
+    return t("delivery.unconfirmed_line", id=delivery.message_id, wait=wait_text(waited), status=status, explanation=explanation)

@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import answers, flow, sender_flow, settings_store
+from sms_tui import answers, flow, rules, sender_flow, settings_store
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
@@ -61,7 +61,7 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
         rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
         threshold = setup.low_balance
         if threshold and (status.balance.points or 0) < threshold:
-            rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=threshold), low_balance=threshold)
+            rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=rules.threshold_text(threshold)), low_balance=threshold)
         problems = flow.sender_problems(sender.mode, sender.name, status.senders)
         if problems:
             for key in problems:
@@ -145,11 +145,16 @@ def _save(ctx: Context, rep: Reporter, settings: Settings) -> int | None:
 async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiClient, result: SendResult, wait: float) -> int:
     """Follow the saved test to the phone and record what became of it in `[verified]`."""
     verified = settings.verified
-    if verified is None or not result.messages or not result.message_id:
+    message = result.messages[0] if result.messages and result.message_id else None
+    if message is None and verified is not None and verified.message_id:  # a re-run: the kept record names the test
+        from sms_tui.smsapi.models import SentMessage
+
+        message = SentMessage(id=verified.message_id, number=verified.to, points=verified.points)
+    if verified is None or message is None:
         rep.warn("delivery", t("delivery.cannot_follow"))
         return rep.finish(ExitCode.NOT_CONFIRMED, settings=settings.masked(), config=str(ctx.config_path))
     try:
-        delivery = await wait_for_delivery(rep, client, result.messages[0], wait)
+        delivery = await wait_for_delivery(rep, client, message, wait)
     except SmsapiError as exc:  # SMSAPI refused the status read itself (credentials changed meanwhile)
         rep.warn("delivery", describe(exc))
         return rep.finish(ExitCode.NOT_CONFIRMED, settings=settings.masked(), config=str(ctx.config_path))

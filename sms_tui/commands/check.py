@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 from dataclasses import dataclass, field
 
-from sms_tui import flow
+from sms_tui import flow, rules
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
@@ -76,7 +76,7 @@ async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection
     if problems:
         return Inspection(ExitCode.REFUSED, {**data, "problems": problems}, seen)
     if low:
-        rep.step("balance", False, t("check.low_balance", points=balance.points, threshold=threshold))
+        rep.step("balance", False, t("check.low_balance", points=balance.points, threshold=rules.threshold_text(threshold)))
         return Inspection(ExitCode.LOW_BALANCE, data, seen)
     return Inspection(ExitCode.OK, data, seen)
 

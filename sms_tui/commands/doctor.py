@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sms_tui import constants, diagnose, flow, settings_store
+from sms_tui import constants, diagnose, flow, rules, settings_store
 from sms_tui.commands.common import Context, Reporter, run_async
 from sms_tui.diagnose import Finding
 from sms_tui.exitcodes import ExitCode, exit_code_for
@@ -114,7 +114,7 @@ async def _account_checks(settings: Settings, options: ClientOptions, add: Calla
     points = status.balance.points or 0
     threshold = settings.alerts.low_balance
     if threshold and points < threshold:
-        add(Finding("balance", "warn", t("check.low_balance", points=points, threshold=threshold)))
+        add(Finding("balance", "warn", t("check.low_balance", points=points, threshold=rules.threshold_text(threshold))))
         return ExitCode.LOW_BALANCE
     add(Finding("balance", "ok", t("doctor.balance", points=points)))
     return ExitCode.OK

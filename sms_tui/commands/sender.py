@@ -19,6 +19,7 @@ from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SenderName, SmsapiError
 from sms_tui.smsapi.models import SenderState
+from sms_tui.smsapi.parse_sender import NOT_ON_ACCOUNT
 from sms_tui.smsapi_texts import sender_state_text
 
 
@@ -105,9 +106,12 @@ def _report_added(ctx: Context, rep: Reporter, settings: Settings, sender: Sende
         rep.step("sender", True, t("sender_cmd.requested_ok", name=sender.sender), **name_data(sender))
     if sender.state is SenderState.USABLE:
         rep.info(t("sender_cmd.use_now", name=sender.sender))
-    elif sender.state is SenderState.REFUSED:
+    elif sender.state is SenderState.REFUSED:  # a script must not read a rejected name as success
         rep.info(t("sender_cmd.rejected_next"))
-        return rep.finish(ExitCode.OK, sender=name_data(sender))
+        return rep.finish(ExitCode.REFUSED, sender=name_data(sender))
+    earlier = settings.sender.requested
+    if earlier and earlier.lower() != sender.sender.lower() and not sender.active:
+        rep.warn("request", t("sender_cmd.replaces", earlier=earlier, name=sender.sender))
     updated = sender_flow.record_request(settings, sender)
     if updated is not settings:
         try:
@@ -142,6 +146,9 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
             rep.step("sender", False, t(key, line=state_line(exc.sender)), **name_data(exc.sender))
             return rep.finish(ExitCode.REFUSED, sender=name_data(exc.sender))
         except SmsapiError as exc:
+            if getattr(exc, "code", None) == NOT_ON_ACCOUNT:  # nothing to diagnose: the name is simply not there
+                rep.step("sender", False, t("sender_cmd.use_missing", name=name))
+                return rep.finish(ExitCode.REFUSED)
             return await conn.failure(rep, "sender", exc, test_to or "48500000000")
     finally:
         await conn.aclose()

@@ -22,6 +22,7 @@ from sms_tui import flow, settings_store, watch
 from sms_tui.commands.check import Inspection, inspect
 from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
 from sms_tui.i18n import os_reason, t
+from sms_tui.rules.threshold import threshold_text
 from sms_tui.settings import SenderSettings, Settings
 from sms_tui.smsapi import SmsapiError
 
@@ -140,14 +141,9 @@ def _report(rep: Reporter, channel: str, target: Any, notice: watch.Notice, outc
 def _notice_data(settings: Settings, seen: Inspection) -> dict[str, Any]:
     requested = seen.data.get("requested")
     return {"host": socket.gethostname().split(".")[0][:24] or "serwer", "account": settings.account.username or "token",
-            "points": _number(seen.data.get("points")), "threshold": _number(settings.alerts.low_balance),
+            "points": threshold_text(seen.data.get("points")), "threshold": threshold_text(settings.alerts.low_balance),
             "sender": settings.sender.from_field,
             "name": requested.get("name") if isinstance(requested, dict) else settings.sender.requested}
-
-
-def _number(value: object) -> object:
-    """50.0 reads "50" in an SMS; the JSON keeps a number."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _payload(notice: watch.Notice, data: dict[str, Any], ctx: Context) -> dict[str, Any]:

@@ -439,6 +439,8 @@ MESSAGES: dict[str, str] = {
     "sender_cmd.already": "the name is on the account already: {line}",
     "sender_cmd.requested_ok": "name \u201c{name}\u201d requested — waiting for SMSAPI's approval (usually within a working day)",
     "sender_cmd.use_now": "The name is active: switch to it with {prog} sender use \"{name}\"",
+    "sender_cmd.use_missing": "the account has no name “{name}” — nothing changed. Request it: {prog} sender add \"{name}\" --accept-statement (the account's names: {prog} sender list)",
+    "sender_cmd.replaces": "the name “{earlier}” requested earlier still waits at SMSAPI, but only “{name}” is followed from now on (one requested name per settings). Both: {prog} sender list",
     "sender_cmd.rejected_next": "SMSAPI rejected this name: request another (e.g. the shop's registered name) or ask SMSAPI's support why.",
     "sender_cmd.recorded": "remembered in {path}; until approved the shop sends as before ({mode}). {prog} check says when the name is active",
     "sender_cmd.use_waiting": "cannot be used yet: {line}. Nothing changed — look again later: {prog} sender list",

@@ -444,6 +444,8 @@ MESSAGES: dict[str, str] = {
     "sender_cmd.already": "nazwa jest już na koncie: {line}",
     "sender_cmd.requested_ok": "nazwa „{name}” zgłoszona — czeka na zatwierdzenie przez SMSAPI (zwykle do 1 dnia roboczego)",
     "sender_cmd.use_now": "Nazwa jest aktywna: przełącz na nią poleceniem {prog} sender use \"{name}\"",
+    "sender_cmd.use_missing": "nazwy „{name}” nie ma na koncie — nic nie zmieniono. Zgłoś ją: {prog} sender add \"{name}\" --accept-statement (nazwy konta: {prog} sender list)",
+    "sender_cmd.replaces": "wcześniej zgłoszona nazwa „{earlier}” nadal czeka w SMSAPI, ale śledzona będzie tylko „{name}” (jedna zgłoszona nazwa na ustawienia). Stan obu: {prog} sender list",
     "sender_cmd.rejected_next": "SMSAPI odrzuciło tę nazwę: zgłoś inną (np. nazwę sklepu z NIP-u) albo zapytaj obsługę SMSAPI o powód.",
     "sender_cmd.recorded": "zapamiętano w {path}; do zatwierdzenia sklep wysyła jak dotąd ({mode}). {prog} check powie, kiedy nazwa będzie aktywna",
     "sender_cmd.use_waiting": "nie można jeszcze użyć: {line}. Nic nie zmieniono — sprawdź później: {prog} sender list",

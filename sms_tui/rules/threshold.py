@@ -16,3 +16,9 @@ def parse_threshold(text: str) -> float | None:
     if not _POINTS.fullmatch(value):
         return None
     return float(value.replace(",", "."))
+
+
+def threshold_text(value: object) -> object:
+    """50.0 reads "50" wherever a threshold is written (a check line, a notice, the summary); the
+    JSON keeps the number."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value

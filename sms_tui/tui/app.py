@@ -290,7 +290,8 @@ class WizardApp(App[int]):
             return
         for screen in self.screen_stack:
             screen.post_message(SendersChanged(approved.sender if approved else None))
-        if approved is not None:
+        if approved is not None and getattr(self.screen, "STEP", None) != "sender":
+            # Step 4 says it in its own line (a toast there covered its buttons at 80×24).
             self.notify(t("wiz.sender.approved", name=approved.sender), timeout=30)
 
     async def on_unmount(self) -> None:

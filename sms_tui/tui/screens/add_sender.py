@@ -17,17 +17,24 @@ from textual.widgets import Button, Checkbox, Input, Static
 from sms_tui.checks import sender_reasons
 from sms_tui.i18n import t
 from sms_tui.rules import check_sender_name
+from sms_tui.smsapi.auth import Platform
 from sms_tui.tui.widgets.cues import CueCheckbox
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
 
 
 class AddSenderScreen(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False),
+                                             Binding("f1", "help", show=False, priority=True)]  # the footer under it says F1
 
-    def __init__(self, statement: str, *, activated: bool, name: str = "") -> None:
+    def __init__(self, statement: str, *, activated: bool, name: str = "", platform: Platform = Platform.PL) -> None:
         super().__init__()
-        self.statement, self.activated, self.initial = statement, activated, name
+        self.statement, self.activated, self.initial, self.platform = statement, activated, name, platform
+
+    def action_help(self) -> None:
+        from sms_tui.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen("sender", self.platform))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog"):

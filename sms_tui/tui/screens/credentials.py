@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, RadioSet, Static
 
+from sms_tui import rules
 from sms_tui.i18n import t
 from sms_tui.smsapi import Platform, SmsapiError
 from sms_tui.tui.screens.base import StepScreen
@@ -70,7 +71,7 @@ class CredentialsScreen(StepScreen):
             text += " " + t("wiz.cred.buys", pro=b.pro_count, eco=b.eco_count)
         low = self.wizard.setup.low_balance
         if low and (b.points or 0) < low:
-            text += "\n" + t("check.low_balance", points=b.points, threshold=low)
+            text += "\n" + t("check.low_balance", points=b.points, threshold=rules.threshold_text(low))
         return f"✓ {text}"
 
     def _sync_kind(self) -> None:

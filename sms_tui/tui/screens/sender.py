@@ -29,7 +29,9 @@ from sms_tui.tui.widgets.local_keys import LocalButton
 
 
 def sender_label(sender: SenderName) -> str:
-    status = t(f"wiz.sender.status.{sender.status.lower()}") if sender.status in ("ACTIVE", "PENDING", "REJECTED") else sender.status
+    # By what the status means (INACTIVE, DELETED… too), as the CLI says it: never SMSAPI's raw word alone.
+    key = {"usable": "active", "waiting": "pending", "refused": "rejected"}[sender.state.value]
+    status = t(f"wiz.sender.status.{key}")
     default = f" {t('wiz.sender.default')}" if sender.is_default else ""
     return f"{sender.sender:<12} {status}{default}"
 
@@ -185,7 +187,8 @@ class SenderScreen(StepScreen):
         self.show_problem(None)
         typed = self.query_one("#name", Input).value.strip()
         name = await self.app.push_screen_wait(AddSenderScreen(statement.content, activated=bool(self.wizard.setup.checklist.get("activated")),
-                                                               name=typed if typed and not self.wizard.requested_status() else ""))
+                                                               name=typed if typed and not self.wizard.requested_status() else "",
+                                                               platform=self.wizard.setup.platform))
         if not name:
             return
         self.show_problem(t("wiz.add.sending", name=name), ok=True)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, RadioSet, Static
 
-from sms_tui import schedule
+from sms_tui import rules, schedule
 from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
@@ -63,7 +63,7 @@ class SummaryScreen(StepScreen):
         if s.status is not None and s.status.balance.points is not None:
             rows.append((t("wiz.save.balance"), t("wiz.save.points", points=s.status.balance.points)))
             if u.low_balance and s.status.balance.points < u.low_balance:
-                rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=u.low_balance)))
+                rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=rules.threshold_text(u.low_balance))))
         unticked = [k for k, v in u.checklist.items() if not v]
         if unticked:
             rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(u.checklist))))
