@@ -14,7 +14,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
