@@ -106,7 +106,7 @@ def test_a_name_on_the_account_reports_its_status(tmp_path: Path, sandbox: Sandb
     assert _run(sandbox, config, "sender", "add", "NowySklep", "--json") == ExitCode.OK  # no statement needed: nothing is asked
     payload = _json(capsys)
     assert payload["sender"]["state"] == "waiting" and payload["requested"] == "NowySklep"  # type: ignore[index]
-    assert _run(sandbox, config, "sender", "add", "Odrzucona", "--json") == ExitCode.OK
+    assert _run(sandbox, config, "sender", "add", "Odrzucona", "--json") == ExitCode.REFUSED  # a script must not read it as success
     assert _json(capsys)["sender"]["state"] == "refused"  # type: ignore[index]
     assert _run(sandbox, config, "sender", "use", "Odrzucona") == ExitCode.REFUSED
     assert "inną nazwę" in capsys.readouterr().err
@@ -133,3 +133,62 @@ def test_apply_refuses_a_request_without_the_statement(tmp_path: Path, sandbox: 
     err = capsys.readouterr().err
     assert "sender.request" in err and "Krasnik" in err and "sender.accept_statement" in err
     assert sandbox.outbox == []
+
+
+@pytest.mark.parametrize("test_to", [None, "500000088"])
+def test_sender_use_changes_nothing_at_smsapi_when_the_settings_cannot_be_saved(tmp_path: Path, sandbox: Sandbox, test_to: str | None,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Checked before the default is made and before a real test SMS goes out (here: another
+    process holds the settings' lock; a read-only folder is refused the same way)."""
+    from sms_tui import settings_store
+
+    config = _configured(tmp_path, sandbox, "md5")
+    sandbox.state.decide("NowySklep", "ACTIVE")
+    sent, before = len(sandbox.outbox), config.read_bytes()
+    with settings_store.locked(config):
+        code = _run(sandbox, config, "sender", "use", "NowySklep", *(["--test-to", test_to] if test_to else []))
+    assert code == ExitCode.USAGE and "inny proces" in capsys.readouterr().err
+    assert len(sandbox.outbox) == sent and config.read_bytes() == before
+    assert _run(sandbox, config, "sender", "list", "--json") == ExitCode.OK
+    names = {s["sender"]: s for s in _json(capsys)["senders"]}  # type: ignore[union-attr]
+    assert names["DemoSerwis"]["default"] and not names["NowySklep"]["default"]  # SMSAPI's default unchanged
+
+
+def test_sender_use_retried_sends_its_real_test_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _configured(tmp_path, sandbox, "md5")
+    sandbox.state.decide("NowySklep", "ACTIVE")
+    sent = len(sandbox.outbox)
+    for _ in range(2):
+        assert _run(sandbox, config, "sender", "use", "NowySklep", "--test-to", "500000088") == ExitCode.OK
+    assert len(sandbox.outbox) == sent + 1 and "nie wysyłam drugi raz" in capsys.readouterr().out
+
+
+def test_sender_use_of_a_name_not_on_the_account_says_how_to_request_it(tmp_path: Path, sandbox: Sandbox,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    config = _configured(tmp_path, sandbox, "md5")
+    capsys.readouterr()
+    assert _run(sandbox, config, "sender", "use", "Nieistnieje") == ExitCode.REFUSED
+    err = capsys.readouterr().err
+    assert err.count("nie ma na koncie") == 1 and f"--config {config} sender add \"Nieistnieje\"" in err
+
+
+def test_a_second_request_says_the_first_is_no_longer_followed(tmp_path: Path, sandbox: Sandbox,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    config = _configured(tmp_path, sandbox, "md5")
+    assert _run(sandbox, config, "sender", "add", "Pierwsza", "--accept-statement") == ExitCode.OK
+    capsys.readouterr()
+    assert _run(sandbox, config, "sender", "add", "Druga", "--accept-statement", "--json") == ExitCode.OK
+    payload = _json(capsys)
+    assert any(s.get("warning") and "Pierwsza" in s["message"] for s in payload["steps"])  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("value", ["X\\u001b[2J\\u001b]0;pwned\\u0007Y", "Kraśnik", "A" * 40, "\\u202eevil"])
+def test_a_hand_edited_requested_name_never_reaches_the_terminal(tmp_path: Path, sandbox: Sandbox, value: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    config = _configured(tmp_path, sandbox, "md5")
+    config.write_text(config.read_text().replace('mode = "eco"', f'mode = "eco"\nrequested = "{value}"'))
+    capsys.readouterr()
+    for command in (["sender", "list"], ["check"], ["watch"]):
+        assert _run(sandbox, config, *command) == ExitCode.USAGE
+        out, err = capsys.readouterr()
+        assert "\x1b" not in out + err and "\u202e" not in out + err and "requested" in err

@@ -155,3 +155,61 @@ def test_real_crontab_round_trip(config: Path) -> None:
         schedule.uninstall(config, kinds=("cron",))
     after = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
     assert after.stdout == (before.stdout if before.returncode == 0 else "")
+
+
+FAILING_SYSTEMCTL = """#!/bin/sh
+echo "systemctl $*" >> "{log}"
+echo "Failed to connect to bus: No such file or directory" >&2
+exit 1
+"""
+
+
+def test_a_failed_systemctl_leaves_no_units_and_a_retry_does_not_say_installed(tools: Path, config: Path) -> None:
+    """`sudo -i` without a user bus: the units written for it are taken back, so the next try does
+    not find them and call the watch installed while no timer runs."""
+    (tools / "bin" / "systemctl").write_text(FAILING_SYSTEMCTL.format(log=tools / "calls.log"))
+    unit_dir = tools / "home" / ".config" / "systemd" / "user"
+    for _ in range(2):
+        with pytest.raises(schedule.ScheduleError, match="Failed to connect to bus"):
+            schedule.install(config, "hourly", "systemd", unit_dir=unit_dir)
+        assert not any(unit_dir.iterdir())
+
+
+def test_files_without_an_enabled_timer_are_not_an_installed_watch(tools: Path, config: Path) -> None:
+    unit_dir = tools / "home" / ".config" / "systemd" / "user"
+    unit_dir.mkdir(parents=True)
+    for name, text in schedule.systemd_units(config, "hourly").items():  # left by an older sms-tui's failed install
+        (unit_dir / name).write_text(text)
+    (tools / "bin" / "systemctl").write_text(FAKE_TOOL.format(log=tools / "calls.log", tab=tools / "crontab.txt")
+                                             .replace('exit 0', 'case "$*" in *is-enabled*) exit 1 ;; esac\nexit 0'))
+    outcome = schedule.install(config, "hourly", "systemd", unit_dir=unit_dir)
+    assert outcome.changed and f"systemctl --user enable --now {schedule.unit_name(config)}.timer" in _calls(tools)
+
+
+def test_one_file_spelt_two_ways_is_one_watch(tmp_path: Path, config: Path) -> None:
+    """`..` in the path or a linked folder: one timer, one state, one draft — the owner is told once."""
+    link = tmp_path / "link"
+    link.symlink_to(config.parent)
+    spellings = [config, config.parent / ".." / config.parent.name / config.name, link / config.name]
+    assert len({schedule.marker(p) for p in spellings}) == 1 and len({schedule.cron_line(p, "daily") for p in spellings}) == 1
+    from sms_tui import draft, watch
+
+    assert len({watch.state_path(p) for p in spellings}) == 1 and len({draft.draft_path(p) for p in spellings}) == 1
+
+
+@pytest.mark.parametrize("kind", ["cron", "systemd"])
+def test_a_settings_path_with_a_newline_is_refused(tools: Path, tmp_path: Path, kind: schedule.Kind) -> None:
+    path = tmp_path / "nl\n* * * * * touch PWN #" / "s.toml"
+    with pytest.raises(schedule.ScheduleError, match="sterujące"):
+        schedule.install(path, "hourly", kind, dry_run=True, unit_dir=tmp_path / "units")
+    assert not (tools / "crontab.txt").exists() and not (tmp_path / "units").exists()
+
+
+def test_printed_commands_name_the_settings(tools: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a server with two shops, the removal command printed by the install acts on these settings."""
+    from sms_tui import settings_store
+
+    assert main(["watch", "--install", "--cron", "--config", str(config)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert f"sms-tui --config '{config}' watch --uninstall" in out
+    assert settings_store.invocation(settings_store.default_path(None, env={})) == "sms-tui"  # the default file: no --config
