@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from sms_tui.sandbox import Sandbox
 from sms_tui.tui.app import WizardApp
 from tests.sandbox_time import SandboxTime
-from tests.wizard_helpers import fill, make_app, settle
+from tests.wizard_helpers import fill, make_app, settle, wait_until
 
 DEMO_MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
 CONFIG = Path("/etc/sklep/smsapi.toml")  # shown on the summary, never written by a snapshot
@@ -48,7 +48,7 @@ async def _step4_add(pilot: Pilot[int]) -> None:
     await settle(pilot, pilot.app)  # type: ignore[arg-type]
     await pilot.press("f2")
     await settle(pilot, pilot.app, workers=False)  # type: ignore[arg-type]
-    await pilot.pause(0.2)
+    await wait_until(pilot, lambda: pilot.app.focused is not None and pilot.app.focused.id == "new-name", "the add-name dialog open")
     await pilot.press(*"Kraśnik")
     await pilot.pause()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
@@ -35,6 +37,28 @@ async def settle(pilot: Pilot[int], app: WizardApp, *, workers: bool = True) -> 
     if workers:
         await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[int], condition: Callable[[], object], what: str = "", timeout: float = 60.0) -> None:
+    """Wait for a condition, never for a time: a loaded machine only makes it come later. The
+    deadline only ends a run that hangs."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause(0.01)
+
+
+def ready(button: Button) -> bool:
+    """Clickable as a person would click it: shown, laid out, enabled, and not in its 0.2 s
+    "active" effect (a Button ignores a click then)."""
+    return bool(button.display and button.region.area and not button.disabled and not button.has_class("-active")
+                and button.screen.is_current)
+
+
+async def click_when_ready(pilot: Pilot[int], app: WizardApp, selector: str) -> None:
+    await wait_until(pilot, lambda: ready(app.screen.query_one(selector, Button)), f"{selector} clickable")
+    await pilot.pause()  # one refresh more: the layout that made it visible has reached the compositor
+    await pilot.click(selector)
 
 
 def fill(app: WizardApp, selector: str, value: str) -> None:
@@ -119,10 +143,7 @@ async def to_summary(pilot: Pilot[int], app: WizardApp) -> None:
     """Steps 1→6: ECO, a test SMS accepted (its delivery still followed in the background)."""
     await to_test_send(pilot, app)
     await pilot.click("#send")
-    for _ in range(100):
-        if app.wizard.state.test_result is not None:
-            break
-        await pilot.pause(0.05)
+    await wait_until(pilot, lambda: app.wizard.state.test_result is not None, "the test SMS accepted")
     await pilot.press("ctrl+n")
     await settle(pilot, app, workers=False)
     assert screen_name(app) == "SummaryScreen"

@@ -288,8 +288,7 @@ async def test_slow_answer_keeps_ui_responsive_and_cancel_works(sandbox: Sandbox
         await to_test_send(pilot, app)
         sandbox.inject("delay", "/sms.do", seconds=3)
         await pilot.click("#send")
-        await pilot.pause(0.2)
-        assert "wysyłam" in str(app.screen.query_one("#result").render())
+        await wait_until(pilot, lambda: "wysyłam" in str(app.screen.query_one("#result").render()), "sending shown")
         await pilot.press("f1")  # the UI still answers keys while the request runs
         await pilot.pause()
         assert screen_name(app) == "HelpScreen"

@@ -20,7 +20,7 @@ from sms_tui.tui.app import WizardApp
 from sms_tui.wizard import Wizard
 from tests.conftest import DEMO_MD5
 from tests.sandbox_time import SandboxTime
-from tests.wizard_helpers import make_app, screen_name, settle, to_test_send
+from tests.wizard_helpers import click_when_ready, make_app, screen_name, settle, to_test_send, wait_until
 
 
 async def _sent(pilot: Pilot[int], app: WizardApp) -> None:
@@ -97,7 +97,8 @@ async def test_wizard_cancelled_follow_says_so(sandbox: Sandbox, tmp_path: Path)
     wizard.timing = gate.timing
     try:
         task = asyncio.ensure_future(wizard.follow_test())
-        await asyncio.sleep(0.05)
+        while not wizard.state.following:  # the follow has begun (a condition, not a time)
+            await asyncio.sleep(0)
         assert wizard.state.following
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -165,8 +166,7 @@ async def test_step5_cancel_stops_waiting(sandbox: Sandbox, tmp_path: Path) -> N
         await to_test_send(pilot, app)
         await pilot.click("#send")
         await _sent(pilot, app)
-        await pilot.pause(0.1)
-        assert app.wizard.state.following and not app.screen.query_one("#cancel").disabled
+        await wait_until(pilot, lambda: app.wizard.state.following and not app.screen.query_one("#cancel").disabled, "following")
         assert "w kolejce" in _text(app, "#delivery") and "poczekać" in _text(app, "#delivery")
         await pilot.click("#cancel")
         await settle(pilot, app)
@@ -191,11 +191,7 @@ async def test_going_on_before_the_report_still_records_it(sandbox: Sandbox, tmp
         await settle(pilot, app)
         # The report reaches the screen as a message, after the worker ended. Its time is not the
         # point here (on a loaded machine the sandbox's real-time clock can deliver a poll earlier).
-        for _ in range(200):
-            if "doręczony " in _text(app, "#review"):
-                break
-            await pilot.pause(0.05)
-        assert "doręczony " in _text(app, "#review")
+        await wait_until(pilot, lambda: "doręczony " in _text(app, "#review"), "the report on the summary")
     verified = tomllib.loads(config.read_text())["verified"]
     assert verified["status"] == "DELIVERED" and config.stat().st_mode & 0o777 == 0o600
 
@@ -225,10 +221,8 @@ async def test_step5_next_waits_for_a_send_in_flight(sandbox: Sandbox, tmp_path:
     """Found in tmux: Enter in the text, then Ctrl+N at once left the step with the send's answer unseen."""
     async with _after_send(sandbox, tmp_path) as (pilot, app):
         sandbox.inject("delay", "/sms.do", seconds=1.0)
-        await pilot.pause(0.3)  # a Button ignores a second press within its 0.2 s "active" effect
-        await pilot.click("#send")
-        await pilot.pause(0.2)
-        assert sandbox.state.faults == []  # the send is under way, held by the delay
+        await click_when_ready(pilot, app, "#send")  # a Button ignores a second press within its 0.2 s "active" effect
+        await wait_until(pilot, lambda: sandbox.state.faults == [], "the send under way, held by the delay")
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert screen_name(app) == "TestSendScreen" and "właśnie wysyłany" in str(app.screen.query_one("#problem").render())

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from sms_tui.sandbox import Sandbox
-from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle, to_test_send
+from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle, to_test_send, wait_until
 
 
 async def test_a_refusal_is_cleared_when_the_input_is_fixed(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ async def test_ctrl_c_says_how_to_quit(sandbox: Sandbox, tmp_path: Path) -> None
     app = make_app(sandbox, tmp_path / "s.toml")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("ctrl+c")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.screen.query("Toast"), "a toast")
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert app.is_running and any("Ctrl+Q" in text and "Chcesz wyjść?" in text for text in toasts), toasts
 

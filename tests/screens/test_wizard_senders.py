@@ -6,13 +6,15 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
 
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
+from sms_tui.tui.app import WizardApp
 from sms_tui.wizard import Wizard
 from tests.conftest import DEMO_MD5
-from tests.wizard_helpers import log_in, make_app, screen_name, settle
+from tests.wizard_helpers import click_when_ready, log_in, make_app, ready, screen_name, settle, wait_until
 
 
 def _text(app: object, selector: str) -> str:
@@ -67,6 +69,12 @@ async def test_a_name_used_after_the_eco_test_needs_its_own_test(sandbox: Sandbo
         await wizard.aclose()
 
 
+async def _dialog_open(pilot: Pilot[int], app: WizardApp) -> None:
+    """F2's dialog is up once SMSAPI's statement is read and the name field has the cursor."""
+    await wait_until(pilot, lambda: screen_name(app) == "AddSenderScreen" and app.focused is not None
+                     and app.focused.id == "new-name", "the add-name dialog open")
+
+
 async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox: Sandbox, tmp_path: Path) -> None:
     config = tmp_path / "s.toml"
     app = make_app(sandbox, config)
@@ -74,7 +82,7 @@ async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox:
         await log_in(pilot, app)
         await pilot.press("f2")
         await settle(pilot, app, workers=False)
-        await pilot.pause(0.2)
+        await _dialog_open(pilot, app)
         assert screen_name(app) == "AddSenderScreen" and "Oświadczenie" in str(app.screen.query_one("#statement").query_one(Static).render())
         await pilot.press(*"Kraśnik")
         await pilot.pause()
@@ -87,8 +95,7 @@ async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox:
         assert "zaznacz oświadczenie" in _text(app, "#add-problem")  # not ticked: refused, nothing asked
         assert "Krasnik" not in sandbox.state.accounts["demo"].senders
         app.screen.query_one("#accept", Checkbox).value = True
-        await pilot.pause(0.3)  # a Button ignores a second press within its 0.2 s "active" effect
-        await pilot.click("#add")
+        await click_when_ready(pilot, app, "#add")  # a Button ignores a second press within its 0.2 s "active" effect
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen"
         assert sandbox.state.accounts["demo"].senders["Krasnik"] == "INACTIVE"
@@ -117,13 +124,11 @@ async def test_step4_notices_the_approval_and_offers_the_name(sandbox: Sandbox, 
         await app.wizard.request_sender("AutoSerwis")
         app.watch_senders()
         sandbox.state.decide("AutoSerwis", "ACTIVE")
-        for _ in range(20):
-            await pilot.pause(0.1)
-            if app.screen.query_one("#use-requested", Button).display:
-                break
+        await wait_until(pilot, lambda: ready(app.screen.query_one("#use-requested", Button)), "Użyj AutoSerwis offered")
         assert "zatwierdziło nazwę „AutoSerwis”" in str(app.screen.query_one("#problem").render())
         assert "zatwierdzona" in _text(app, "#requested")
-        await pilot.click("#use-requested")
+        assert not app.screen.query("Toast")  # said on the step itself: no toast over its buttons at 80×24
+        await click_when_ready(pilot, app, "#use-requested")
         await pilot.pause()
         assert app.wizard.setup.sender_mode == "pro" and app.wizard.setup.sender_name == "AutoSerwis"
         assert app.screen.query_one("#name", Input).value == "AutoSerwis"
@@ -136,7 +141,7 @@ async def test_step4_esc_closes_the_dialog_and_asks_nothing(sandbox: Sandbox, tm
         await log_in(pilot, app)
         await pilot.click("#add-name")
         await settle(pilot, app, workers=False)
-        await pilot.pause(0.2)
+        await _dialog_open(pilot, app)
         await pilot.press(*"NowaFirma", "escape")
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen" and "NowaFirma" not in sandbox.state.accounts["demo"].senders

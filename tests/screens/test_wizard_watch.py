@@ -16,7 +16,7 @@ from sms_tui.tui.app import WizardApp
 from sms_tui.tui.screens.confirm import ConfirmScreen
 from sms_tui.wizard import Wizard
 from tests.samples import FAKE_TOOL
-from tests.wizard_helpers import make_app, problem, screen_name, settle, to_summary
+from tests.wizard_helpers import make_app, problem, screen_name, settle, to_summary, wait_until
 
 
 @pytest.fixture
@@ -41,10 +41,7 @@ async def _save_with_watch(pilot: Pilot[int], app: WizardApp, number: str, choic
 
 
 async def _watch_done(pilot: Pilot[int], app: WizardApp) -> None:
-    for _ in range(50):
-        if app.wizard.state.watch_done:
-            return
-        await pilot.pause(0.05)
+    await wait_until(pilot, lambda: app.wizard.state.watch_done, "the watch installed or declined")
 
 
 def _wizard(tmp_path: Path) -> Wizard:
