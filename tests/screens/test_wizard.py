@@ -26,6 +26,7 @@ from tests.wizard_helpers import (
     shrink_on_credentials,
     to_credentials,
     to_test_send,
+    wait_until,
 )
 
 
