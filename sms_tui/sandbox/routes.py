@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sms_tui.sandbox.senders import STATEMENT, SenderRefused
-from sms_tui.sandbox.state import PRICE, Account, SandboxState, SendRefused
+from sms_tui.sandbox.state import PRICE, Account, SandboxState, SendRefused, flag
 
 JSON, TEXT = "application/json", "text/plain"
 Reply = tuple[int, Any, str]
@@ -38,10 +38,6 @@ def _legacy_error(code: int, message: str, plain: bool, **extra: Any) -> Reply:
     if plain:
         return 200, f"ERROR:{code}", TEXT
     return 200, {"error": code, "message": message, **extra}, JSON
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def legacy(state: SandboxState, account: Account, path: str, params: dict[str, str], plain: bool) -> Reply:
@@ -111,7 +107,7 @@ def _sendernames(state: SandboxState, account: Account, method: str, rest_path: 
         items = state.senders(account)
         return 200, {"size": len(items), "collection": [_rest_item(i) for i in items]}, JSON
     if not parts and method == "POST":
-        item = state.add_sender(account, params.get("sender", ""), rest=True, statement_accept=_truthy(params.get("statement_accept")),
+        item = state.add_sender(account, params.get("sender", ""), rest=True, statement_accept=flag(params.get("statement_accept")),
                                 accepted_statements=tuple(multi.get("accepted_statements[]", []) + multi.get("accepted_statements", [])))
         return 201, _rest_item(item), JSON
     if parts == ["statement"] and method == "GET":
@@ -135,13 +131,18 @@ _NETWORKS = [("Plus", 1), ("T-Mobile", 2), ("Orange", 3), ("Play", 6)]
 _MONEY = {"pl": ("PLN", 1.0), "com": ("EUR", 0.25)}  # one point in money, per platform
 
 
+PRICING_TYPES = ("pro", "eco", "sms", "2way", "vms", "hlr", "mms")  # the OpenAPI document's ProfilePricingType
+
+
 def _prices(account: Account, kind: str | None) -> Reply:
-    if kind not in (None, "", *PRICE):
+    """What the account has: pro and eco; `sms` (a .com account's own word) is both; the other
+    types an empty collection (faithful: this account buys none of them)."""
+    if kind not in (None, "", *PRICING_TYPES):
         return rest_error(400, "invalid_request_data", "Invalid pricing type",
                           [{"message": "The value you selected is not a valid choice.", "error": "invalid_choice", "path": "type", "value": kind}])
     currency, rate = _MONEY.get(account.platform, _MONEY["pl"])
     items = [{"type": k, "price": {"amount": round(PRICE[k] * rate, 4), "currency": currency},
               "country": {"name": "Poland", "mcc": 260}, "network": {"name": network, "mnc": mnc}, "changed_at": "2026-01-01",
               "_embedded": {"services": {"receiving_numbers": True, "alphanumeric_sendernames": True, "details": ""}}}
-             for k in PRICE if kind in (None, "", k) for network, mnc in _NETWORKS]
+             for k in PRICE if kind in (None, "", "sms", k) for network, mnc in _NETWORKS]
     return 200, {"size": len(items), "collection": items}, JSON

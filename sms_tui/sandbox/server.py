@@ -19,6 +19,22 @@ from sms_tui.sandbox.state import Account, Fault, SandboxState
 CONTROL = "/__sandbox/"
 
 
+def _points_as_text(body: dict[str, Any]) -> dict[str, Any]:
+    """SMSAPI's live API has answered `"points": "0.1600"` as well as a number: the fault keeps the
+    client tested on both."""
+    items = [{**item, "points": f"{float(item['points']):.4f}"} if isinstance(item, dict) and "points" in item else item
+             for item in body.get("list", [])]
+    return {**body, "list": items} if "list" in body else body
+
+
+def _json_text(value: object) -> str:
+    """A JSON value as SMSAPI reads it from a form: `true` stays "true" (not Python's "True", which
+    no flag honours — SMSAPI's JavaScript client sends `"test": true`), numbers as written."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else json.dumps(value)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
@@ -48,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 data = None
             for key, value in (data.items() if isinstance(data, dict) else []):
-                pairs += [(key, str(v)) for v in value] if isinstance(value, list) else [(key, str(value))]
+                pairs += [(key, _json_text(v)) for v in value] if isinstance(value, list) else [(key, _json_text(value))]
         elif body:
             pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         multi: dict[str, list[str]] = {}
@@ -128,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
         status, body, content_type = self._route(method, path, params, multi)
         if fault is not None and fault.kind == "drop_after":
             return self._drop()
+        if fault is not None and fault.kind == "points_text" and isinstance(body, dict):
+            body = _points_as_text(body)
         return self._reply(status, body, content_type)
 
     def do_GET(self) -> None:
@@ -203,8 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         if legacy:
             return 200, {"error": code, "message": text}, "application/json"
         status = 401 if bad_credentials else 403
-        if code == 105:  # REST's own wording for the IP filter is undocumented: keep the legacy number
-            return status, {"error": 105, "message": text, "errors": []}, "application/json"
+        if code == 105:  # every REST error is a string tag (the OpenAPI document's ErrorTag)
+            return routes.rest_error(status, "ip_not_allowed", text)
         return routes.rest_error(status, "authorization_failed" if bad_credentials else "forbidden", text)
 
     # -- control --------------------------------------------------------------------------------

@@ -81,7 +81,14 @@ class Fault:
     seconds: float = 0.0
     times: int = 1
 
-    KINDS = ("delay", "http500", "http502", "http503", "http401", "http401_empty", "drop_before", "drop_after", "garbage", "truncate", "stall", "empty")
+    KINDS = ("delay", "http500", "http502", "http503", "http401", "http401_empty", "drop_before", "drop_after", "garbage", "truncate", "stall",
+             "empty", "points_text")
+
+
+def flag(value: str | None) -> bool:
+    """A flag as SMSAPI reads it in form, query and JSON alike (test, check_idx, details, fast,
+    flash, normalize, nounicode, statement_accept…): 1 and true, in any case."""
+    return (value or "").strip().lower() in ("1", "true")
 
 
 class SendRefused(Exception):
@@ -161,7 +168,7 @@ class SandboxState:
         with self.lock:
             names.settle(account, self.now(), self.approve_after)
         sender = params.get("from") or account.default_sender
-        eco = sender.upper() == "ECO" or params.get("eco") == "1"
+        eco = sender.upper() == "ECO" or flag(params.get("eco"))
         if not eco and account.senders.get(sender) != "ACTIVE":
             raise SendRefused(14, "Invalid sender field")
         valid, invalid = [], []
@@ -182,13 +189,13 @@ class SandboxState:
             if account.points < price * len(valid) or account.points <= 0:
                 raise SendRefused(103, "Insufficient credits on Your account")
             idx = params.get("idx") or None
-            if idx and params.get("check_idx") == "1" and idx in account.seen_idx:
+            if idx and flag(params.get("check_idx")) and idx in account.seen_idx:
                 raise SendRefused(53, "Not unique idx parameter")
-            test = params.get("test") == "1"
+            test = flag(params.get("test"))
             items = []
             for submitted, number in valid:
                 msg_id = str(next(self._ids))
-                items.append({"id": msg_id, "points": f"{price:.4f}", "number": number, "date_sent": int(time.time()),
+                items.append({"id": msg_id, "points": round(price, 4), "number": number, "date_sent": int(time.time()),
                               "submitted_number": submitted, "status": "QUEUE", "error": None, "idx": idx, "parts": length.parts})
                 if not test:
                     account.points = round(account.points - price, 4)

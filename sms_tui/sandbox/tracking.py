@@ -40,5 +40,5 @@ class Tracked:
 
     def item(self, now: float, delays: Delays) -> dict[str, Any]:
         """The shape of `sms.do?status=` items (the send response's fields, as SMSAPI's SDK fixtures show)."""
-        return {"id": self.id, "points": f"{self.points:.4f}", "number": self.number, "date_sent": int(self.at),
+        return {"id": self.id, "points": round(self.points, 4), "number": self.number, "date_sent": int(self.at),
                 "submitted_number": self.number, "status": self.status(now, delays), "error": None, "idx": self.idx}
