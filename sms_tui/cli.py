@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "With no command: the setup wizard.",
                                      epilog="exit codes: 0 ok, 2 usage/answers, 3 SMSAPI unreachable, 4 credentials refused or IP filter, "
                                      "5 send or sender refused, 6 balance under threshold (check, watch), 7 not delivered, 8 delivery not confirmed (yet), "
-                                     "130 interrupted")
+                                     "129/130/143 interrupted (SIGHUP, Ctrl+C, SIGTERM)")
     parser.add_argument("--version", action="version", version=f"sms-tui {__version__}")
     parser.add_argument("--demo", action="store_true", help="the wizard on the built-in SMSAPI sandbox (no account needed)")
     parser.add_argument("--restart-command", metavar="CMD", help="offer to run CMD after saving (restarts the shop software)")
