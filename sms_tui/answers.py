@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, ValidationError
 
 from sms_tui import checks
 from sms_tui.i18n import language, os_reason, t
@@ -44,7 +44,7 @@ class SenderAnswers(_Strict):
     mode: Literal["eco", "pro"] = "eco"
     name: str | None = None
     request: str | None = None  # an own name to ask SMSAPI for; the shop sends with `mode` until approved
-    accept_statement: bool = False  # the owner accepted SMSAPI's sender-name statement
+    accept_statement: StrictBool = False  # the owner accepted SMSAPI's statement: true, not "yes" or 1
 
 
 class TestAnswers(_Strict):
@@ -98,8 +98,10 @@ def _line_in(text: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Setup:
-    """The answers as a setup (the one model the wizard fills too), or every problem at once."""
+def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool = False) -> Setup:
+    """The answers as a setup (the one model the wizard fills too), or every problem at once —
+    those of the values that could be read too, not only the keys that could not (a technician
+    fixing `foo = 1` must not meet four more problems on the next run)."""
     problems: list[str] = []
     account = raw.get("account")
     from_env: dict[str, str] = {}
@@ -111,7 +113,14 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Setup:
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as exc:
-        raise AnswersError(validation_reasons(exc.errors())) from None
+        first = validation_reasons(exc.errors())
+        if _retried:
+            raise AnswersError(first) from None
+        try:  # the rest of the file, checked without what could not be read
+            from_mapping(_without(raw, [error["loc"] for error in exc.errors()]), {}, _retried=True)
+        except AnswersError as rest:
+            first += [problem for problem in rest.problems if problem not in first]
+        raise AnswersError(first) from None
     acc = parsed.account
     for secret in (acc.password_md5, acc.password, acc.token):
         register_secret(secret.get_secret_value() if secret else None)
@@ -154,6 +163,20 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str]) -> Setup:
     if problems:
         raise AnswersError(problems)
     return setup
+
+
+def _without(raw: dict[str, Any], locations: list[tuple[int | str, ...]]) -> dict[str, Any]:
+    """A copy of the answers without the keys pydantic refused (unknown, wrong type)."""
+    import copy
+
+    cleaned = copy.deepcopy(raw)
+    for location in filter(None, locations):
+        parent: Any = cleaned
+        for part in location[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if isinstance(parent, dict):
+            parent.pop(location[-1], None)
+    return cleaned
 
 
 def _alerts(given: AlertAnswers, setup: Setup) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sms_tui import flow, rules
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode, exit_code_for
-from sms_tui.i18n import t
+from sms_tui.i18n import program, t
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SenderName, SmsapiError, TransportError
 
@@ -56,7 +56,10 @@ async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection
                                "low_balance": settings.alerts.low_balance}
     seen = {"gateway": "reachable", "credentials": "ok"}
     rep.step("credentials", True, t("check.credentials_ok", user=settings.account.username or "token"))
-    rep.step("balance", True, t("check.balance", points=balance.points, pro=_n(balance.pro_count), eco=_n(balance.eco_count)), **data)
+    if balance.pro_count is None or balance.eco_count is None:  # a token's /profile has points only: as the wizard, no "?"
+        rep.step("balance", True, t("check.balance_points", points=balance.points), **data)
+    else:
+        rep.step("balance", True, t("check.balance", points=balance.points, pro=balance.pro_count, eco=balance.eco_count), **data)
     sender = settings.sender
     data["sender"] = sender.from_field
     problems = flow.sender_problems(sender.mode, sender.name, status.senders)
@@ -95,7 +98,7 @@ def _requested(rep: Reporter, settings: Settings, senders: list[SenderName] | No
     if found is None:
         rep.warn("requested", t("check.requested_gone", name=name))
         return {"name": name, "status": None, "state": None, "switch_command": None}
-    command = f'sms-tui sender use "{found.sender}"' if found.state is SenderState.USABLE else None
+    command = f'{program()} sender use "{found.sender}"' if found.state is SenderState.USABLE else None
     if found.state is SenderState.USABLE:
         rep.step("requested", True, t("check.requested_ready", name=found.sender))
     elif found.state is SenderState.REFUSED:
@@ -104,6 +107,3 @@ def _requested(rep: Reporter, settings: Settings, senders: list[SenderName] | No
         rep.step("requested", True, t("check.requested_waiting", name=found.sender, state=sender_state_text(found)))
     return {"name": found.sender, "status": found.status, "state": found.state.value, "switch_command": command}
 
-
-def _n(value: int | None) -> str:
-    return "?" if value is None else str(value)

@@ -217,6 +217,7 @@ MESSAGES: dict[str, str] = {
     "apply.saved": "settings saved to {path}",
     "apply.restart": "Restart the shop software so it reads the new SMS settings.",
     "check.credentials_ok": "credentials work ({user})",
+    "check.balance_points": "{points} points on the account",
     "check.balance": "{points} points on the account (about {pro} PRO or {eco} ECO messages)",
     "check.low_balance": "{points} points left — below the threshold of {threshold}. Top up in the SMSAPI panel.",
     "send.not_utf8": "The text is not UTF-8 (e.g. cp1250 or ISO-8859-2 from the shop software). Convert it: iconv -f cp1250 -t utf-8 | {prog} send --stdin …",

@@ -222,6 +222,7 @@ MESSAGES: dict[str, str] = {
     "apply.saved": "ustawienia zapisane w {path}",
     "apply.restart": "Uruchom ponownie program sklepu, aby wczytał nowe ustawienia SMS.",
     "check.credentials_ok": "dane logowania działają ({user})",
+    "check.balance_points": "na koncie {points} pkt",
     "check.balance": "na koncie {points} pkt (ok. {pro} SMS PRO albo {eco} SMS ECO)",
     "check.low_balance": "na koncie zostało {points} pkt — mniej niż próg {threshold} pkt. Doładuj konto w panelu SMSAPI.",
     "send.not_utf8": "Treść nie jest w UTF-8 (np. cp1250 albo ISO-8859-2 z programu sklepu). Przekoduj ją: iconv -f cp1250 -t utf-8 | {prog} send --stdin …",

@@ -152,3 +152,20 @@ def test_apply_dry_run_wait_sends_and_follows_nothing(tmp_path: Path, quick: San
     answers.write_text(ANSWERS)
     assert _run(quick, config, "apply", str(answers), "--dry-run", "--wait") == ExitCode.OK
     assert not config.exists() and quick.outbox == []
+
+
+def test_apply_wait_rerun_follows_the_kept_test(tmp_path: Path, quick: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """A re-run sends nothing (the same idx) and reads the test `[verified]` names: exit 7, not "cannot follow" (8)."""
+    config = tmp_path / "smsapi.toml"
+    answers = tmp_path / "answers.toml"
+    answers.write_text(ANSWERS.replace("500000000", "500000405"))
+    for _ in range(2):
+        assert _run(quick, config, "apply", str(answers), "--wait", "20") == ExitCode.NOT_DELIVERED
+    assert len(quick.outbox) == 1 and "nie można śledzić" not in capsys.readouterr().err
+
+
+def test_a_wait_is_said_as_it_was_asked(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _configured(tmp_path, sandbox)
+    capsys.readouterr()
+    assert _run(sandbox, config, "send", "--to", "500000000", "--message", "Test", "--wait", "1.5") == ExitCode.NOT_CONFIRMED
+    assert "w 1.5 s" in capsys.readouterr().err

@@ -231,3 +231,22 @@ def test_unreadable_ca_bundle_is_a_usage_error_saying_what_to_give(tmp_path: Pat
     assert code == ExitCode.USAGE
     err = capsys.readouterr().err
     assert "proxy-ca.pem: nie ma takiego pliku" in err and "PEM" in err and "Traceback" not in err
+
+
+def test_every_answers_problem_is_listed_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown key or a wrong value does not hide the problems of the values that could be read."""
+    answers = answers_file(tmp_path, '[account]\nusername = "demo"\npassword = "x"\npassword_md5 = "abc"\nfoo = 1\n'
+                                     '[sender]\nmode = "eco"\nname = "X"\nrequest = "Kraśnik"\naccept_statement = "yes"\n'
+                                     '[test]\nto = "123"\n[alerts]\nwatch = "weekly"\nnotify_to = "123"\n')
+    assert main(["apply", answers, "--json", "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
+    keys = {problem.split(":", 1)[0] for problem in json.loads(capsys.readouterr().out)["problems"]}
+    assert keys == {"account.foo", "account", "sender.name", "sender.request", "sender.accept_statement", "test.to",
+                    "alerts.watch", "alerts.notify_to"}
+
+
+def test_check_with_a_token_says_no_question_marks(configured: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """A token's /profile has points only: the line says the points, as the wizard does, not "? SMS PRO"."""
+    capsys.readouterr()
+    assert _run(sandbox, configured, "check") == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "?" not in out and "9.84 pkt" in out
