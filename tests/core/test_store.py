@@ -179,3 +179,17 @@ def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
     holder.wait()
     settings_store.save(saved_settings(), path)  # the dead holder's lock is gone with it
     assert settings_store.load(path)[0] is not None
+
+
+def test_the_state_folder_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdir(parents=True)` left `~/.local/state/sms-tui/` 0755: every folder it creates is 0700."""
+    import stat
+
+    from sms_tui import logs
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("SMS_TUI_LOG", raising=False)
+    path = logs.setup()
+    assert path is not None
+    for folder in (tmp_path / "state", tmp_path / "state" / "sms-tui", path.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
