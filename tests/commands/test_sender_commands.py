@@ -60,7 +60,8 @@ def test_request_wait_approve_switch(tmp_path: Path, sandbox: Sandbox, auth: str
     assert sandbox.state.decide("AutoSerwis", "ACTIVE") == 1
     assert _run(sandbox, config, "check", "--json") == ExitCode.OK
     ready = _json(capsys)["requested"]
-    assert ready == {"name": "AutoSerwis", "status": "ACTIVE", "state": "usable", "switch_command": 'sms-tui sender use "AutoSerwis"'}
+    assert ready == {"name": "AutoSerwis", "status": "ACTIVE", "state": "usable",  # the command names these settings
+                     "switch_command": f'sms-tui --config {config} sender use "AutoSerwis"'}
 
     assert _run(sandbox, config, "sender", "use", "AutoSerwis") == ExitCode.OK
     saved = tomllib.loads(config.read_text())["sender"]
