@@ -12,11 +12,12 @@ import shlex
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, ValidationError
 
 from sms_tui import checks
+from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import language, os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
@@ -68,6 +69,10 @@ class AnswersFile(_Strict):
 
 
 class AnswersError(Exception):
+    """Every problem of an answers file at once: exit 2."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
+
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems

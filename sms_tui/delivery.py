@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sms_tui.exitcodes import ExitCode
+
 if TYPE_CHECKING:
     from sms_tui.smsapi import SmsapiClient, SmsapiError
     from sms_tui.smsapi.message_status import MessageStatus
@@ -31,6 +33,11 @@ class Outcome(StrEnum):
     DELIVERED = "delivered"
     NOT_DELIVERED = "not_delivered"  # any final status but DELIVERED, NOT_FOUND and UNKNOWN included
     WAITING = "waiting"  # still on its way, or never read
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """`status` and `--wait`: 0 delivered, 7 not delivered, 8 not confirmed (yet)."""
+        return {Outcome.DELIVERED: ExitCode.OK, Outcome.NOT_DELIVERED: ExitCode.NOT_DELIVERED}.get(self, ExitCode.NOT_CONFIRMED)
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,13 @@ def panel_link(page: str, platform: Platform = Platform.PL) -> str:
     return PANEL[page].format(tld=platform.value)
 
 
+Check = Literal["settings", "tls", "dns", "connection", "proxy", "clock", "credentials", "platform", "permissions", "ip_filter",
+                "activation", "smsapi", "sender", "balance"]
+
+
 @dataclass
 class Finding:
-    check: str
+    check: Check
     status: Literal["ok", "warn", "fail"]
     text: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -156,7 +160,7 @@ async def tls_clock_findings(http: Any, base_url: str, now: float | None = None)
     except httpx.HTTPError as exc:
         error = classify(exc, base_url)
         # Filed where it happened: a refused or timed-out connection never reached TLS.
-        check = "tls" if error.kind in ("tls", "tls_plain") else "connection"
+        check: Check = "tls" if error.kind in ("tls", "tls_plain") else "connection"
         return [Finding(check, "fail", describe(error))]
     findings = []
     if base_url.startswith("https://"):

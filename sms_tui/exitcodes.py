@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import errno
-import sys
 from enum import IntEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sms_tui.delivery import Outcome
-    from sms_tui.smsapi.errors import SmsapiError
 
 
 class ExitCode(IntEnum):
@@ -30,33 +24,19 @@ class ExitCode(IntEnum):
 
 def exit_code_for(error: BaseException) -> ExitCode:
     """The one mapping of every error to its exit code (as httpie's core.py): a command, the last
-    line of defence in cli.py and doctor all ask here. Only what nobody foresaw is 1."""
+    line of defence in cli.py and doctor all ask here. An error that knows its code carries it
+    (`exit_code`: settings, answers, SMSAPI); only what nobody foresaw is 1."""
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     if isinstance(error, BrokenPipeError):
         return ExitCode.PIPE_CLOSED
-    smsapi_errors = sys.modules.get("sms_tui.smsapi.errors")  # loaded if any SMSAPI error exists
-    if smsapi_errors is not None and isinstance(error, smsapi_errors.SmsapiError):
-        return _smsapi_exit_code(error)
-    config, answers = sys.modules.get("sms_tui.settings_store"), sys.modules.get("sms_tui.answers")
-    if (config is not None and isinstance(error, config.ConfigError)) or (answers is not None and isinstance(error, answers.AnswersError)):
-        return ExitCode.USAGE  # a settings path, lock or answers file the technician can fix
+    code = getattr(error, "exit_code", None)
+    if isinstance(code, ExitCode):
+        return code
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                                                       errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG):
         return ExitCode.USAGE  # a full disk, a read-only or forbidden folder: the place, not the program
     return ExitCode.FAILURE
-
-
-def _smsapi_exit_code(error: SmsapiError) -> ExitCode:
-    from sms_tui.smsapi.errors import BadCaBundle, Category, MissingCredentials, TransportError  # loaded with the error
-
-    if isinstance(error, (MissingCredentials, BadCaBundle)):
-        return ExitCode.USAGE
-    if isinstance(error, TransportError):
-        return ExitCode.UNREACHABLE
-    if error.category in (Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER):
-        return ExitCode.CREDENTIALS
-    return ExitCode.REFUSED
 
 
 def exit_code_for_signal(signum: int) -> ExitCode:
@@ -65,9 +45,3 @@ def exit_code_for_signal(signum: int) -> ExitCode:
 
     codes: dict[int, ExitCode] = {signal.SIGHUP: ExitCode.HANGUP, signal.SIGTERM: ExitCode.TERMINATED}
     return codes.get(signum, ExitCode.INTERRUPTED)
-
-
-def exit_code_for_outcome(outcome: Outcome) -> ExitCode:
-    from sms_tui.delivery import Outcome
-
-    return {Outcome.DELIVERED: ExitCode.OK, Outcome.NOT_DELIVERED: ExitCode.NOT_DELIVERED}.get(outcome, ExitCode.NOT_CONFIRMED)

@@ -15,8 +15,9 @@ import stat
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason
 
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ FILE_NAME = "smsapi.toml"
 
 
 class ConfigError(Exception):
-    """A message key and its parameters; the text comes from the catalogue at display time."""
+    """A message key and its parameters; the text comes from the catalogue at display time.
+    A settings path, lock or file the technician can fix: exit 2."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(f"{key}: {params}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sms_tui import answers, flow, rules, sender_flow, settings_store
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
-from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
+from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi_texts import describe
@@ -163,7 +163,7 @@ async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiC
         flow.save(settings, ctx.config_path)
     except settings_store.ConfigError as exc:  # the settings of a moment ago stay; only the delivery record is missing
         rep.warn("save", exc.describe())
-    return rep.finish(exit_code_for_outcome(delivery.outcome), settings=settings.masked(), config=str(ctx.config_path),
+    return rep.finish(delivery.outcome.exit_code, settings=settings.masked(), config=str(ctx.config_path),
                       delivery=as_data(delivery))
 
 def _schedule(ctx: Context, rep: Reporter, watch: str | None, *, dry_run: bool) -> bool:

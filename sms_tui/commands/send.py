@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 from sms_tui import checks, flow
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
-from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
+from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import Settings
@@ -91,6 +91,6 @@ async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: 
         except SmsapiError as exc:  # SMSAPI refused the status read itself (credentials changed meanwhile)
             rep.warn("delivery", describe(exc))
             return rep.finish(ExitCode.NOT_CONFIRMED, **data)
-        return rep.finish(exit_code_for_outcome(delivery.outcome), **data, delivery=as_data(delivery))
+        return rep.finish(delivery.outcome.exit_code, **data, delivery=as_data(delivery))
     finally:
         await conn.aclose()

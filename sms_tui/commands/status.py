@@ -12,7 +12,6 @@ import re
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, report
 from sms_tui.delivery import overall, read_once
-from sms_tui.exitcodes import exit_code_for_outcome
 from sms_tui.i18n import t
 from sms_tui.settings import Settings
 from sms_tui.smsapi import SmsapiError
@@ -49,4 +48,4 @@ async def _status(ctx: Context, rep: Reporter, settings: Settings, ids: list[str
     for delivery in deliveries.values():
         report(rep, delivery)
     outcome = overall(list(deliveries.values()))
-    return rep.finish(exit_code_for_outcome(outcome), outcome=outcome.value, messages=[as_data(d) for d in deliveries.values()])
+    return rep.finish(outcome.exit_code, outcome=outcome.value, messages=[as_data(d) for d in deliveries.values()])

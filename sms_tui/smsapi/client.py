@@ -85,7 +85,7 @@ class SmsapiClient:
                     raise
                 last = exc
             except TransportError as exc:
-                if exc.kind in ("tls", "tls_plain", "proxy", "not_smsapi"):
+                if not exc.retry_send:
                     raise
                 last = exc
             log.info("sms.do attempt %d on %s failed: %s; retrying with the same idx", attempt, host, last)
@@ -265,7 +265,7 @@ class SmsapiClient:
                 return parser(body, http_status=status)
             except TransportError as exc:
                 last = exc
-                if exc.kind in ("tls", "tls_plain", "bad_response") or (exc.http_status or 500) < 500:
+                if not exc.retry_read:
                     raise
             await asyncio.sleep(self.options.retry_delay * attempt)
         assert last is not None

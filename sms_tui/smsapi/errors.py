@@ -7,7 +7,12 @@ commands); the words live in the i18n catalogues under `err.what.<code>` / `err.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, Literal, get_args
+
+from sms_tui.exitcodes import ExitCode
+
+TransportKind = Literal["dns", "refused", "tls", "tls_plain", "connect_timeout", "read_timeout", "dropped", "http", "not_smsapi",
+                        "bad_response", "proxy", "network"]
 
 
 class Category(StrEnum):
@@ -78,6 +83,13 @@ class SmsapiError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    @property
+    def exit_code(self) -> ExitCode:
+        """The one mapping of an SMSAPI failure to the commands' exit code (exitcodes.exit_code_for asks here)."""
+        if self.category in (Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER):
+            return ExitCode.CREDENTIALS
+        return ExitCode.REFUSED
+
 
 class ApiError(SmsapiError):
     """SMSAPI answered and refused: a numeric legacy code or a REST error."""
@@ -109,21 +121,39 @@ class TransportError(SmsapiError):
     dropped after sending, HTTP 5xx): a send may then only be retried with the same idx.
     """
 
-    kinds = ("dns", "refused", "tls", "tls_plain", "connect_timeout", "read_timeout", "dropped", "http", "not_smsapi", "bad_response",
-             "proxy", "network")
+    kinds: ClassVar[tuple[TransportKind, ...]] = get_args(TransportKind)
 
-    def __init__(self, kind: str, detail: str = "", *, ambiguous: bool = False, http_status: int | None = None, host: str = "") -> None:
+    def __init__(self, kind: TransportKind, detail: str = "", *, ambiguous: bool = False, http_status: int | None = None,
+                 host: str = "") -> None:
         super().__init__(detail)
-        assert kind in self.kinds, kind
-        self.kind = kind
+        self.kind: TransportKind = kind
         self.ambiguous = ambiguous
         self.http_status = http_status
         self.host = host
         self.category = Category.SERVER if kind in ("http", "bad_response", "not_smsapi") else Category.RETRY
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.UNREACHABLE
+
+    @property
+    def retry_send(self) -> bool:
+        """Another host or another try may get a send through (with the same idx): not when the
+        trouble is this machine's TLS, proxy or address, which no retry changes."""
+        return self.kind not in ("tls", "tls_plain", "proxy", "not_smsapi")
+
+    @property
+    def retry_read(self) -> bool:
+        """A read is retried only where the server side failed (5xx, dropped, timed out)."""
+        return self.kind not in ("tls", "tls_plain", "bad_response") and (self.http_status or 500) >= 500
+
 
 class MissingCredentials(SmsapiError):
     category = Category.CREDENTIALS
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.USAGE  # nothing was asked of SMSAPI: the settings lack the secret
 
 
 class BadCaBundle(SmsapiError):
@@ -136,3 +166,7 @@ class BadCaBundle(SmsapiError):
         super().__init__(detail)
         self.path = path
         self.unreadable = unreadable  # missing or not readable, rather than not PEM
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.USAGE

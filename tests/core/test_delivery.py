@@ -11,7 +11,7 @@ import pytest
 
 from sms_tui import delivery
 from sms_tui.delivery import Delivery, Outcome, Polling, follow, overall, wait_seconds
-from sms_tui.exitcodes import ExitCode, exit_code_for_outcome
+from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ApiError, ClientOptions, Credentials, SmsapiClient
 from sms_tui.smsapi.message_status import MessageStatus
@@ -59,7 +59,7 @@ def test_overall_and_exit_codes() -> None:
     assert overall([ok, waiting]) is Outcome.WAITING
     assert overall([waiting, bad, ok]) is Outcome.NOT_DELIVERED  # a known failure decides
     assert overall([]) is Outcome.WAITING
-    assert [exit_code_for_outcome(o) for o in Outcome] == [ExitCode.OK, ExitCode.NOT_DELIVERED, ExitCode.NOT_CONFIRMED]
+    assert [o.exit_code for o in Outcome] == [ExitCode.OK, ExitCode.NOT_DELIVERED, ExitCode.NOT_CONFIRMED]
     assert (ExitCode.NOT_DELIVERED, ExitCode.NOT_CONFIRMED) == (7, 8)
 
 
