@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _context(args: argparse.Namespace) -> Context:
     from sms_tui.commands.common import Context  # deferred: the wizard path never needs it
-    from sms_tui.settings_store import default_path
+    from sms_tui.settings.store import default_path
 
     return Context(config_path=default_path(args.config), api_url=args.api_url, ca_bundle=args.ca_bundle,
                    debug=args.debug, json=getattr(args, "json", False), out=sys.stdout, err=sys.stderr, stdin=sys.stdin)

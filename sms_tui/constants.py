@@ -1,4 +1,5 @@
-"""Every SMS_TUI_* environment variable, read here and nowhere else (as Textual's constants.py).
+"""Every SMS_TUI_* environment variable, read here and nowhere else (as Textual's constants.py),
+and the few fixed facts more than one module needs.
 
 Read when asked, not at import: a test's monkeypatch and a wizard started after `export` see the
 current value. `VARIABLES` is the list the README documents (a test holds them to each other).
@@ -9,6 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+
+REFERRAL_CODE = "AC6K"  # the vendor's, in every registration link
+REGISTRATION_LINK = f"https://ssl.smsapi.{{tld}}/rejestracja/{REFERRAL_CODE}"  # {tld}: pl or com
+REGISTRATION_URL = REGISTRATION_LINK.format(tld="pl")  # step 1's, before a platform is chosen
+# A number for the checks that need one before the technician typed any (a `test=1` send, a
+# diagnosis): a valid Polish mobile number, never delivered to.
+PROBE_NUMBER = "48500000000"
+SETTINGS_SCHEMA = 1  # the settings file's `schema`: a newer one is never overwritten
 
 VARIABLES: dict[str, str] = {
     "SMS_TUI_CONFIG": "the settings file, when --config is not given",

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sms_tui import constants
 from sms_tui.i18n import t
 from sms_tui.smsapi import ApiError, AuthMode, Category, ClientOptions, Credentials, Platform, SmsapiError
 
 PANEL = {
-    "registration": "https://ssl.smsapi.{tld}/rejestracja/AC6K",
+    "registration": constants.REGISTRATION_LINK,
     "md5": "https://ssl.smsapi.{tld}/client_api/password",
     "tokens": "https://ssl.smsapi.{tld}/react/oauth/manage",
     "sendernames": "https://ssl.smsapi.{tld}/sms_settings/sendernames/",
@@ -93,7 +94,7 @@ def public_ip_hint(error: ApiError, configured: str | None = None) -> str | None
 
 
 async def explain(session: Any, credentials: Credentials, options: ClientOptions, error: SmsapiError,
-                  *, test_number: str = "48500000000", ip_hint: str | None = None) -> Finding:
+                  *, test_number: str = constants.PROBE_NUMBER, ip_hint: str | None = None) -> Finding:
     """The diagnosis of a failed credentials check or send, with the fix and the panel page."""
     platform = options.platform
     if isinstance(error, ApiError) and error.category is Category.CREDENTIALS:

@@ -75,7 +75,7 @@ def setup(debug: bool = False, path: Path | None = None, on_failure: Callable[[s
     global _log_path
     import logging.handlers  # deferred: `show` and `--version` never log
 
-    from sms_tui.settings_store import private_folder
+    from sms_tui.settings.files import private_folder
 
     class LogFile(logging.handlers.RotatingFileHandler):
         def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging's name)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sms_tui import rules
+from sms_tui import constants, rules
 
 if TYPE_CHECKING:
-    from sms_tui.settings import Settings
+    from sms_tui.settings.model import Settings
     from sms_tui.smsapi import SenderName, SendResult, SmsapiClient
     from sms_tui.smsapi.sender_statement import SenderStatement
 
@@ -64,7 +64,7 @@ async def switch(api: SmsapiClient, name: str, *, test_to: str | None = None, id
     sender = await api.sender(name)
     if not sender.active:
         raise NotUsable(sender)
-    result = await api.send(test_to or "48500000000", message, sender.sender, test=test_to is None,
+    result = await api.send(test_to or constants.PROBE_NUMBER, message, sender.sender, test=test_to is None,
                             idx=idx if test_to else None)
     await api.make_default_sender(sender.sender)
     return sender, result
@@ -72,7 +72,7 @@ async def switch(api: SmsapiClient, name: str, *, test_to: str | None = None, id
 
 def switched(settings: Settings, name: str) -> Settings:
     """PRO with the name, the request cleared: one atomic save makes the shop use it."""
-    from sms_tui.settings import SenderSettings
+    from sms_tui.settings.model import SenderSettings
 
     return settings.model_copy(update={"sender": SenderSettings(mode="pro", name=name)})
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from sms_tui.settings import AccountSettings, SenderSettings, Settings, Verified
+from sms_tui.settings.model import AccountSettings, SenderSettings, Settings, Verified
 from tests.conftest import DEMO_MD5
 
 ECO_MD5 = f"""

@@ -6,19 +6,21 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import answers, flow, rules, sender_flow, settings_store
+from sms_tui import operations, rules, sender_flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
+from sms_tui.settings import answers
+from sms_tui.settings import store as settings_store
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi_texts import describe
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from sms_tui.settings import Settings, Verified, Watch
-    from sms_tui.setup import Setup
+    from sms_tui.settings.model import Settings, Verified, Watch
+    from sms_tui.settings.setup_model import Setup
     from sms_tui.smsapi import SenderName, SendResult, SmsapiClient
 
 
@@ -51,18 +53,18 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     options = ctx.client_options(account.platform, account.api_url)
-    session = flow.Session(options)
+    session = operations.Session(options)
     credentials = account.credentials()
     try:
         try:
-            status = await flow.verify(session, credentials)
+            status = await operations.verify(session, credentials)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, to)
         rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
         threshold = setup.low_balance
-        if threshold and (status.balance.points or 0) < threshold:
+        if rules.below_threshold(status.balance.points, threshold):
             rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=rules.threshold_text(threshold)), low_balance=threshold)
-        problems = flow.sender_problems(sender.mode, sender.name, status.senders)
+        problems = operations.sender_problems(sender.mode, sender.name, status.senders)
         if problems:
             for key in problems:
                 rep.step("sender", False, t(key, name=sender.name))
@@ -77,11 +79,11 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
                     requested = await _request(rep, session.client(credentials), request, status.senders)
                 except SmsapiError as exc:
                     return await diagnosed_failure(rep, "sender", exc, session, credentials, options, to)
-        idx = flow.test_idx(account.platform, account.username, sender.from_field, to, message)
+        idx = operations.test_idx(account.platform, account.username, sender.from_field, to, message)
         if not dry_run:
             rep.sending(idx, retry)
         try:
-            result = await flow.test_send(session, credentials, sender, to, message, idx=idx, dry_run=dry_run)
+            result = await operations.test_send(session, credentials, sender, to, message, idx=idx, dry_run=dry_run)
             rep.sent(idx=idx, message_id=result.message_id)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, to)
@@ -92,7 +94,7 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
         else:
             rep.step("test_send", True, t("apply.send_ok", to=to, id=result.message_id, points=result.points),
                      message_id=result.message_id, points=result.points)
-        verified = flow.verified_record(result, to)
+        verified = operations.verified_record(result, to)
         if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
             verified = _earlier_verified(ctx, to) or verified
         # The answers may not say how often to watch: a timer installed earlier stays, and so does its record.
@@ -134,7 +136,7 @@ async def _request(rep: Reporter, api: SmsapiClient, name: str, senders: list[Se
 
 def _save(ctx: Context, rep: Reporter, settings: Settings) -> int | None:
     try:
-        flow.save(settings, ctx.config_path)
+        operations.save(settings, ctx.config_path)
     except settings_store.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
@@ -158,9 +160,9 @@ async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiC
     except SmsapiError as exc:  # SMSAPI refused the status read itself (credentials changed meanwhile)
         rep.warn("delivery", describe(exc))
         return rep.finish(ExitCode.NOT_CONFIRMED, settings=settings.masked(), config=str(ctx.config_path))
-    settings = settings.model_copy(update={"verified": flow.with_delivery(verified, delivery)})
+    settings = settings.model_copy(update={"verified": operations.with_delivery(verified, delivery)})
     try:
-        flow.save(settings, ctx.config_path)
+        operations.save(settings, ctx.config_path)
     except settings_store.ConfigError as exc:  # the settings of a moment ago stay; only the delivery record is missing
         rep.warn("save", exc.describe())
     return rep.finish(delivery.outcome.exit_code, settings=settings.masked(), config=str(ctx.config_path),
@@ -169,8 +171,8 @@ async def _wait(ctx: Context, rep: Reporter, settings: Settings, client: SmsapiC
 def _schedule(ctx: Context, rep: Reporter, watch: str | None, *, dry_run: bool) -> bool:
     """`[alerts] watch`: install or remove the timer after the settings are saved (a timer for
     settings not yet written would fail its first run). False when the install failed."""
-    from sms_tui import schedule
     from sms_tui.commands.watch_install import report
+    from sms_tui.watch import schedule
 
     if watch is None:
         return True

@@ -9,18 +9,18 @@ if TYPE_CHECKING:
 
 from dataclasses import dataclass, field
 
-from sms_tui import flow, rules
+from sms_tui import constants, operations, rules
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import program, t
-from sms_tui.settings import Settings
+from sms_tui.settings.model import Settings
 from sms_tui.smsapi import SenderName, SmsapiError, TransportError
 
 
 @dataclass
 class Inspection:
     """What one check saw: the exit code, the JSON data, and each watched condition's state
-    (`sms_tui.watch`): gateway, credentials, balance, sender, requested — only those it could see."""
+    (`sms_tui.watch.monitor`): gateway, credentials, balance, sender, requested — only those it could see."""
 
     code: ExitCode
     data: dict[str, object] = field(default_factory=dict)
@@ -43,9 +43,9 @@ def run(ctx: Context, args: Namespace | None = None) -> int:
 async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection:
     conn = connect(ctx, settings.account)
     try:
-        status = await flow.verify(conn.session, conn.credentials)
+        status = await operations.verify(conn.session, conn.credentials)
     except SmsapiError as exc:
-        test_number = settings.verified.to if settings.verified and settings.verified.to else "48500000000"
+        test_number = settings.verified.to if settings.verified and settings.verified.to else constants.PROBE_NUMBER
         error = await conn.failed_step(rep, "credentials", exc, test_number)
         seen = {"gateway": "unreachable"} if isinstance(exc, TransportError) else {"gateway": "reachable", "credentials": "refused"}
         return Inspection(exit_code_for(exc), {"error": error}, seen)
@@ -62,7 +62,7 @@ async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection
         rep.step("balance", True, t("check.balance", points=balance.points, pro=balance.pro_count, eco=balance.eco_count), **data)
     sender = settings.sender
     data["sender"] = sender.from_field
-    problems = flow.sender_problems(sender.mode, sender.name, status.senders)
+    problems = operations.sender_problems(sender.mode, sender.name, status.senders)
     seen["sender"] = "problem" if problems else "ok"
     for key in problems:
         rep.step("sender", False, t(key, name=sender.name))
@@ -73,7 +73,7 @@ async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection
         if requested["state"] is not None:
             seen["requested"] = str(requested["state"])
     threshold = settings.alerts.low_balance
-    low = bool(threshold) and (balance.points or 0) < threshold
+    low = rules.below_threshold(balance.points, threshold)
     if threshold:
         seen["balance"] = "low" if low else "ok"
     if problems:

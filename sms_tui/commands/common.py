@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sms_tui import constants, settings_store
+from sms_tui import constants
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
+from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
     from sms_tui import diagnose
-    from sms_tui.flow import Session
-    from sms_tui.settings import AccountSettings, Settings
+    from sms_tui.operations import Session
+    from sms_tui.settings.model import AccountSettings, Settings
     from sms_tui.smsapi import ClientOptions, Credentials, Platform, SmsapiClient, SmsapiError
 
 
@@ -63,10 +64,10 @@ class Connection:
     def api(self) -> SmsapiClient:
         return self.session.client(self.credentials)
 
-    async def failure(self, rep: Reporter, step: str, error: SmsapiError, test_number: str = "48500000000", **data: Any) -> int:
+    async def failure(self, rep: Reporter, step: str, error: SmsapiError, test_number: str = constants.PROBE_NUMBER, **data: Any) -> int:
         return await diagnosed_failure(rep, step, error, self.session, self.credentials, self.options, test_number, **data)
 
-    async def failed_step(self, rep: Reporter, step: str, error: SmsapiError, test_number: str = "48500000000") -> dict[str, Any]:
+    async def failed_step(self, rep: Reporter, step: str, error: SmsapiError, test_number: str = constants.PROBE_NUMBER) -> dict[str, Any]:
         return await diagnosed_step(rep, step, error, self.session, self.credentials, self.options, test_number)
 
     async def aclose(self) -> None:
@@ -74,7 +75,7 @@ class Connection:
 
 
 def connect(ctx: Context, account: AccountSettings) -> Connection:
-    from sms_tui.flow import Session  # deferred: `show` needs no SMSAPI names
+    from sms_tui.operations import Session  # deferred: `show` needs no SMSAPI names
 
     options = ctx.client_options(account.platform, account.api_url)
     return Connection(options, Session(options), account.credentials())
@@ -175,14 +176,14 @@ class Reporter:
 
 
 async def diagnosed_failure(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
-                            options: ClientOptions, test_number: str = "48500000000", *, hint: str = "", **data: Any) -> int:
+                            options: ClientOptions, test_number: str = constants.PROBE_NUMBER, *, hint: str = "", **data: Any) -> int:
     """Report an SMSAPI failure with its diagnosis (wrong platform, missing token scope, IP…)."""
     extra = await diagnosed_step(rep, step, error, session, credentials, options, test_number, hint=hint)
     return rep.finish(exit_code_for(error), error=extra, **data)
 
 
 async def diagnosed_step(rep: Reporter, step: str, error: SmsapiError, session: object, credentials: Credentials,
-                         options: ClientOptions, test_number: str = "48500000000", *, hint: str = "") -> dict[str, Any]:
+                         options: ClientOptions, test_number: str = constants.PROBE_NUMBER, *, hint: str = "") -> dict[str, Any]:
     from sms_tui.diagnose import explain  # deferred: only a failure needs the diagnosis
     from sms_tui.smsapi.errors import ApiError
 

@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sms_tui import constants, diagnose, flow, rules, settings_store
+from sms_tui import constants, diagnose, operations, rules
 from sms_tui.commands.common import Context, Reporter, run_async
 from sms_tui.diagnose import Finding
 from sms_tui.exitcodes import ExitCode, exit_code_for
 from sms_tui.i18n import t
-from sms_tui.settings import Settings
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.model import Settings
 from sms_tui.smsapi import ApiError, AuthMode, ClientOptions, Platform, SmsapiError, base_urls
 from sms_tui.smsapi.client import make_http
 from sms_tui.smsapi.errors import BadCaBundle
@@ -85,11 +86,11 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
 
 async def _account_checks(settings: Settings, options: ClientOptions, add: Callable[[Finding], None],
                           http: httpx.AsyncClient) -> ExitCode:
-    session = flow.Session(options, http=http)
+    session = operations.Session(options, http=http)
     credentials = settings.account.credentials()
-    test_number = settings.verified.to if settings.verified and settings.verified.to else "48500000000"
+    test_number = settings.verified.to if settings.verified and settings.verified.to else constants.PROBE_NUMBER
     try:
-        status = await flow.verify(session, credentials, options)
+        status = await operations.verify(session, credentials, options)
     except SmsapiError as exc:
         if isinstance(exc, ApiError):
             add(await diagnose.explain(session, credentials, options, exc, test_number=test_number,
@@ -105,7 +106,7 @@ async def _account_checks(settings: Settings, options: ClientOptions, add: Calla
             add(Finding("permissions", "fail", t("diag.scopes", scopes=diagnose.scope_names(missing), link=link), {"missing_scopes": missing}))
             return ExitCode.CREDENTIALS
         add(Finding("permissions", "ok", t("doctor.scopes_ok")))
-    problems = flow.sender_problems(settings.sender.mode, settings.sender.name, status.senders)
+    problems = operations.sender_problems(settings.sender.mode, settings.sender.name, status.senders)
     for key in problems:
         add(Finding("sender", "fail", t(key, name=settings.sender.name)))
     if problems:
@@ -113,7 +114,7 @@ async def _account_checks(settings: Settings, options: ClientOptions, add: Calla
     add(Finding("sender", "ok", t("apply.sender_ok", sender=settings.sender.from_field)))
     points = status.balance.points or 0
     threshold = settings.alerts.low_balance
-    if threshold and points < threshold:
+    if rules.below_threshold(points, threshold):
         add(Finding("balance", "warn", t("check.low_balance", points=points, threshold=rules.threshold_text(threshold))))
         return ExitCode.LOW_BALANCE
     add(Finding("balance", "ok", t("doctor.balance", points=points)))

@@ -8,13 +8,13 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
 
-from sms_tui import checks, flow
+from sms_tui import checks, operations
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
 from sms_tui.rules import check_phone, clean_field
-from sms_tui.settings import Settings
+from sms_tui.settings.model import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
 from sms_tui.smsapi_texts import describe
 
@@ -68,7 +68,7 @@ async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: 
     conn = connect(ctx, settings.account)
     try:
         try:
-            result = await flow.test_send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
+            result = await operations.test_send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
             rep.sent(idx=idx, to=to, message_id=result.message_id)
         except SmsapiError as exc:
             if not isinstance(exc, TransportError):  # refused: SMSAPI has not got it

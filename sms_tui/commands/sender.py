@@ -11,12 +11,13 @@ if TYPE_CHECKING:
 import shlex
 from typing import Any
 
-from sms_tui import flow, sender_flow, settings_store
+from sms_tui import constants, operations, sender_flow
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
 from sms_tui.rules import check_phone, clean_field
-from sms_tui.settings import Settings
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.model import Settings
 from sms_tui.smsapi import SenderName, SmsapiError
 from sms_tui.smsapi.models import SenderState
 from sms_tui.smsapi.parse_sender import NOT_ON_ACCOUNT
@@ -115,7 +116,7 @@ def _report_added(ctx: Context, rep: Reporter, settings: Settings, sender: Sende
     updated = sender_flow.record_request(settings, sender)
     if updated is not settings:
         try:
-            flow.save(updated, ctx.config_path)
+            operations.save(updated, ctx.config_path)
         except settings_store.ConfigError as exc:
             rep.warn("save", exc.describe())
         else:
@@ -134,7 +135,7 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
     idx = None
     if test_to:
         account = settings.account
-        idx = flow.stable_idx("sender-use", account.platform, account.username, name.lower(), test_to)
+        idx = operations.stable_idx("sender-use", account.platform, account.username, name.lower(), test_to)
         rep.sending(idx, f"{program()} sender use {shlex.quote(name)} --test-to {test_to}")
     try:
         try:
@@ -149,7 +150,7 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
             if getattr(exc, "code", None) == NOT_ON_ACCOUNT:  # nothing to diagnose: the name is simply not there
                 rep.step("sender", False, t("sender_cmd.use_missing", name=name))
                 return rep.finish(ExitCode.REFUSED)
-            return await conn.failure(rep, "sender", exc, test_to or "48500000000")
+            return await conn.failure(rep, "sender", exc, test_to or constants.PROBE_NUMBER)
     finally:
         await conn.aclose()
     if not test_to:
@@ -162,7 +163,7 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
     rep.step("default", True, t("sender_cmd.default_ok", name=name))
     updated = sender_flow.switched(settings, name)
     try:
-        flow.save(updated, ctx.config_path)
+        operations.save(updated, ctx.config_path)
     except settings_store.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))

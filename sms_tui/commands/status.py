@@ -13,7 +13,7 @@ from sms_tui.commands.common import Context, Reporter, connect, load_settings, r
 from sms_tui.commands.waiting import as_data, report
 from sms_tui.delivery import overall, read_once
 from sms_tui.i18n import t
-from sms_tui.settings import Settings
+from sms_tui.settings.model import Settings
 from sms_tui.smsapi import SmsapiError
 
 # SMSAPI's ids are decimal (legacy sms.do) or hex (REST); a "|" would split one read into two.

@@ -18,13 +18,16 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-from sms_tui import flow, settings_store, watch
+from sms_tui import operations
 from sms_tui.commands.check import Inspection, inspect
 from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
 from sms_tui.i18n import os_reason, t
 from sms_tui.rules.threshold import threshold_text
-from sms_tui.settings import SenderSettings, Settings
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.files import private_folder
+from sms_tui.settings.model import SenderSettings, Settings
 from sms_tui.smsapi import SmsapiError
+from sms_tui.watch import monitor as watch
 
 COMMAND_TIMEOUT = 60.0  # seconds: a mail command that hangs must not hold the next run's lock
 log = logging.getLogger("sms_tui.watch")
@@ -55,7 +58,7 @@ async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
     told: list[dict[str, Any]] = []
     with contextlib.ExitStack() as stack:
         try:
-            settings_store.private_folder(path.parent)
+            private_folder(path.parent)
             stack.enter_context(settings_store.locked(path))
         except settings_store.ConfigError as exc:  # another run holds the state: it tells, this one only reports
             rep.warn("watch", t("watch.busy", **exc.params))
@@ -188,7 +191,7 @@ class _Sms:
         if self.conn is None:
             self.conn = connect(self.ctx, self.settings.account)
         try:
-            result = await flow.test_send(self.conn.session, self.conn.credentials, self.sender, to, text, idx=idx)
+            result = await operations.test_send(self.conn.session, self.conn.credentials, self.sender, to, text, idx=idx)
         except SmsapiError as exc:
             from sms_tui.smsapi_texts import describe
 

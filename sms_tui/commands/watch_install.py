@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sms_tui import schedule, settings_store
 from sms_tui.commands.common import Context, Reporter, load_settings
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
-from sms_tui.settings import Settings
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.model import Settings
+from sms_tui.watch import schedule
 
 
 def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: schedule.Every, dry_run: bool) -> int:

@@ -18,6 +18,12 @@ def parse_threshold(text: str) -> float | None:
     return float(value.replace(",", "."))
 
 
+def below_threshold(points: float | None, threshold: float) -> bool:
+    """The one low-balance rule (check, watch, doctor, apply, the wizard): 0 means off; a balance
+    SMSAPI did not say counts as none."""
+    return bool(threshold) and (points or 0) < threshold
+
+
 def threshold_text(value: object) -> object:
     """50.0 reads "50" wherever a threshold is written (a check line, a notice, the summary); the
     JSON keeps the number."""

@@ -16,12 +16,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from sms_tui import constants, logs
-from sms_tui.draft import Draft
 from sms_tui.i18n import t
-from sms_tui.steps import StepName
 from sms_tui.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from sms_tui.tui.typeahead import Settled, TypeAhead
 from sms_tui.wizard import Wizard
+from sms_tui.wizard.draft import Draft
+from sms_tui.wizard.steps import StepName
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -268,10 +268,10 @@ class WizardApp(App[int]):
 
     def watch_senders(self) -> None:
         if self._senders_timer is None:
-            self._senders_timer = self.set_interval(self.wizard.sender_refresh, self._refresh_senders)
+            self._senders_timer = self.set_interval(self.wizard.senders.refresh, self._refresh_senders)
 
     def _refresh_senders(self) -> None:
-        found = self.wizard.requested_status()
+        found = self.wizard.senders.requested_status()
         if found is not None and found.active and self._senders_timer is not None:
             self._senders_timer.stop()  # approved and said: nothing more to wait for
             self._senders_timer = None
@@ -284,7 +284,7 @@ class WizardApp(App[int]):
         from sms_tui.tui.events import SendersChanged
 
         try:
-            approved = await self.wizard.refresh_senders()
+            approved = await self.wizard.senders.refresh_senders()
         except SmsapiError as exc:  # the next tick asks again; the step keeps what it showed
             log.info("sender list not refreshed: %s", exc)
             return

@@ -13,7 +13,7 @@ from pathlib import Path
 from sms_tui import constants
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
-from sms_tui.settings_store import default_path
+from sms_tui.settings.store import default_path
 from sms_tui.smsapi import ClientOptions
 from sms_tui.wizard import Wizard
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import settings_store
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
+from sms_tui.settings import store as settings_store
 from tests.samples import PRO_TOKEN, answers_file
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import flow
+from sms_tui import operations
 from sms_tui.cli import main
 from sms_tui.sandbox import Account, Sandbox, SandboxState
 from tests.wizard_helpers import fill, make_app, plain_password_next, press_settled, settle
@@ -60,7 +60,7 @@ async def test_canary_never_leaks(canary_sandbox: Sandbox, isolated_home: Path, 
     # failure paths first: wrong password (its own canary-like value), unreachable, crash
     assert await asyncio.to_thread(run, "apply", str(answers), "--json", password=CANARY + "x") == 4
     with monkeypatch.context() as patch:
-        patch.setattr(flow, "verify", _boom)
+        patch.setattr(operations, "verify", _boom)
         assert await asyncio.to_thread(run, "apply", str(answers)) == 1
     assert await asyncio.to_thread(run, "apply", str(answers), "--dry-run", "--json") == 0
     assert await asyncio.to_thread(run, "apply", str(answers)) == 0

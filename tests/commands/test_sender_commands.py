@@ -141,7 +141,7 @@ def test_sender_use_changes_nothing_at_smsapi_when_the_settings_cannot_be_saved(
                                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """Checked before the default is made and before a real test SMS goes out (here: another
     process holds the settings' lock; a read-only folder is refused the same way)."""
-    from sms_tui import settings_store
+    from sms_tui.settings import store as settings_store
 
     config = _configured(tmp_path, sandbox, "md5")
     sandbox.state.decide("NowySklep", "ACTIVE")

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from sms_tui import settings_store
-from sms_tui.answers import AnswersError
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode, exit_code_for
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.answers import AnswersError
 from sms_tui.smsapi import ApiError, TransportError
 from sms_tui.smsapi.errors import BadCaBundle, MissingCredentials
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import segno
 
+from sms_tui.constants import REGISTRATION_URL
 from sms_tui.tui.widgets.qr import qr_matrix, qr_text
-from sms_tui.wizard import REGISTRATION_URL
 
 
 def test_precomputed_matrix_matches_segno() -> None:

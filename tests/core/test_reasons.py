@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import answers, settings_store
 from sms_tui.i18n import set_language
 from sms_tui.i18n.reasons import toml_reason
+from sms_tui.settings import answers
+from sms_tui.settings import store as settings_store
 
 ENGLISH = ("Input should", "Field required", "Illegal", "Unterminated", "Invalid", "Expected", "codec",
            "Answers", "Cannot", "Unclosed", "RecursionError", "ValueError", "not UTF-8", "Extra inputs")

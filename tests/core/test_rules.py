@@ -204,7 +204,7 @@ def test_threshold_never_quietly_becomes_zero(raw: str, value: float | None) -> 
 
 @pytest.mark.parametrize("value", ["nan", "-5", "inf"])
 def test_answers_refuse_a_threshold_that_cannot_alert(value: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from sms_tui import answers
+    from sms_tui.settings import answers
 
     path = tmp_path / "a.toml"
     path.write_text(f'[account]\ntoken = "t"\n[test]\nto = "500000000"\n[alerts]\nlow_balance = {value}\n')

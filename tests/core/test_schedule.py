@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import schedule
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
+from sms_tui.watch import schedule
 from tests.samples import FAKE_TOOL
 
 
@@ -192,7 +192,8 @@ def test_one_file_spelt_two_ways_is_one_watch(tmp_path: Path, config: Path) -> N
     link.symlink_to(config.parent)
     spellings = [config, config.parent / ".." / config.parent.name / config.name, link / config.name]
     assert len({schedule.marker(p) for p in spellings}) == 1 and len({schedule.cron_line(p, "daily") for p in spellings}) == 1
-    from sms_tui import draft, watch
+    from sms_tui.watch import monitor as watch
+    from sms_tui.wizard import draft
 
     assert len({watch.state_path(p) for p in spellings}) == 1 and len({draft.draft_path(p) for p in spellings}) == 1
 
@@ -207,7 +208,7 @@ def test_a_settings_path_with_a_newline_is_refused(tools: Path, tmp_path: Path, 
 
 def test_printed_commands_name_the_settings(tools: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """On a server with two shops, the removal command printed by the install acts on these settings."""
-    from sms_tui import settings_store
+    from sms_tui.settings import store as settings_store
 
     assert main(["watch", "--install", "--cron", "--config", str(config)]) == ExitCode.OK
     out = capsys.readouterr().out

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from sms_tui import answers, draft
-from sms_tui.settings import Verified
-from sms_tui.setup import Setup
+from sms_tui.settings import answers
+from sms_tui.settings.model import Verified
+from sms_tui.settings.setup_model import Setup
 from sms_tui.smsapi import ClientOptions
 from sms_tui.smsapi.auth import AuthMode, Platform
-from sms_tui.wizard import Wizard
+from sms_tui.wizard import Wizard, draft
 from tests.conftest import DEMO_MD5
 from tests.samples import PRO_TOKEN
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from sms_tui import settings_store
 from sms_tui.i18n import set_language
-from sms_tui.settings import AccountSettings, Settings
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.model import AccountSettings, Settings
 from sms_tui.smsapi import AuthMode
 from tests.samples import saved_settings
 
@@ -168,7 +168,7 @@ def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
 
     path = tmp_path / "smsapi.toml"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from sms_tui import settings_store\n"
+        "import sys, time; from pathlib import Path; from sms_tui.settings import store as settings_store\n"
         f"with settings_store.locked(Path({str(path)!r})):\n    print('held', flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from sms_tui import settings_store
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
+from sms_tui.settings import store as settings_store
 from tests.identity import as_nobody
 from tests.samples import saved_settings
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import i18n, watch
+from sms_tui import i18n
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.rules import measure
 from sms_tui.sandbox import Sandbox
+from sms_tui.watch import monitor as watch
 
 OWNER = "48600100200"
 RECORDER = """

@@ -63,7 +63,7 @@ async def test_unsaved_work_is_what_differs_from_the_last_save(tmp_path: Path) -
         wizard.save()
         assert not wizard.unsaved()
         wizard.save_draft()
-        from sms_tui import draft
+        from sms_tui.wizard import draft
 
         assert draft.load(wizard.config_path) == (None, False)  # saved and unchanged: no "unfinished setup" next time
         wizard.setup.sender_mode = "pro"
@@ -73,7 +73,7 @@ async def test_unsaved_work_is_what_differs_from_the_last_save(tmp_path: Path) -
 
 
 async def test_a_draft_belongs_to_its_settings_file(tmp_path: Path) -> None:
-    from sms_tui import draft
+    from sms_tui.wizard import draft
 
     real, other, demo = _wizard(tmp_path / "real.toml"), _wizard(tmp_path / "other.toml"), _wizard(tmp_path / "demo.toml", keep_drafts=False)
     try:
@@ -102,7 +102,7 @@ async def test_the_wizard_saves_the_api_url_it_was_given(tmp_path: Path) -> None
 
 
 def test_a_draft_from_before_drafts_were_per_settings_file_is_still_offered_then_cleared(tmp_path: Path) -> None:
-    from sms_tui import draft
+    from sms_tui.wizard import draft
 
     config = tmp_path / "smsapi.toml"
     draft.save({"step": 4, "username": "sklep17"}, config, path=draft.draft_path())  # the old shared draft.json

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import draft
 from sms_tui.delivery import Outcome, Polling
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
-from sms_tui.wizard import Wizard
+from sms_tui.wizard import Wizard, draft
 from tests.conftest import DEMO_MD5
 
 
@@ -112,8 +111,8 @@ async def test_a_test_that_did_not_arrive_is_not_sent_again_as_a_tick(wizard: Wi
 
 async def test_a_requested_name_survives_a_dropped_link(wizard: Wizard, sandbox: Sandbox) -> None:
     await _logged_in(wizard)
-    await wizard.sender_statement()
-    await wizard.request_sender("NowaFirma")
+    await wizard.senders.sender_statement()
+    await wizard.senders.request_sender("NowaFirma")
     wizard.state.step = "sender"
     wizard.save_draft()
     saved, _ = draft.load(wizard.config_path)

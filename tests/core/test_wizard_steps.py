@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import draft
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions, SmsapiError
 from sms_tui.smsapi.auth import Platform
-from sms_tui.wizard import CHECKLIST, Wizard
+from sms_tui.wizard import Wizard, draft
+from sms_tui.wizard.steps import CHECKLIST
 from tests.conftest import DEMO_MD5
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui import draft
 from sms_tui.sandbox import Sandbox
+from sms_tui.wizard import draft
 from tests.conftest import DEMO_MD5
 from tests.ptyprog import PtyProgram
 from tests.wizard_helpers import choose_pro, log_in, make_app, problem, screen_name, settle
@@ -87,9 +87,9 @@ def test_sighup_saves_the_draft(tmp_path: Path, isolated_home: Path) -> None:
                                  {"checklist": None}, {"username": None}])
 def test_one_bad_value_in_a_draft_never_stops_the_resume(bad: dict[str, object], tmp_path: Path) -> None:
     """The Wizard itself, no screen: a hand-edited or older draft resumes with defaults for what it cannot read."""
-    from sms_tui.draft import Draft
     from sms_tui.smsapi import ClientOptions
     from sms_tui.wizard import Wizard
+    from sms_tui.wizard.draft import Draft
 
     wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions())
     values = {"step": 4, "username": "demo", "sender_mode": "pro", "sender_name": "DemoSerwis", **bad}

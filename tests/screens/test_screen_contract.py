@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from sms_tui import steps
+from sms_tui.wizard import steps
 
 TUI = Path(__file__).parents[2] / "sms_tui" / "tui"
 

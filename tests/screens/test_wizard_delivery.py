@@ -12,9 +12,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from sms_tui import settings_store
 from sms_tui.delivery import Outcome, Timing
 from sms_tui.sandbox import Sandbox
+from sms_tui.settings import store as settings_store
 from sms_tui.smsapi import ClientOptions, Credentials
 from sms_tui.tui.app import WizardApp
 from sms_tui.wizard import Wizard

@@ -34,16 +34,16 @@ async def test_wizard_requests_refreshes_and_saves_the_request(sandbox: Sandbox,
     wizard = await _verified_wizard(sandbox, tmp_path)
     try:
         wizard.set_sender_mode("pro")
-        await wizard.sender_statement()
-        sender = await wizard.request_sender("AutoSerwis")
+        await wizard.senders.sender_statement()
+        sender = await wizard.senders.request_sender("AutoSerwis")
         assert not sender.active and wizard.setup.sender_mode == "eco" and wizard.setup.requested_sender == "AutoSerwis"
-        assert await wizard.refresh_senders() is None  # still waiting
+        assert await wizard.senders.refresh_senders() is None  # still waiting
         sandbox.state.decide("AutoSerwis", "ACTIVE")
-        approved = await wizard.refresh_senders()
+        approved = await wizard.senders.refresh_senders()
         assert approved is not None and approved.sender == "AutoSerwis"
-        assert await wizard.refresh_senders() is None  # said once
+        assert await wizard.senders.refresh_senders() is None  # said once
         assert wizard.build_settings().sender.requested == "AutoSerwis"  # until used, the reminder stays
-        wizard.use_requested()
+        wizard.senders.use_requested()
         assert wizard.build_settings().sender.model_dump(exclude_none=True) == {"mode": "pro", "name": "AutoSerwis"}
     finally:
         await wizard.aclose()
@@ -53,14 +53,14 @@ async def test_a_name_used_after_the_eco_test_needs_its_own_test(sandbox: Sandbo
     """Issue 13's gap: "Użyj NAME" after an ECO test kept that test as the gate for saving PRO."""
     wizard = await _verified_wizard(sandbox, tmp_path)
     try:
-        await wizard.sender_statement()
-        await wizard.request_sender("AutoSerwis")
+        await wizard.senders.sender_statement()
+        await wizard.senders.request_sender("AutoSerwis")
         wizard.set_test_to("500000000")
         await wizard.send_test()
         assert wizard.test_passed and wizard.test_problem() is None
         sandbox.state.decide("AutoSerwis", "ACTIVE")
-        await wizard.refresh_senders()
-        wizard.use_requested()
+        await wizard.senders.refresh_senders()
+        wizard.senders.use_requested()
         assert not wizard.test_passed
         assert "Test poszedł jako ECO, a zapisujesz nadawcę AutoSerwis" in (wizard.test_problem() or "")
         await wizard.send_test()
@@ -117,11 +117,11 @@ async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox:
 
 async def test_step4_notices_the_approval_and_offers_the_name(sandbox: Sandbox, tmp_path: Path) -> None:
     app = make_app(sandbox, tmp_path / "s.toml")
-    app.wizard.sender_refresh = 0.1
+    app.wizard.senders.refresh = 0.1
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await log_in(pilot, app)
-        await app.wizard.sender_statement()
-        await app.wizard.request_sender("AutoSerwis")
+        await app.wizard.senders.sender_statement()
+        await app.wizard.senders.request_sender("AutoSerwis")
         app.watch_senders()
         sandbox.state.decide("AutoSerwis", "ACTIVE")
         await wait_until(pilot, lambda: ready(app.screen.query_one("#use-requested", Button)), "Użyj AutoSerwis offered")

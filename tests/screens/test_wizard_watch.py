@@ -9,12 +9,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Static
 
-from sms_tui import draft, schedule, settings_store
 from sms_tui.sandbox import Sandbox
+from sms_tui.settings import store as settings_store
 from sms_tui.smsapi import ClientOptions
 from sms_tui.tui.app import WizardApp
 from sms_tui.tui.screens.confirm import ConfirmScreen
-from sms_tui.wizard import Wizard
+from sms_tui.watch import schedule
+from sms_tui.wizard import Wizard, draft
 from tests.samples import FAKE_TOOL
 from tests.wizard_helpers import make_app, problem, screen_name, settle, to_summary, wait_until
 
@@ -50,19 +51,19 @@ def _wizard(tmp_path: Path) -> Wizard:
 
 def test_owner_number_is_checked_like_the_test_number(tmp_path: Path) -> None:
     wizard = _wizard(tmp_path)
-    assert wizard.set_notify_to("12") is not None and wizard.setup.notify_to == ""
-    assert wizard.set_notify_to("600 100 200") is None
-    assert wizard.alerts().notify_to == "48600100200"
-    wizard.set_watch("hourly")
-    assert wizard.watch_problem() is None
-    wizard.set_notify_to("")
-    assert "numeru właściciela" in (wizard.watch_problem() or "")
+    assert wizard.watch.set_notify_to("12") is not None and wizard.setup.notify_to == ""
+    assert wizard.watch.set_notify_to("600 100 200") is None
+    assert wizard.watch.alerts().notify_to == "48600100200"
+    wizard.watch.set_watch("hourly")
+    assert wizard.watch.watch_problem() is None
+    wizard.watch.set_notify_to("")
+    assert "numeru właściciela" in (wizard.watch.watch_problem() or "")
 
 
 def test_watch_choice_survives_a_dropped_link(tmp_path: Path) -> None:
     wizard = _wizard(tmp_path)
-    wizard.set_notify_to("600100200")
-    wizard.set_watch("daily")
+    wizard.watch.set_notify_to("600100200")
+    wizard.watch.set_watch("daily")
     wizard.save_draft()
     saved, _ = draft.load(wizard.config_path)
     assert saved is not None
@@ -78,8 +79,8 @@ def test_a_notice_command_set_by_apply_is_kept(tmp_path: Path) -> None:
     wizard = Wizard(config, ClientOptions(api_url="http://127.0.0.1:9/"))
     wizard.prefill_from_disk()
     assert wizard.setup.watch == "daily"
-    assert wizard.alerts().notify_command == ["/usr/local/bin/powiadom"]
-    assert wizard.watch_problem() is None  # the command is someone to tell
+    assert wizard.watch.alerts().notify_command == ["/usr/local/bin/powiadom"]
+    assert wizard.watch.watch_problem() is None  # the command is someone to tell
 
 
 @pytest.mark.parametrize("answer", ["t", "n"])

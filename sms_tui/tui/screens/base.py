@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from sms_tui import steps
 from sms_tui.i18n import t
-from sms_tui.steps import STEPS, StepName
 from sms_tui.tui.widgets.local_keys import LocalButton
+from sms_tui.wizard import steps
+from sms_tui.wizard.steps import STEPS, StepName
 
 if TYPE_CHECKING:
     from sms_tui.tui.app import WizardApp

@@ -70,7 +70,7 @@ class CredentialsScreen(StepScreen):
         if b.pro_count is not None:
             text += " " + t("wiz.cred.buys", pro=b.pro_count, eco=b.eco_count)
         low = self.wizard.setup.low_balance
-        if low and (b.points or 0) < low:
+        if rules.below_threshold(b.points, low):
             text += "\n" + t("check.low_balance", points=b.points, threshold=rules.threshold_text(low))
         return f"✓ {text}"
 

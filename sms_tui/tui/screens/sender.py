@@ -126,7 +126,7 @@ class SenderScreen(StepScreen):
         yield LocalButton(t("wiz.sender.use_eco"), id="use-eco", compact=True)
 
     def _requested_text(self) -> str:
-        found = self.wizard.requested_status()
+        found = self.wizard.senders.requested_status()
         name = self.wizard.setup.requested_sender
         if not name:
             return ""
@@ -138,7 +138,7 @@ class SenderScreen(StepScreen):
 
     def _show_requested(self) -> None:
         self.query_one("#requested", Static).update(self._requested_text())
-        found = self.wizard.requested_status()
+        found = self.wizard.senders.requested_status()
         button = self.query_one("#use-requested", Button)
         button.display = bool(found and found.active and not (self.wizard.setup.sender_mode == "pro"
                                                              and self.wizard.setup.sender_name == found.sender))
@@ -169,7 +169,7 @@ class SenderScreen(StepScreen):
 
     @on(Button.Pressed, "#use-requested")
     def _use_requested(self) -> None:
-        self.wizard.use_requested()
+        self.wizard.senders.use_requested()
         self._show_choice()
         self._show_requested()
         self.query_one("#next", Button).focus()
@@ -180,20 +180,20 @@ class SenderScreen(StepScreen):
 
         self.show_problem(t("wiz.add.loading"), ok=True)
         try:
-            statement = await self.wizard.sender_statement()
+            statement = await self.wizard.senders.sender_statement()
         except SmsapiError as exc:
             self.show_problem(f"✗ {(await self.wizard.diagnose(exc)).text}")
             return
         self.show_problem(None)
         typed = self.query_one("#name", Input).value.strip()
         name = await self.app.push_screen_wait(AddSenderScreen(statement.content, activated=bool(self.wizard.setup.checklist.get("activated")),
-                                                               name=typed if typed and not self.wizard.requested_status() else "",
+                                                               name=typed if typed and not self.wizard.senders.requested_status() else "",
                                                                platform=self.wizard.setup.platform))
         if not name:
             return
         self.show_problem(t("wiz.add.sending", name=name), ok=True)
         try:
-            sender = await self.wizard.request_sender(name)
+            sender = await self.wizard.senders.request_sender(name)
         except SmsapiError as exc:
             self.show_problem(f"✗ {(await self.wizard.diagnose(exc)).text}")
             return

@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, RadioSet, Static
 
-from sms_tui import rules, schedule
+from sms_tui import rules
 from sms_tui.delivery import Outcome, short_time
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
-from sms_tui.settings import Watch
-from sms_tui.settings_store import ConfigError
+from sms_tui.settings.model import Watch
+from sms_tui.settings.store import ConfigError
 from sms_tui.tui.events import DeliveryChanged, SendersChanged
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.choices import LocalRadioSet
@@ -21,6 +21,7 @@ from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.path_text import PathText
+from sms_tui.watch import schedule
 
 WATCH_CHOICES: tuple[Watch, ...] = ("off", "hourly", "daily")
 
@@ -57,12 +58,12 @@ class SummaryScreen(StepScreen):
             (t("wiz.save.test"), self._test_line()),
         ]
         if u.requested_sender and not (u.sender_mode == "pro" and u.sender_name == u.requested_sender):
-            found = self.wizard.requested_status()
+            found = self.wizard.senders.requested_status()
             key = "wiz.save.requested_active" if found is not None and found.active else "wiz.save.requested_waiting"
             rows.append((t("wiz.save.requested"), t(key, name=u.requested_sender)))
         if s.status is not None and s.status.balance.points is not None:
             rows.append((t("wiz.save.balance"), t("wiz.save.points", points=s.status.balance.points)))
-            if u.low_balance and s.status.balance.points < u.low_balance:
+            if rules.below_threshold(s.status.balance.points, u.low_balance):
                 rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=rules.threshold_text(u.low_balance))))
         unticked = [k for k, v in u.checklist.items() if not v]
         if unticked:
@@ -94,7 +95,7 @@ class SummaryScreen(StepScreen):
 
     @on(RadioSet.Changed, "#watch")
     def _watch_changed(self, event: RadioSet.Changed) -> None:
-        self.wizard.set_watch(WATCH_CHOICES[event.index])
+        self.wizard.watch.set_watch(WATCH_CHOICES[event.index])
         self.clear_refusal()
 
     def _after_save(self) -> str:
@@ -128,10 +129,10 @@ class SummaryScreen(StepScreen):
 
     def store(self) -> str | None:
         return (self.wizard.set_low_balance(self.query_one("#low-balance", Field).value)
-                or self.wizard.set_notify_to(self.query_one("#notify-to", Field).value))
+                or self.wizard.watch.set_notify_to(self.query_one("#notify-to", Field).value))
 
     def problem(self) -> str | None:
-        return self.wizard.test_problem() or self.wizard.watch_problem()
+        return self.wizard.test_problem() or self.wizard.watch.watch_problem()
 
     async def action_next(self) -> None:
         if self.wizard.state.saved_to is not None:
@@ -150,7 +151,7 @@ class SummaryScreen(StepScreen):
         self.show_problem(None)
         if self.wizard.restart_command:
             self.query_one("#restart", Button).disabled = False
-        if (plan := self.wizard.watch_plan()) is not None:
+        if (plan := self.wizard.watch.watch_plan()) is not None:
             self.confirm_watch(plan)
 
     def _show_saved(self) -> None:
@@ -182,10 +183,10 @@ class SummaryScreen(StepScreen):
         written, so nothing is asked)."""
         from sms_tui.tui.screens.confirm import ConfirmScreen
 
-        if self.wizard.demo or await self.app.push_screen_wait(ConfirmScreen(self.wizard.watch_question(plan))):
-            await self.wizard.apply_watch(plan)
+        if self.wizard.demo or await self.app.push_screen_wait(ConfirmScreen(self.wizard.watch.watch_question(plan))):
+            await self.wizard.watch.apply_watch(plan)
         else:
-            self.wizard.watch_declined()
+            self.wizard.watch.watch_declined()
         self._show_saved()
 
     @on(Button.Pressed, "#restart")

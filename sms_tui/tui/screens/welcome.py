@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from sms_tui.constants import REFERRAL_CODE, REGISTRATION_URL
 from sms_tui.i18n import t
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.qr import QrCode
-from sms_tui.wizard import REFERRAL_CODE, REGISTRATION_URL
 
 
 class WelcomeScreen(StepScreen):

@@ -12,8 +12,8 @@ from textual.widget import Widget
 
 
 def qr_matrix(data: str) -> list[list[int]]:
+    from sms_tui.constants import REGISTRATION_URL
     from sms_tui.tui.widgets.qr_data import REGISTRATION_MATRIX
-    from sms_tui.wizard import REGISTRATION_URL
 
     if data == REGISTRATION_URL:
         return [[int(ch) for ch in row] for row in REGISTRATION_MATRIX]

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui import rules, settings_store  # rules is lazy: a check loads its own module when first used
+from sms_tui import rules  # rules is lazy: a check loads its own module when first used
+from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
     import httpx
 
     from sms_tui.delivery import Delivery
-    from sms_tui.settings import SenderSettings, Settings, Verified
+    from sms_tui.settings.model import SenderSettings, Settings, Verified
     from sms_tui.smsapi import Balance, ClientOptions, Credentials, SenderName, SendResult, SmsapiClient, SmsapiError
 
 
@@ -108,7 +109,7 @@ async def test_send(session: Session, credentials: Credentials, sender: SenderSe
 def verified_record(result: SendResult | None, to: str, *, skipped: bool = False,
                     delivery: Delivery | None = None) -> Verified | None:
     """`[verified]`: the test send that allowed saving (or the confirmed skip); None: neither."""
-    from sms_tui.settings import Verified
+    from sms_tui.settings.model import Verified
 
     if result is None and not skipped:
         return None

@@ -1,4 +1,4 @@
-"""The wizard's state and actions, UI-free: screens read this and call it; it calls `flow`.
+"""The wizard's state and actions, UI-free: screens read this and call it; it calls `operations`.
 
 Keeping it here (not in the screens) means every SMSAPI call and file write of the TUI goes
 through the same code as `apply`, and the draft (issue: dropped SSH link) can be saved from it.
@@ -8,57 +8,34 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 # What the first screen needs is imported here; the checks, the diagnosis and the SMSAPI errors
 # load on first use (`rules` is a lazy package), off the wizard's first paint.
-from sms_tui import constants, draft, flow, rules, settings_store, steps
+from sms_tui import constants, operations, rules
 from sms_tui.i18n import os_reason, set_program, t
-from sms_tui.logs import register_secret
+from sms_tui.settings import store as settings_store
 from sms_tui.smsapi.auth import Credentials, Platform
-from sms_tui.wizard_senders import SenderRequests
-from sms_tui.wizard_watch import WatchSetup
+from sms_tui.wizard import draft, steps
+from sms_tui.wizard.senders import SenderRequests
+from sms_tui.wizard.state import WizardState
+from sms_tui.wizard.watch_setup import WatchSetup
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sms_tui.delivery import Delivery, Polling, Timing
     from sms_tui.diagnose import Finding
-    from sms_tui.settings import SenderSettings, Settings
-    from sms_tui.setup import SecretKind, Setup
-    from sms_tui.smsapi import ClientOptions, SendResult, SmsapiError
+    from sms_tui.settings.model import SenderSettings, Settings
+    from sms_tui.settings.setup_model import SecretKind, Setup
+    from sms_tui.smsapi import ClientOptions, SendResult, SmsapiClient, SmsapiError
 
-CHECKLIST = steps.CHECKLIST
-REGISTRATION_URL = "https://ssl.smsapi.pl/rejestracja/AC6K"
-REFERRAL_CODE = "AC6K"
 # Typical list prices in points per message part, for an estimate before the balance is known.
 TYPICAL_PRICE = {"pro": 0.16, "eco": 0.07}
 
 
-@dataclass
-class WizardState:
-    """What happened during this run (the setup itself is `Wizard.setup`): nothing of it is
-    saved as typed, and none of it goes into a draft."""
-
-    step: steps.StepName = "welcome"
-    status: flow.AccountStatus | None = None
-    test_result: SendResult | None = None
-    tested_idx: str = ""  # the idx test_result was sent with: the same test again is SMSAPI's "already accepted"
-    sending_idx: str = ""  # a test SMS on its way right now (kept in the draft: a dropped link must not send it twice)
-    tested_to: str = ""  # the number test_result went to: the field may be changed after the test
-    tested_from: str = ""  # the sender test_result went with: a name chosen after the test needs its own
-    delivery: Delivery | None = None  # what became of test_result, as far as followed
-    following: bool = False  # the delivery is being read right now
-    stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
-    skipped_test: bool = False
-    watch_done: str | None = None  # what saving installed or removed, for the summary
-    saved_to: Path | None = None
-    dirty: bool = False
-
-
-class Wizard(SenderRequests, WatchSetup):
+class Wizard:
     """One per app run; owns the HTTP session so every check reuses one connection pool, and is
     the setup's only writer (screens call its methods)."""
 
@@ -71,8 +48,10 @@ class Wizard(SenderRequests, WatchSetup):
         self.keep_drafts = keep_drafts  # off for `--demo` on its throw-away settings folder
         self.restart_command = restart_command
         self.state = WizardState()
+        self.senders = SenderRequests(self)  # step 4's own names
+        self.watch = WatchSetup(self)  # step 6's watch
         self._setup: Setup | None = None
-        self.session = flow.Session(options)
+        self.session = operations.Session(options)
         self.polling: Polling | None = None  # None: the delivery module's 1 s growing to 5 s
         self.follow_wait: float | None = None  # None: the delivery module's 2 minutes
         self.timing: Timing | None = None  # None: real time
@@ -100,11 +79,11 @@ class Wizard(SenderRequests, WatchSetup):
             return
         if settings is None:
             return
-        from sms_tui.setup import Setup
+        from sms_tui.settings.setup_model import Setup
 
         self.existing = settings
         self._setup = Setup.from_settings(settings)
-        self.watch_before = settings.alerts.watch
+        self.watch.before = settings.alerts.watch
         self.mark_saved()
 
     # -- the draft (dropped SSH links) ---------------------------------------------------------
@@ -169,7 +148,7 @@ class Wizard(SenderRequests, WatchSetup):
     # -- step 2: checklist ----------------------------------------------------------------------
 
     def set_checked(self, key: str, value: bool) -> None:
-        if key in CHECKLIST:
+        if key in steps.CHECKLIST:
             self.setup.checklist = {**self.setup.checklist, key: bool(value)}
             self.state.dirty = True
 
@@ -201,30 +180,16 @@ class Wizard(SenderRequests, WatchSetup):
 
     def set_secret(self, kind: SecretKind, raw: str) -> str | None:
         """Store the typed secret (hashing a plain password at once); an error text or None."""
-        from pydantic import SecretStr
+        from sms_tui.settings.setup_model import secret_from
 
         u = self.setup
         u.secret_kind = kind
-        value = rules.clean_field(raw).strip()
         self.state.status = None
+        secret, problems = secret_from(kind, raw)
         if kind == "token":
-            register_secret(value)
-            u.token = SecretStr(value) if value else None
-            return None if value else t("wiz.cred.token_missing")
-        if kind == "plain":
-            if not value:
-                u.password_md5 = None
-                return t("wiz.cred.plain_missing")
-            register_secret(value)
-            digest = rules.md5_hex(value)
-            register_secret(digest)
-            u.password_md5 = SecretStr(digest)
-            return None
-        from sms_tui import checks
-
-        md5, problems = checks.md5_check(value)
-        register_secret(md5)
-        u.password_md5 = SecretStr(md5) if md5 else None
+            u.token = secret
+        else:
+            u.password_md5 = secret
         return problems[0] if problems else None
 
     def credentials(self) -> Credentials:
@@ -233,14 +198,18 @@ class Wizard(SenderRequests, WatchSetup):
     def _options(self) -> ClientOptions:
         return dataclasses.replace(self.options, platform=self.setup.platform)
 
-    async def verify(self) -> flow.AccountStatus:
-        self.state.status = await flow.verify(self.session, self.credentials(), self._options())
+    def api(self) -> SmsapiClient:
+        """The account as typed, over the run's one connection pool."""
+        return self.session.client(self.credentials(), self._options())
+
+    async def verify(self) -> operations.AccountStatus:
+        self.state.status = await operations.verify(self.session, self.credentials(), self._options())
         self.state.dirty = True
         return self.state.status
 
     def _probe_number(self) -> str:
         """A number for the checks that need one: the test number once typed."""
-        return self.setup.test_number or "48500000000"
+        return self.setup.test_number or constants.PROBE_NUMBER
 
     async def token_scope_problem(self) -> str | None:
         """For a token that passed the check: the scopes it still lacks (SMS, Sendernames), said on
@@ -279,7 +248,7 @@ class Wizard(SenderRequests, WatchSetup):
 
     def sender_problems(self) -> list[str]:
         senders = self.state.status.senders if self.state.status else None
-        return flow.sender_problems(self.setup.sender_mode, self.setup.sender_name.strip(), senders)
+        return operations.sender_problems(self.setup.sender_mode, self.setup.sender_name.strip(), senders)
 
     def sender(self) -> SenderSettings:
         return self.setup.sender_settings()
@@ -306,7 +275,7 @@ class Wizard(SenderRequests, WatchSetup):
         """The same account, sender, number and text keep one idx in every process (as `apply`'s):
         Retry after a lost answer, or "Wyślij test" after a dropped link and a resume, cannot send twice."""
         u = self.setup
-        return flow.test_idx(u.platform, u.username, u.from_field, u.test_number, u.test_message)
+        return operations.test_idx(u.platform, u.username, u.from_field, u.test_number, u.test_message)
 
     def estimated_cost(self, parts: int) -> float:
         """Per-part price from what the balance buys when known (points / count), else typical."""
@@ -326,7 +295,7 @@ class Wizard(SenderRequests, WatchSetup):
         s.sending_idx = idx
         self.save_draft(force=True)  # before the request: a link dropped now leaves the idx to resume with
         try:
-            result = await flow.test_send(self.session, self.credentials(), self.sender(), to, self.setup.test_message,
+            result = await operations.test_send(self.session, self.credentials(), self.sender(), to, self.setup.test_message,
                                           idx=idx, options=self._options())
         finally:
             s.sending_idx = ""
@@ -342,7 +311,7 @@ class Wizard(SenderRequests, WatchSetup):
 
         try:
             balance = await self.session.client(self.credentials(), self._options()).balance()
-            s.status = flow.AccountStatus(balance, s.status.senders if s.status else None)
+            s.status = operations.AccountStatus(balance, s.status.senders if s.status else None)
         except SmsapiError:  # the send succeeded; a missing new balance is no failure
             pass
         return result
@@ -398,7 +367,7 @@ class Wizard(SenderRequests, WatchSetup):
         """Settings saved while the report was awaited get it too, when nothing else changed since."""
         if self.state.saved_to is None or self.unsaved():
             return
-        from sms_tui.settings_store import ConfigError
+        from sms_tui.settings.store import ConfigError
 
         try:
             self.save()
@@ -429,13 +398,13 @@ class Wizard(SenderRequests, WatchSetup):
     def build_settings(self) -> Settings:
         s = self.state
         to = s.tested_to if s.test_result is not None else self.setup.test_number
-        verified = flow.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
+        verified = operations.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
                                         delivery=s.delivery if s.delivery and s.delivery.history else None)
-        from sms_tui.settings import Settings
+        from sms_tui.settings.model import Settings
 
         # Like apply: the --api-url of this run is saved, so later check/send reach the same proxy or sandbox.
         account = self.setup.model_copy(update={"api_url": self.options.api_url}).account_settings()
-        return Settings(account=account, sender=self.sender(), verified=verified, alerts=self.alerts())
+        return Settings(account=account, sender=self.sender(), verified=verified, alerts=self.watch.alerts())
 
     def set_low_balance(self, raw: str) -> str | None:
         """The threshold from the summary step, or why it was refused (the old value stays)."""
@@ -448,7 +417,7 @@ class Wizard(SenderRequests, WatchSetup):
         return None
 
     def save(self) -> Path:
-        path = flow.save(self.build_settings(), self.config_path)
+        path = operations.save(self.build_settings(), self.config_path)
         self.state.saved_to, self.state.dirty = path, False
         self.mark_saved()
         self.discard_draft()
@@ -483,7 +452,7 @@ class Wizard(SenderRequests, WatchSetup):
 
 
 def _new_setup() -> Setup:
-    from sms_tui.setup import Setup
+    from sms_tui.settings.setup_model import Setup
 
     return Setup()
 

@@ -17,14 +17,16 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from sms_tui import constants
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason
+from sms_tui.settings.files import atomic_write, private_folder
 
 if TYPE_CHECKING:
 
-    from sms_tui.settings import Settings
+    from sms_tui.settings.model import Settings
 
-SCHEMA = 1  # kept in step with sms_tui.settings.SCHEMA (a test checks it)
+SCHEMA = constants.SETTINGS_SCHEMA
 
 FILE_NAME = "smsapi.toml"
 
@@ -50,8 +52,6 @@ def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = No
     """--config, then SMS_TUI_CONFIG, then the platform's user config folder."""
     if cli_path:
         return Path(cli_path).expanduser()
-    from sms_tui import constants
-
     if (from_env := constants.config_path(env)) is not None:
         return from_env
     import platformdirs  # deferred: only needed when no path is given
@@ -81,15 +81,6 @@ def invocation(path: Path) -> str:
     if canonical(path) == canonical(default_path(None, env={})):
         return "sms-tui"
     return f"sms-tui --config {shlex.quote(str(canonical(path)))}"
-
-
-def private_folder(folder: Path) -> None:
-    """Create `folder` and any missing parent as 0700 (`mkdir(parents=True)` would leave the
-    parents 0755 by the umask: `~/.local/state/sms-tui/` readable by every user)."""
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    for part in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            part.mkdir(mode=0o700)
 
 
 def control_characters(path: Path) -> bool:
@@ -194,7 +185,7 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         raise _corrupt(path, 0, unreadable_toml(exc)) from None
     from pydantic import ValidationError
 
-    from sms_tui.settings import Settings
+    from sms_tui.settings.model import Settings
 
     schema = data.get("schema", SCHEMA)
     if isinstance(schema, int) and schema > SCHEMA:
@@ -283,7 +274,7 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
             import tomli_w
 
             payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
-            _atomic_write(path, payload)
+            atomic_write(path, payload)
     except OSError as exc:
         raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
     return path
@@ -304,25 +295,3 @@ def _keep_unreadable(path: Path, overwrite_newer: bool, *, keep_copy: bool = Tru
         backup = path.with_name(path.name + ".bak")
         shutil.copy2(path, backup)
         backup.chmod(0o600)
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from sms_tui import constants
 from sms_tui.rules.text import mask
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 
-SCHEMA = 1
+SCHEMA = constants.SETTINGS_SCHEMA
 
 
 class _Section(BaseModel):

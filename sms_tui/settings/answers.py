@@ -21,8 +21,8 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import language, os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
-from sms_tui.rules import check_api_url, clean_field, md5_hex
-from sms_tui.setup import Setup
+from sms_tui.rules import check_api_url, clean_field
+from sms_tui.settings.setup_model import SecretKind, Setup, secret_from
 from sms_tui.smsapi.auth import Platform
 
 ENV_SECRETS = {"password_md5": "SMSAPI_PASSWORD_MD5", "password": "SMSAPI_PASSWORD", "token": "SMSAPI_TOKEN"}
@@ -108,6 +108,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     those of the values that could be read too, not only the keys that could not (a technician
     fixing `foo = 1` must not meet four more problems on the next run)."""
     problems: list[str] = []
+    raw = {**raw, "account": dict(raw["account"])} if isinstance(raw.get("account"), dict) else dict(raw)  # the caller's stays as it was
     account = raw.get("account")
     from_env: dict[str, str] = {}
     if isinstance(account, dict):
@@ -136,12 +137,13 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
         problems.append(f"account: {t('answers.one_secret', keys=', '.join(named))}")
     elif not given:
         problems.append(f"account: {t('answers.no_secret')}")
-    elif acc.password_md5 is not None:
-        md5, md5_problems = checks.md5_check(acc.password_md5.get_secret_value())
-        problems += [f"account.password_md5: {problem}" for problem in md5_problems]
-    elif acc.password is not None:
-        md5 = md5_hex(acc.password.get_secret_value())
-        register_secret(md5)
+    else:
+        kind: SecretKind = "md5" if acc.password_md5 is not None else "plain"
+        given_secret = acc.password_md5 if acc.password_md5 is not None else acc.password
+        if given_secret is not None:
+            secret, secret_problems = secret_from(kind, given_secret.get_secret_value())
+            problems += [f"account.password_md5: {problem}" for problem in secret_problems]
+            md5 = secret.get_secret_value() if secret else None
     if acc.api_url is not None and (url_problem := check_api_url(acc.api_url)):
         problems.append(f"account.api_url: {t(url_problem)}")
     if md5 is not None and not acc.username.strip():

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sms_tui import settings_store
+from sms_tui.settings import store as settings_store
+from sms_tui.settings.files import atomic_write
 
 Kind = Literal["systemd", "cron"]
 Every = Literal["hourly", "daily"]
@@ -157,7 +158,7 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
               for path_text in outcome.written}
     try:
         for path_text, text in outcome.written.items():
-            settings_store._atomic_write(Path(path_text), text.encode("utf-8"))
+            atomic_write(Path(path_text), text.encode("utf-8"))
             os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
         for call in calls:
             _must(runner, call)
@@ -178,7 +179,7 @@ def _restore(before: dict[str, str | None]) -> None:
             if text is None:
                 path.unlink(missing_ok=True)
             else:
-                settings_store._atomic_write(path, text.encode("utf-8"))
+                atomic_write(path, text.encode("utf-8"))
         except OSError:
             continue
 

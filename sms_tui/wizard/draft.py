@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui import constants
-from sms_tui.settings_store import _atomic_write, private_folder, settings_key
+from sms_tui.settings.files import atomic_write, private_folder
+from sms_tui.settings.store import settings_key
 
 MAX_AGE = 7 * 24 * 3600
 
@@ -51,7 +52,7 @@ def save(values: dict[str, Any], config_path: Path, path: Path | None = None) ->
 
     try:
         private_folder(path.parent)
-        _atomic_write(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        atomic_write(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
 

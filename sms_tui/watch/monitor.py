@@ -107,7 +107,7 @@ def told(known: ChannelState, condition: str, now_state: str, now: float, *, sen
 def idx_for(settings_key: str, channel: str, known: ChannelState, condition: str, now_state: str) -> str:
     """The same notice gets the same idx until it is recorded as told: a run that sent it and
     died before saving the state is answered "already accepted" (53) the next time, not sent twice."""
-    from sms_tui.flow import stable_idx
+    from sms_tui.operations import stable_idx
 
     since = f"{known.told_at.get(condition, 0.0):.0f}"
     return stable_idx("watch", settings_key, channel, condition, now_state, since)
@@ -138,7 +138,7 @@ def sms_text(notice: Notice) -> str:
 def state_path(config_path: Path) -> Path:
     import platformdirs
 
-    from sms_tui.settings_store import settings_key
+    from sms_tui.settings.store import settings_key
 
     return platformdirs.user_state_path("sms-tui") / f"watch-{settings_key(config_path)}.json"
 
@@ -161,12 +161,12 @@ def load(path: Path) -> WatchState:
 
 def save(state: WatchState, path: Path, config_path: Path) -> None:
     """Atomic and 0600, in a 0700 folder, like the settings."""
-    from sms_tui.settings_store import _atomic_write, private_folder
+    from sms_tui.settings.files import atomic_write, private_folder
 
     payload = {"version": 1, "config_path": str(config_path), "last_run": state.last_run, "seen": state.seen,
                "channels": {name: {"told": c.told, "told_at": c.told_at, "sent": c.sent} for name, c in state.channels.items()}}
     private_folder(path.parent)
-    _atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def now() -> float:

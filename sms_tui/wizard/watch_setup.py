@@ -1,5 +1,6 @@
-"""Step 6's watch, as part of the Wizard (a mixin, like wizard_senders.py): the owner's number,
-how often to check, and the timer installed only after the technician confirmed what it writes.
+"""Step 6's watch, a part the Wizard holds (`wizard.watch`, like `wizard.senders`): the owner's
+number, how often to check, and the timer installed only after the technician confirmed what it
+writes.
 
 In `--demo` nothing is installed: the settings are a throw-away folder, a timer for them would
 fail every hour on a real server."""
@@ -8,27 +9,35 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from sms_tui import checks, rules, schedule
-from sms_tui.i18n import language, t
+from sms_tui import checks, rules
+from sms_tui.i18n import language, program, t
+from sms_tui.watch import schedule
 
 if TYPE_CHECKING:
-    from sms_tui.settings import Alerts, Settings, Watch
-    from sms_tui.setup import Setup
-    from sms_tui.wizard import WizardState
+    from sms_tui.settings.model import Alerts, Watch
+    from sms_tui.settings.setup_model import Setup
+    from sms_tui.wizard.state import WizardState
 
 
-class WatchSetup:
+class Host(Protocol):
+    """What this part needs of the Wizard."""
+
     state: WizardState
     config_path: Path
     demo: bool
-    existing: Settings | None
-    watch_before: Watch = "off"
 
     @property
-    def setup(self) -> Setup:  # the Wizard's
-        raise NotImplementedError
+    def setup(self) -> Setup: ...
+
+    def save(self) -> Path: ...
+
+
+class WatchSetup:
+    def __init__(self, wizard: Host) -> None:
+        self._wizard = wizard
+        self.before: Watch = "off"  # what the settings on disk say is installed (before this run's save)
 
     def set_notify_to(self, raw: str) -> str | None:
         """Checked like the test number; empty means no SMS notices."""
@@ -37,42 +46,38 @@ class WatchSetup:
             problems = checks.phone_problems(raw)
             if problems:
                 return t("wiz.watch.bad_number", reason=" ".join(problems))
-        self.setup.notify_to = raw
+        self._wizard.setup.notify_to = raw
         return None
 
     def set_watch(self, value: Watch) -> None:
-        self.setup.watch = value
+        self._wizard.setup.watch = value
 
     def alerts(self) -> Alerts:
         """What the summary step decides, with what it does not show (a notice command set by
         `apply` or by hand, kept from the loaded settings); the notices in the wizard's language."""
-        return self.setup.model_copy(update={"language": "en" if language() == "en" else "pl"}).alert_settings()
-
-    def installed_watch(self) -> Watch:
-        """What the settings on disk say is installed (before this run's save)."""
-        return self.watch_before
+        return self._wizard.setup.model_copy(update={"language": "en" if language() == "en" else "pl"}).alert_settings()
 
     def watch_problem(self) -> str | None:
-        u = self.setup
+        u = self._wizard.setup
         if u.watch != "off" and not u.notify_to and not u.notify_command:
             return t("wiz.watch.nobody")
         return None
 
     def watch_plan(self) -> schedule.Outcome | None:
         """What saving would install or remove (nothing is written here), or None: nothing to do."""
-        u = self.setup
+        u = self._wizard.setup
         try:
             if u.watch == "off":
-                outcome = schedule.uninstall(self.config_path, dry_run=True)
+                outcome = schedule.uninstall(self._wizard.config_path, dry_run=True)
             else:
                 every: schedule.Every = "daily" if u.watch == "daily" else "hourly"
-                outcome = schedule.install(self.config_path, every, schedule.detect(), dry_run=True)
+                outcome = schedule.install(self._wizard.config_path, every, schedule.detect(), dry_run=True)
         except (schedule.ScheduleError, OSError):
             return None if u.watch == "off" else schedule.Outcome(schedule.detect(), changed=True)
         return outcome if outcome.changed else None
 
     def watch_question(self, plan: schedule.Outcome) -> str:
-        u = self.setup
+        u = self._wizard.setup
         if u.watch == "off":
             return t("wiz.watch.ask_remove", what="\n".join(plan.removed))
         written = "\n".join(plan.written.values() if plan.kind == "cron" else plan.written) or plan.kind
@@ -81,26 +86,26 @@ class WatchSetup:
     async def apply_watch(self, plan: schedule.Outcome) -> None:
         """Install or remove after the technician said yes; `watch_done` gets the summary's
         sentence. On a failure the saved `[alerts] watch` goes back to what is really installed."""
-        s, u = self.state, self.setup
-        if self.demo:
+        s, u = self._wizard.state, self._wizard.setup
+        if self._wizard.demo:
             self.watch_declined()
-            s.watch_done = t("wiz.watch.demo", command=f"sms-tui watch --install --every {u.watch}")
+            s.watch_done = t("wiz.watch.demo", command=f"{program()} watch --install --every {u.watch}")
             return
         every: schedule.Every = "daily" if u.watch == "daily" else "hourly"
         try:
             if u.watch == "off":
-                outcome = await asyncio.to_thread(schedule.uninstall, self.config_path)
+                outcome = await asyncio.to_thread(schedule.uninstall, self._wizard.config_path)
             else:
-                outcome = await asyncio.to_thread(schedule.install, self.config_path, every, plan.kind)
+                outcome = await asyncio.to_thread(schedule.install, self._wizard.config_path, every, plan.kind)
         except (schedule.ScheduleError, OSError) as exc:
             self.watch_declined()
             s.watch_done = "✗ " + t("schedule.failed", reason=exc) + " " + t("schedule.try_cron")
             return
-        self.watch_before = u.watch or "off"
+        self.before = u.watch or "off"
         if u.watch == "off":
             s.watch_done = "✓ " + t("schedule.uninstalled", kind=outcome.kind)
             return
-        text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{u.watch}"), name=schedule.unit_name(self.config_path))
+        text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{u.watch}"), name=schedule.unit_name(self._wizard.config_path))
         if outcome.warnings:
             import getpass
 
@@ -109,15 +114,12 @@ class WatchSetup:
 
     def watch_declined(self) -> None:
         """The saved record must say what is installed, not what was wished for."""
-        from sms_tui.settings_store import ConfigError
+        from sms_tui.settings.store import ConfigError
 
-        self.setup.watch = self.installed_watch()
-        self.state.watch_done = t("wiz.watch.declined") if self.setup.watch == "off" else None
-        if self.state.saved_to is not None:
+        self._wizard.setup.watch = self.before
+        self._wizard.state.watch_done = t("wiz.watch.declined") if self._wizard.setup.watch == "off" else None
+        if self._wizard.state.saved_to is not None:
             try:
-                self.save()
+                self._wizard.save()
             except ConfigError:
                 pass  # the save itself said why moments ago; the timer's absence is what matters
-
-    def save(self) -> Path:  # the Wizard's
-        raise NotImplementedError

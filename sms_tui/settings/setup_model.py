@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from sms_tui import rules, steps
+from sms_tui import rules
 from sms_tui.i18n import language, t
+from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
+from sms_tui.wizard import steps
 
 if TYPE_CHECKING:
-    from sms_tui.settings import AccountSettings, Alerts, SenderSettings, Settings, Verified
+    from sms_tui.settings.model import AccountSettings, Alerts, SenderSettings, Settings, Verified
 
 SecretKind = Literal["md5", "plain", "token"]
 Watch = Literal["hourly", "daily", "off"]
@@ -131,14 +133,14 @@ class Setup(BaseModel):
         return checks.test_problems(self.test_to, self.test_message)
 
     def account_settings(self) -> AccountSettings:
-        from sms_tui.settings import AccountSettings
+        from sms_tui.settings.model import AccountSettings
 
         return AccountSettings(platform=self.platform, auth=self.auth, username=self.username,
                                password_md5=self.password_md5 if self.auth is AuthMode.MD5 else None,
                                token=self.token if self.auth is AuthMode.TOKEN else None, api_url=self.api_url)
 
     def sender_settings(self) -> SenderSettings:
-        from sms_tui.settings import SenderSettings
+        from sms_tui.settings.model import SenderSettings
 
         name = self.sender_name.strip() if self.sender_mode == "pro" else None
         requested = self.requested_sender if self.requested_sender and self.requested_sender != name else None
@@ -147,14 +149,14 @@ class Setup(BaseModel):
 
     def alert_settings(self, installed: Watch = "off") -> Alerts:
         """`installed`: the timer on disk, kept when the setup does not say (`watch = None`)."""
-        from sms_tui.settings import Alerts
+        from sms_tui.settings.model import Alerts
 
         to = rules.check_phone(self.notify_to).number if self.notify_to else None
         return Alerts(low_balance=self.low_balance, notify_to=to or None, notify_command=self.notify_command or None,
                       watch=self.watch or installed, language=self.language or ("en" if language() == "en" else "pl"))
 
     def to_settings(self, verified: Verified | None, *, installed: Watch = "off") -> Settings:
-        from sms_tui.settings import Settings
+        from sms_tui.settings.model import Settings
 
         return Settings(account=self.account_settings(), sender=self.sender_settings(), verified=verified,
                         alerts=self.alert_settings(installed))
@@ -192,3 +194,25 @@ class Setup(BaseModel):
                 except ValidationError:
                     continue
         return resumed
+
+
+def secret_from(kind: SecretKind, raw: str) -> tuple[SecretStr | None, list[str]]:
+    """The secret to keep for what was typed or given, and what is wrong with it (sentences): a
+    token as it is, a plain API password hashed at once (it is never kept), an MD5 checked. The
+    wizard and the answers file both come here; every value is registered so no log can carry it."""
+    value = rules.clean_field(raw).strip()
+    if kind == "token":
+        register_secret(value)
+        return (SecretStr(value), []) if value else (None, [t("wiz.cred.token_missing")])
+    if kind == "plain":
+        if not value:
+            return None, [t("wiz.cred.plain_missing")]
+        register_secret(value)
+        digest = rules.md5_hex(value)
+        register_secret(digest)
+        return SecretStr(digest), []
+    from sms_tui import checks
+
+    md5, problems = checks.md5_check(value)
+    register_secret(md5)
+    return (SecretStr(md5) if md5 else None), problems

@@ -1,0 +1,40 @@
+"""Writing a file so that a crash leaves the old one or the new one, whole, and creating the
+folders it goes in private: the settings, the draft, the watch's state and its units all use it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parent as 0700 (`mkdir(parents=True)` would leave the
+    parents 0755 by the umask: `~/.local/state/sms-tui/` readable by every user)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            part.mkdir(mode=0o700)
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """0600, fsynced, then renamed over `path` and the folder fsynced: never half a file."""
+    import tempfile  # deferred: `show` and `check` only read
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
