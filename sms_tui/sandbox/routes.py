@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from sms_tui.sandbox.accounts import PRICE, Account
 from sms_tui.sandbox.senders import STATEMENT, SenderRefused
-from sms_tui.sandbox.state import PRICE, Account, SandboxState, SendRefused, flag
+from sms_tui.sandbox.state import SandboxState, SendRefused, flag
 
 JSON, TEXT = "application/json", "text/plain"
 Reply = tuple[int, Any, str]

@@ -9,12 +9,13 @@ approved by itself that many seconds after it was requested.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sms_tui.sandbox import accounts
+
 if TYPE_CHECKING:
-    from sms_tui.sandbox.state import Account
+    from sms_tui.sandbox.accounts import Account
 
 LEGACY_NAME = re.compile(r"[A-Za-z0-9 .\-]{1,11}")  # error 2112's wording
 REST_NAME = re.compile(r"[0-9]{8,16}|[\w.\-&@ %!+]{1,11}", re.ASCII)  # the OpenAPI document's `Sender` pattern
@@ -39,13 +40,6 @@ class SenderRefused(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code, self.message = code, message
-
-
-@dataclass
-class Requested:
-    at: float  # sandbox clock when the name was requested
-    statement_accept: bool
-    accepted_statements: tuple[str, ...]
 
 
 def settle(account: Account, now: float, approve_after: float | None) -> None:
@@ -84,7 +78,7 @@ def add(account: Account, name: str, now: float, *, rest: bool, statement_accept
     if statement_accept and accepted_statements and not STATEMENT_TYPES <= set(accepted_statements):
         raise SenderRefused(2100, "All statements must be accepted")
     account.senders[name] = "INACTIVE"
-    account.requested[name] = Requested(now, statement_accept, accepted_statements)
+    account.requested[name] = accounts.Requested(now, statement_accept, accepted_statements)
     return name
 
 

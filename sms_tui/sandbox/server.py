@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sms_tui.sandbox import routes
-from sms_tui.sandbox.state import Account, Fault, SandboxState
+from sms_tui.sandbox.accounts import Account
+from sms_tui.sandbox.state import Fault, SandboxState
 
 CONTROL = "/__sandbox/"
 

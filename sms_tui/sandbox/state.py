@@ -10,53 +10,13 @@ import copy
 import itertools
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sms_tui.rules import check_phone, md5_hex, measure
+from sms_tui.rules import check_phone, measure
 from sms_tui.sandbox import senders as names
+from sms_tui.sandbox.accounts import PRICE, Account, demo_accounts
 from sms_tui.sandbox.tracking import Delays, Tracked
-
-PRICE = {"pro": 0.16, "eco": 0.07}  # points per message part
-ALL_SCOPES = frozenset({"sms", "sendernames", "profile"})
-
-
-@dataclass
-class Account:
-    username: str
-    password: str  # the plain API password; the MD5 of it is what clients send
-    points: float
-    token: str | None = None
-    scopes: frozenset[str] = ALL_SCOPES
-    senders: dict[str, str] = field(default_factory=dict)  # name -> ACTIVE/PENDING/INACTIVE/REJECTED
-    requested: dict[str, names.Requested] = field(default_factory=dict)  # names asked for through the API
-    default_sender: str = "Test"
-    activated: bool = True
-    phone: str = "48500100200"  # the registration number: the only one an unactivated account may reach
-    ip_filter: bool = False
-    platform: str = "pl"  # which of the sandbox's /pl/ and /com/ hosts knows this account
-    seen_idx: set[str] = field(default_factory=set)
-
-    @property
-    def password_md5(self) -> str:
-        return md5_hex(self.password)
-
-
-def demo_accounts() -> list[Account]:
-    return [
-        Account("demo", "demo", 10.0, token="demo-token",
-                senders={"DemoSerwis": "ACTIVE", "NowySklep": "PENDING", "Odrzucona": "REJECTED"},
-                default_sender="DemoSerwis"),
-        Account("pusty", "pusty", 0.0, token="pusty-token", senders={"Test": "ACTIVE"}),
-        Account("nowy", "nowy", 5.0, token="nowy-token", activated=False, senders={"Test": "ACTIVE"}),
-        Account("filtr", "filtr", 10.0, token="filtr-token", ip_filter=True, senders={"Test": "ACTIVE"}),
-        Account("wezszy", "wezszy", 10.0, token="demo-token-bez-sms", scopes=frozenset({"profile"}),
-                senders={"Test": "ACTIVE"}),
-        Account("komercja", "komercja", 10.0, token="com-token", platform="com", senders={"Shop": "ACTIVE"}),
-    ]
-
-
-DEMO_ACCOUNTS = tuple(a.username for a in demo_accounts())
 
 
 @dataclass(frozen=True)

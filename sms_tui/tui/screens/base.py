@@ -4,7 +4,7 @@ rebuilt at any time — going back and forth never loses what was typed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,8 +21,26 @@ from sms_tui.wizard import steps
 from sms_tui.wizard.steps import STEPS, StepName
 
 if TYPE_CHECKING:
-    from sms_tui.tui.app import WizardApp
+    from sms_tui.sandbox import Sandbox
+    from sms_tui.tui.typeahead import TypeAhead
     from sms_tui.wizard import Wizard
+
+
+class WizardAppHooks(Protocol):
+    """What a step asks of the app (WizardApp has them): the screens need not import the app,
+    which imports the screens."""
+
+    ascii_only: bool
+    sandbox: Sandbox | None
+    typeahead: TypeAhead
+
+    def go(self, step: StepName) -> None: ...
+
+    def follow_delivery(self) -> None: ...
+
+    def stop_following(self) -> None: ...
+
+    def watch_senders(self) -> None: ...
 
 
 def step_bar(step: StepName) -> str:
@@ -70,8 +88,8 @@ class StepScreen(Screen[None]):
         self.wizard = wizard
 
     @property
-    def wiz_app(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
+    def wiz_app(self) -> WizardAppHooks:
+        return cast("WizardAppHooks", self.app)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(t("wiz.title"), t("wiz.step_of", n=steps.number(self.STEP), total=len(STEPS)), id="top")
