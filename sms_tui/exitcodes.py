@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import signal
 from enum import IntEnum
 
 
@@ -41,7 +42,5 @@ def exit_code_for(error: BaseException) -> ExitCode:
 
 def exit_code_for_signal(signum: int) -> ExitCode:
     """As the shell reports a process a signal ended: 128 + its number."""
-    import signal
-
     codes: dict[int, ExitCode] = {signal.SIGHUP: ExitCode.HANGUP, signal.SIGTERM: ExitCode.TERMINATED}
     return codes.get(signum, ExitCode.INTERRUPTED)

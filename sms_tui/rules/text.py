@@ -1,6 +1,7 @@
 """Neutralise pasted control characters before a value is stored, sent or echoed to a terminal."""
 
 import re
+import unicodedata
 
 # C0 and C1 controls plus DEL (an ESC left in a value would be an escape sequence when echoed),
 # and the invisible characters a copy from a web page or an e-mail brings along (zero-width
@@ -14,8 +15,6 @@ SPECIAL_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "Ø": "O", "�
 
 def plain_letters(text: str) -> str:
     """`Doładuj konto` → `Doladuj konto`: an SMS without Polish letters fits 160 characters, not 70."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text.translate(SPECIAL_LETTERS))
     return unicodedata.normalize("NFC", "".join(ch for ch in plain if not unicodedata.combining(ch)))
 

@@ -6,6 +6,7 @@ shared between shops without them.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shlex
@@ -174,8 +175,6 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
 
 def _without(raw: dict[str, Any], locations: list[tuple[int | str, ...]]) -> dict[str, Any]:
     """A copy of the answers without the keys pydantic refused (unknown, wrong type)."""
-    import copy
-
     cleaned = copy.deepcopy(raw)
     for location in filter(None, locations):
         parent: Any = cleaned

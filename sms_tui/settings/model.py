@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from sms_tui import constants
+from sms_tui.rules import check_sender_name
 from sms_tui.rules.text import mask
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
 
@@ -57,8 +58,7 @@ class SenderSettings(_Section):
         that `sender add` would refuse never reaches the terminal or a notice."""
         if value is None:
             return None
-        from sms_tui.i18n import t
-        from sms_tui.rules import check_sender_name
+        from sms_tui.i18n import t  # noqa: PLC0415 — sms_tui.i18n adds 1 ms to sms_tui.settings.model (python -X importtime)
 
         check = check_sender_name(value)
         if not check.ok or check.name != value:

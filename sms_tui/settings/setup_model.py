@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from sms_tui import rules
+from sms_tui import checks, rules
 from sms_tui.i18n import language, t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
@@ -128,19 +128,17 @@ class Setup(BaseModel):
         return self.sender_settings().from_field
 
     def test_problems(self) -> list[str]:
-        from sms_tui import checks
-
         return checks.test_problems(self.test_to, self.test_message)
 
     def account_settings(self) -> AccountSettings:
-        from sms_tui.settings.model import AccountSettings
+        from sms_tui.settings.model import AccountSettings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
 
         return AccountSettings(platform=self.platform, auth=self.auth, username=self.username,
                                password_md5=self.password_md5 if self.auth is AuthMode.MD5 else None,
                                token=self.token if self.auth is AuthMode.TOKEN else None, api_url=self.api_url)
 
     def sender_settings(self) -> SenderSettings:
-        from sms_tui.settings.model import SenderSettings
+        from sms_tui.settings.model import SenderSettings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
 
         name = self.sender_name.strip() if self.sender_mode == "pro" else None
         requested = self.requested_sender if self.requested_sender and self.requested_sender != name else None
@@ -149,14 +147,14 @@ class Setup(BaseModel):
 
     def alert_settings(self, installed: Watch = "off") -> Alerts:
         """`installed`: the timer on disk, kept when the setup does not say (`watch = None`)."""
-        from sms_tui.settings.model import Alerts
+        from sms_tui.settings.model import Alerts  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
 
         to = rules.check_phone(self.notify_to).number if self.notify_to else None
         return Alerts(low_balance=self.low_balance, notify_to=to or None, notify_command=self.notify_command or None,
                       watch=self.watch or installed, language=self.language or ("en" if language() == "en" else "pl"))
 
     def to_settings(self, verified: Verified | None, *, installed: Watch = "off") -> Settings:
-        from sms_tui.settings.model import Settings
+        from sms_tui.settings.model import Settings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
 
         return Settings(account=self.account_settings(), sender=self.sender_settings(), verified=verified,
                         alerts=self.alert_settings(installed))
@@ -211,7 +209,6 @@ def secret_from(kind: SecretKind, raw: str) -> tuple[SecretStr | None, list[str]
         digest = rules.md5_hex(value)
         register_secret(digest)
         return SecretStr(digest), []
-    from sms_tui import checks
 
     md5, problems = checks.md5_check(value)
     register_secret(md5)

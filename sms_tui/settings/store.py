@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import os
 import re
+import shlex
 import stat
 import time
 from collections.abc import Iterator, Mapping
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from sms_tui import constants
 from sms_tui.exitcodes import ExitCode
-from sms_tui.i18n import os_reason
+from sms_tui.i18n import os_reason, t
 from sms_tui.settings.files import atomic_write, private_folder
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ class ConfigError(Exception):
         self.params = params
 
     def describe(self) -> str:
-        from sms_tui.i18n import t
-
         return t(self.key, **self.params)
 
 
@@ -54,7 +53,7 @@ def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = No
         return Path(cli_path).expanduser()
     if (from_env := constants.config_path(env)) is not None:
         return from_env
-    import platformdirs  # deferred: only needed when no path is given
+    import platformdirs  # noqa: PLC0415 — platformdirs adds 12 ms to sms_tui.settings.store (python -X importtime); only needed when no path is given
 
     return platformdirs.user_config_path("sms-tui") / FILE_NAME
 
@@ -68,7 +67,7 @@ def settings_key(path: Path) -> str:
     """A short name per settings file: its draft, its watch state and its timer never mix with
     those of another settings file (a `--demo` run, a second shop on the same server) — and the
     same file spelt two ways is one file (one timer, one state: the owner is told once)."""
-    import hashlib
+    import hashlib  # noqa: PLC0415 — hashlib adds 3 ms to sms_tui.settings.store (python -X importtime)
 
     return hashlib.sha256(str(canonical(path)).encode("utf-8")).hexdigest()[:16]
 
@@ -76,8 +75,6 @@ def settings_key(path: Path) -> str:
 def invocation(path: Path) -> str:
     """How a command for these settings starts when printed for copying: `sms-tui`, or with
     `--config PATH` (absolute) unless they are the user's default file."""
-    import shlex
-
     if canonical(path) == canonical(default_path(None, env={})):
         return "sms-tui"
     return f"sms-tui --config {shlex.quote(str(canonical(path)))}"
@@ -168,12 +165,10 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         return None, warnings
     content, mode, _owner = _read(path)
     if len(content) > MAX_BYTES:
-        from sms_tui.i18n import t
-
         raise _corrupt(path, 0, t("toml.too_big_size", size=len(content), limit=MAX_BYTES))
-    import tomllib  # deferred: most starts have no settings file yet
+    import tomllib  # noqa: PLC0415 — tomllib adds 5 ms to sms_tui.settings.store (python -X importtime); most starts have no settings file yet
 
-    from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
+    from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons  # noqa: PLC0415 — sms_tui.i18n.reasons adds 2 ms to sms_tui.settings.store (python -X importtime)
 
     try:
         data = tomllib.loads(content.decode("utf-8"))
@@ -183,9 +178,9 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         raise _corrupt(path, 0, not_utf8(exc)) from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long…
         raise _corrupt(path, 0, unreadable_toml(exc)) from None
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # noqa: PLC0415 — pydantic adds 48 ms to sms_tui.settings.store (python -X importtime)
 
-    from sms_tui.settings.model import Settings
+    from sms_tui.settings.model import Settings  # noqa: PLC0415 — sms_tui.settings.model adds 126 ms to sms_tui.settings.store (python -X importtime)
 
     schema = data.get("schema", SCHEMA)
     if isinstance(schema, int) and schema > SCHEMA:
@@ -249,7 +244,7 @@ def preflight(path: Path) -> None:
     try:
         private_folder(path.parent)
         with locked(path):
-            import tempfile
+            import tempfile  # noqa: PLC0415 — tempfile adds 6 ms to sms_tui.settings.store (python -X importtime)
 
             with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", suffix=".probe", dir=path.parent):
                 pass
@@ -271,7 +266,7 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
         private_folder(path.parent)
         with locked(path):
             _keep_unreadable(path, overwrite_newer)
-            import tomli_w
+            import tomli_w  # noqa: PLC0415 — tomli_w adds 2 ms to sms_tui.settings.store (python -X importtime)
 
             payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
             atomic_write(path, payload)
@@ -290,7 +285,7 @@ def _keep_unreadable(path: Path, overwrite_newer: bool, *, keep_copy: bool = Tru
             raise
         if not keep_copy:
             return
-        import shutil  # deferred with tempfile below: `show` and `check` only read
+        import shutil  # noqa: PLC0415 — shutil adds 3 ms to sms_tui.settings.store (python -X importtime); with tempfile below: `show` and `check` only read
 
         backup = path.with_name(path.name + ".bak")
         shutil.copy2(path, backup)

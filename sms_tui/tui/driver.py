@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import selectors
 import threading
+from codecs import getincrementaldecoder
+from pathlib import Path
 from typing import Any
 
+import textual
+from textual._loop import loop_last
+from textual._parser import ParseError
 from textual.drivers.linux_driver import LinuxDriver
 
 from sms_tui import constants
@@ -32,9 +38,6 @@ def diffing_allowed(version: str) -> bool:
 def installed_textual_version() -> str:
     """From the installed package's dist-info folder name: `textual.__version__` loads
     importlib.metadata and email parsing (~10 ms, ~2 MB of a 37 MB wizard) for one string."""
-    from pathlib import Path
-
-    import textual
 
     found = list(Path(textual.__file__).resolve().parent.parent.glob("textual-*.dist-info"))
     if len(found) == 1:
@@ -83,13 +86,8 @@ class DiffDriver(LinuxDriver):
         """Textual 8.2.8's LinuxDriver.run_input_thread, copied whole with one change: the parser
         is the wizard's (input_parser.py: pastes with escape sequences, Esc+Tab). A contract test
         holds the copy to the installed Textual's source."""
-        import selectors
-        from codecs import getincrementaldecoder
 
-        from textual._loop import loop_last
-        from textual._parser import ParseError
-
-        from sms_tui.tui.input_parser import WizardInputParser
+        from sms_tui.tui.input_parser import WizardInputParser  # noqa: PLC0415 — sms_tui.tui.input_parser adds 1 ms to sms_tui.tui.driver (python -X importtime)
 
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)

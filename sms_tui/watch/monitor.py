@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui.i18n import translate
+from sms_tui.rules import measure, plain_letters
+from sms_tui.settings.files import atomic_write, private_folder
 
 QUIET = 24 * 3600  # seconds: one notice per channel, condition and state
 # What the owner is assumed to know before the first run: a first run that finds the balance
@@ -107,7 +109,7 @@ def told(known: ChannelState, condition: str, now_state: str, now: float, *, sen
 def idx_for(settings_key: str, channel: str, known: ChannelState, condition: str, now_state: str) -> str:
     """The same notice gets the same idx until it is recorded as told: a run that sent it and
     died before saving the state is answered "already accepted" (53) the next time, not sent twice."""
-    from sms_tui.operations import stable_idx
+    from sms_tui.operations import stable_idx  # noqa: PLC0415 — sms_tui.operations adds 11 ms to sms_tui.watch.monitor (python -X importtime)
 
     since = f"{known.told_at.get(condition, 0.0):.0f}"
     return stable_idx("watch", settings_key, channel, condition, now_state, since)
@@ -123,8 +125,6 @@ def sms_text(notice: Notice) -> str:
     """Without Polish letters: 160 characters a part, not 70 — a notice is one SMS. Its command
     names the settings (`--config PATH`) while that fits; a long path leaves it to the command
     channel and the timer's log, which always have it."""
-    from sms_tui.rules import measure, plain_letters
-
     text = plain_letters(notice.text)
     if measure(text).parts > 1:
         params = {**notice.data, "state": notice.state, "previous": notice.previous, "prog": "sms-tui"}
@@ -136,9 +136,9 @@ def sms_text(notice: Notice) -> str:
 
 
 def state_path(config_path: Path) -> Path:
-    import platformdirs
+    import platformdirs  # noqa: PLC0415 — platformdirs adds 7 ms to sms_tui.watch.monitor (python -X importtime)
 
-    from sms_tui.settings.store import settings_key
+    from sms_tui.settings.store import settings_key  # noqa: PLC0415 — sms_tui.settings.store adds 7 ms to sms_tui.watch.monitor (python -X importtime)
 
     return platformdirs.user_state_path("sms-tui") / f"watch-{settings_key(config_path)}.json"
 
@@ -161,8 +161,6 @@ def load(path: Path) -> WatchState:
 
 def save(state: WatchState, path: Path, config_path: Path) -> None:
     """Atomic and 0600, in a 0700 folder, like the settings."""
-    from sms_tui.settings.files import atomic_write, private_folder
-
     payload = {"version": 1, "config_path": str(config_path), "last_run": state.last_run, "seen": state.seen,
                "channels": {name: {"told": c.told, "told_at": c.told_at, "sent": c.sent} for name, c in state.channels.items()}}
     private_folder(path.parent)

@@ -7,6 +7,7 @@ the shop's own crontab. The plan is computed first and is what `--dry-run` print
 
 from __future__ import annotations
 
+import getpass
 import os
 import shlex
 import shutil
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from sms_tui.i18n import t
 from sms_tui.settings import store as settings_store
 from sms_tui.settings.files import atomic_write
 
@@ -126,7 +128,6 @@ def _must(runner: Runner, argv: list[str], stdin: str | None = None) -> subproce
 def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = False, runner: Runner = run_tool,
             unit_dir: Path | None = None) -> Outcome:
     if settings_store.control_characters(config_path):  # a newline would be a second crontab line, run as this user
-        from sms_tui.i18n import t
 
         raise ScheduleError(t("schedule.bad_path", path=ascii(str(config_path))))
     if kind == "systemd":
@@ -186,8 +187,6 @@ def _restore(before: dict[str, str | None]) -> None:
 
 def _linger_off(runner: Runner) -> bool:
     """Without linger a user's timers stop when the technician's SSH session ends."""
-    import getpass
-
     done = runner(["loginctl", "show-user", getpass.getuser(), "--property=Linger", "--value"], None)
     return done.returncode == 0 and done.stdout.strip() == "no"
 

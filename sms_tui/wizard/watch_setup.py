@@ -8,11 +8,13 @@ fail every hour on a real server."""
 from __future__ import annotations
 
 import asyncio
+import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sms_tui import checks, rules
 from sms_tui.i18n import language, program, t
+from sms_tui.settings.store import ConfigError
 from sms_tui.watch import schedule
 
 if TYPE_CHECKING:
@@ -107,15 +109,11 @@ class WatchSetup:
             return
         text = t(f"schedule.installed.{outcome.kind}", every=t(f"schedule.every.{u.watch}"), name=schedule.unit_name(self._wizard.config_path))
         if outcome.warnings:
-            import getpass
-
             text += "\n" + " ".join(t(key, user=getpass.getuser()) for key in outcome.warnings)
         s.watch_done = "✓ " + text
 
     def watch_declined(self) -> None:
         """The saved record must say what is installed, not what was wished for."""
-        from sms_tui.settings.store import ConfigError
-
         self._wizard.setup.watch = self.before
         self._wizard.state.watch_done = t("wiz.watch.declined") if self._wizard.setup.watch == "off" else None
         if self._wizard.state.saved_to is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from sms_tui import constants, operations, rules
 from sms_tui.i18n import os_reason, set_program, t
 from sms_tui.settings import store as settings_store
+from sms_tui.settings.store import ConfigError
 from sms_tui.smsapi.auth import Credentials, Platform
 from sms_tui.wizard import draft, steps
 from sms_tui.wizard.senders import SenderRequests
@@ -79,7 +81,7 @@ class Wizard:
             return
         if settings is None:
             return
-        from sms_tui.settings.setup_model import Setup
+        from sms_tui.settings.setup_model import Setup  # noqa: PLC0415 — sms_tui.settings.setup_model adds 106 ms to sms_tui.wizard.wizard (python -X importtime)
 
         self.existing = settings
         self._setup = Setup.from_settings(settings)
@@ -180,7 +182,7 @@ class Wizard:
 
     def set_secret(self, kind: SecretKind, raw: str) -> str | None:
         """Store the typed secret (hashing a plain password at once); an error text or None."""
-        from sms_tui.settings.setup_model import secret_from
+        from sms_tui.settings.setup_model import secret_from  # noqa: PLC0415 — sms_tui.settings.setup_model adds 106 ms to sms_tui.wizard.wizard (python -X importtime)
 
         u = self.setup
         u.secret_kind = kind
@@ -217,7 +219,7 @@ class Wizard:
         token is replaced the step does not go on."""
         if self.setup.secret_kind != "token":
             return None
-        from sms_tui import diagnose
+        from sms_tui import diagnose  # noqa: PLC0415 — sms_tui.diagnose adds 6 ms to sms_tui.wizard.wizard (python -X importtime)
 
         missing = await diagnose.missing_scopes(self.session, self.credentials(), self._options(), self._probe_number())
         if not missing:
@@ -227,7 +229,7 @@ class Wizard:
 
     async def diagnose(self, error: SmsapiError) -> Finding:
         """The support-style diagnosis; a wrong platform is switched at once (one key to retry)."""
-        from sms_tui.diagnose import explain
+        from sms_tui.diagnose import explain  # noqa: PLC0415 — sms_tui.diagnose adds 6 ms to sms_tui.wizard.wizard (python -X importtime)
 
         finding = await explain(self.session, self.credentials(), self._options(), error, test_number=self._probe_number(),
                                 ip_hint=constants.public_ip())
@@ -307,7 +309,7 @@ class Wizard:
         s.tested_from = self.sender().from_field
         s.delivery, s.stopped_waiting = None, False
         self.save_draft(force=True)
-        from sms_tui.smsapi.errors import SmsapiError
+        from sms_tui.smsapi.errors import SmsapiError  # noqa: PLC0415 — sms_tui.smsapi.errors adds 2 ms to sms_tui.wizard.wizard (python -X importtime)
 
         try:
             balance = await self.session.client(self.credentials(), self._options()).balance()
@@ -321,7 +323,7 @@ class Wizard:
         earlier = self._earlier_test
         if earlier is None or earlier.get("idx") != idx or not earlier.get("message_id"):
             return None
-        from sms_tui.smsapi.models import SendResult, SentMessage
+        from sms_tui.smsapi.models import SendResult, SentMessage  # noqa: PLC0415 — sms_tui.smsapi.models adds 93 ms to sms_tui.wizard.wizard (python -X importtime)
 
         points = earlier.get("points")
         message = SentMessage(id=str(earlier["message_id"]), points=float(points) if isinstance(points, (int, float)) else 0.0,
@@ -331,7 +333,7 @@ class Wizard:
     async def follow_test(self, on_change: Callable[[], None] | None = None) -> Delivery | None:
         """Follow the accepted test SMS to the phone (the screen may go on meanwhile); None when
         there is nothing to follow (no test, or SMSAPI had it already and gave no id)."""
-        from sms_tui import delivery as follow
+        from sms_tui import delivery as follow  # noqa: PLC0415 — sms_tui.delivery adds 6 ms to sms_tui.wizard.wizard (python -X importtime)
 
         s = self.state
         result = s.test_result
@@ -346,7 +348,7 @@ class Wizard:
 
         changed()  # "w kolejce", from the send's own answer, before the first read
 
-        from sms_tui.smsapi.errors import SmsapiError
+        from sms_tui.smsapi.errors import SmsapiError  # noqa: PLC0415 — sms_tui.smsapi.errors adds 2 ms to sms_tui.wizard.wizard (python -X importtime)
 
         try:
             await follow.follow_deliveries(self.session.client(self.credentials(), self._options()), {tracked.message_id: tracked},
@@ -367,7 +369,6 @@ class Wizard:
         """Settings saved while the report was awaited get it too, when nothing else changed since."""
         if self.state.saved_to is None or self.unsaved():
             return
-        from sms_tui.settings.store import ConfigError
 
         try:
             self.save()
@@ -400,7 +401,7 @@ class Wizard:
         to = s.tested_to if s.test_result is not None else self.setup.test_number
         verified = operations.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
                                         delivery=s.delivery if s.delivery and s.delivery.history else None)
-        from sms_tui.settings.model import Settings
+        from sms_tui.settings.model import Settings  # noqa: PLC0415 — sms_tui.settings.model adds 148 ms to sms_tui.wizard.wizard (python -X importtime)
 
         # Like apply: the --api-url of this run is saved, so later check/send reach the same proxy or sandbox.
         account = self.setup.model_copy(update={"api_url": self.options.api_url}).account_settings()
@@ -408,7 +409,7 @@ class Wizard:
 
     def set_low_balance(self, raw: str) -> str | None:
         """The threshold from the summary step, or why it was refused (the old value stays)."""
-        from pydantic import ValidationError
+        from pydantic import ValidationError  # noqa: PLC0415 — pydantic adds 33 ms to sms_tui.wizard.wizard (python -X importtime)
 
         try:
             self.setup.low_balance = raw  # type: ignore[assignment]  # the field parses typed text
@@ -426,7 +427,6 @@ class Wizard:
     async def run_restart(self) -> tuple[int, str]:
         """Run --restart-command (after the screen asked); its exit code and last output lines."""
         assert self.restart_command
-        import shlex
 
         try:
             argv = shlex.split(self.restart_command)
@@ -452,7 +452,7 @@ class Wizard:
 
 
 def _new_setup() -> Setup:
-    from sms_tui.settings.setup_model import Setup
+    from sms_tui.settings.setup_model import Setup  # noqa: PLC0415 — sms_tui.settings.setup_model adds 106 ms to sms_tui.wizard.wizard (python -X importtime)
 
     return Setup()
 

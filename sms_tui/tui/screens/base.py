@@ -165,7 +165,7 @@ class StepScreen(Screen[None]):
             self.wiz_app.go(previous)
 
     def action_help(self) -> None:
-        from sms_tui.tui.screens.help import HelpScreen
+        from sms_tui.tui.screens.help import HelpScreen  # noqa: PLC0415 — sms_tui.tui.screens.help adds 15 ms to sms_tui.tui.screens.base (python -X importtime)
 
         self.app.push_screen(HelpScreen(self.STEP, self.wizard.setup.platform))
 

@@ -181,7 +181,7 @@ class SummaryScreen(StepScreen):
     async def confirm_watch(self, plan: schedule.Outcome) -> None:
         """The timer only after the technician saw exactly what it writes (in --demo nothing is
         written, so nothing is asked)."""
-        from sms_tui.tui.screens.confirm import ConfirmScreen
+        from sms_tui.tui.screens.confirm import ConfirmScreen  # noqa: PLC0415 — sms_tui.tui.screens.confirm adds 1 ms to sms_tui.tui.screens.summary (python -X importtime)
 
         if self.wizard.demo or await self.app.push_screen_wait(ConfirmScreen(self.wizard.watch.watch_question(plan))):
             await self.wizard.watch.apply_watch(plan)
@@ -195,7 +195,7 @@ class SummaryScreen(StepScreen):
 
     @work(exclusive=True, group="restart")
     async def restart(self) -> None:
-        from sms_tui.tui.screens.confirm import ConfirmScreen
+        from sms_tui.tui.screens.confirm import ConfirmScreen  # noqa: PLC0415 — sms_tui.tui.screens.confirm adds 1 ms to sms_tui.tui.screens.summary (python -X importtime)
 
         question = t("wiz.save.restart_question", cmd=self.wizard.restart_command)
         if not await self.app.push_screen_wait(ConfirmScreen(question)):

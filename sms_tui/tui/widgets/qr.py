@@ -10,14 +10,14 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from sms_tui.constants import REGISTRATION_URL
+from sms_tui.tui.widgets.qr_data import REGISTRATION_MATRIX
+
 
 def qr_matrix(data: str) -> list[list[int]]:
-    from sms_tui.constants import REGISTRATION_URL
-    from sms_tui.tui.widgets.qr_data import REGISTRATION_MATRIX
-
     if data == REGISTRATION_URL:
         return [[int(ch) for ch in row] for row in REGISTRATION_MATRIX]
-    import segno  # deferred: only for a link that is not precomputed
+    import segno  # noqa: PLC0415 — segno adds 27 ms to sms_tui.tui.widgets.qr (python -X importtime); only for a link that is not precomputed
 
     return [[int(v) for v in row] for row in segno.make(data, error="l", boost_error=False).matrix]
 
