@@ -40,7 +40,7 @@ class Context:
     def __post_init__(self) -> None:
         from sms_tui.i18n import set_program
 
-        set_program(settings_store.invocation(self.config_path))
+        set_program(lambda: settings_store.invocation(self.config_path))
 
     def reporter(self) -> Reporter:
         return Reporter(self.json, self.out, self.err)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import errno as errnos
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 LANGUAGES = ("pl", "en")
 _loaded: dict[str, Mapping[str, str]] = {}
 _current = "pl"
-_program = "sms-tui"  # how a printed command starts: with `--config PATH` when the settings are not the default
+_program: str | Callable[[], str] = "sms-tui"  # how a printed command starts: with `--config PATH` unless the default
 
 
 def catalogue(lang: str) -> Mapping[str, str]:
@@ -43,14 +43,19 @@ def language() -> str:
     return _current
 
 
-def set_program(invocation: str) -> None:
+def set_program(invocation: str | Callable[[], str]) -> None:
     """Every command printed for the technician to copy (`{prog} watch --uninstall`) starts so:
-    on a server with two shops, a command copied without `--config` acts on the other shop."""
+    on a server with two shops, a command copied without `--config` acts on the other shop. A
+    callable is asked once, when a sentence first needs it (finding the default settings file
+    loads platformdirs, which `show` and a clean `check` never need)."""
     global _program
     _program = invocation
 
 
 def program() -> str:
+    global _program
+    if callable(_program):
+        _program = _program()
     return _program
 
 
@@ -59,7 +64,7 @@ class _Params(dict[str, object]):
     a missing value must not turn an error message into a crash."""
 
     def __missing__(self, key: str) -> object:
-        return _program if key == "prog" else "—"
+        return program() if key == "prog" else "—"
 
 
 def t(key: str, /, **params: object) -> str:

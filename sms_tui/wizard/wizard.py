@@ -44,7 +44,7 @@ class Wizard:
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
                  restart_command: str | None = None, keep_drafts: bool = True) -> None:
         self.config_path = config_path
-        set_program(settings_store.invocation(config_path))  # the commands it shows name these settings
+        set_program(lambda: settings_store.invocation(config_path))  # the commands it shows name these settings
         self.options = options
         self.demo = demo
         self.keep_drafts = keep_drafts  # off for `--demo` on its throw-away settings folder
