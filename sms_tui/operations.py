@@ -1,5 +1,5 @@
-"""The wizard's steps without a screen. The TUI and the headless commands both call these,
-so there is one implementation of "verify", "pick a sender", "test send" and "save"."""
+"""What both the wizard and the headless commands do with SMSAPI and the settings: one
+implementation of "verify", "check the sender", "send" and "save" for the TUI and the CLI."""
 
 from __future__ import annotations
 
@@ -100,10 +100,11 @@ def test_idx(platform: str, username: str, from_field: str, to: str, message: st
     return stable_idx(platform, username, from_field, to, message)
 
 
-async def test_send(session: Session, credentials: Credentials, sender: SenderSettings, to: str, message: str,
-                    *, idx: str | None = None, dry_run: bool = False, options: ClientOptions | None = None) -> SendResult:
+async def send(session: Session, credentials: Credentials, sender: SenderSettings, to: str, message: str,
+               *, idx: str | None = None, test: bool = False, options: ClientOptions | None = None) -> SendResult:
+    """One SMS with the saved sender; `test=True` is SMSAPI's test=1: checked, never delivered or charged."""
     api = session.client(credentials, options)
-    return await api.send(to, message, sender.from_field, test=dry_run, idx=idx)
+    return await api.send(to, message, sender.from_field, test=test, idx=idx)
 
 
 def verified_record(result: SendResult | None, to: str, *, skipped: bool = False,

@@ -83,7 +83,7 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, dry_run: bool, wait:
         if not dry_run:
             rep.sending(idx, retry)
         try:
-            result = await operations.test_send(session, credentials, sender, to, message, idx=idx, dry_run=dry_run)
+            result = await operations.send(session, credentials, sender, to, message, idx=idx, test=dry_run)
             rep.sent(idx=idx, message_id=result.message_id)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, to)

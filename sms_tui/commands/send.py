@@ -68,7 +68,7 @@ async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: 
     conn = connect(ctx, settings.account)
     try:
         try:
-            result = await operations.test_send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
+            result = await operations.send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
             rep.sent(idx=idx, to=to, message_id=result.message_id)
         except SmsapiError as exc:
             if not isinstance(exc, TransportError):  # refused: SMSAPI has not got it

@@ -191,7 +191,7 @@ class _Sms:
         if self.conn is None:
             self.conn = connect(self.ctx, self.settings.account)
         try:
-            result = await operations.test_send(self.conn.session, self.conn.credentials, self.sender, to, text, idx=idx)
+            result = await operations.send(self.conn.session, self.conn.credentials, self.sender, to, text, idx=idx)
         except SmsapiError as exc:
             from sms_tui.smsapi_texts import describe
 

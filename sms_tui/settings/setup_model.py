@@ -30,7 +30,7 @@ from sms_tui.wizard import steps
 if TYPE_CHECKING:
     from sms_tui.settings.model import AccountSettings, Alerts, SenderSettings, Settings, Verified
 
-SecretKind = Literal["md5", "plain", "token"]
+SecretKind = steps.SecretKind
 Watch = Literal["hourly", "daily", "off"]
 # Marks a field the draft never holds: secrets (the draft is not a secret store), and what comes
 # from elsewhere on a resume (the command line, the saved file).

@@ -263,7 +263,7 @@ class Wizard:
     def set_test_message(self, value: str) -> None:
         self.setup.test_message = value
 
-    def test_problems(self) -> list[str]:
+    def test_input_problems(self) -> list[str]:
         problems = self.setup.test_problems()
         s = self.state
         failed = s.delivery is not None and s.delivery.outcome.value == "not_delivered" and s.delivery.last is not None
@@ -297,7 +297,7 @@ class Wizard:
         s.sending_idx = idx
         self.save_draft(force=True)  # before the request: a link dropped now leaves the idx to resume with
         try:
-            result = await operations.test_send(self.session, self.credentials(), self.sender(), to, self.setup.test_message,
+            result = await operations.send(self.session, self.credentials(), self.sender(), to, self.setup.test_message,
                                           idx=idx, options=self._options())
         finally:
             s.sending_idx = ""
@@ -386,7 +386,7 @@ class Wizard:
         s = self.state
         return (s.test_result is not None and s.tested_from == self.sender().from_field) or s.skipped_test
 
-    def test_problem(self) -> str | None:
+    def save_blocker(self) -> str | None:
         s = self.state
         if self.test_passed:
             return None

@@ -98,7 +98,7 @@ async def test_a_test_that_did_not_arrive_is_not_sent_again_as_a_tick(wizard: Wi
     first = await wizard.send_test()
     tracked = await wizard.follow_test()
     assert tracked is not None and tracked.outcome is Outcome.NOT_DELIVERED
-    problems = wizard.test_problems()  # "Wyślij test" again with the same number and text
+    problems = wizard.test_input_problems()  # "Wyślij test" again with the same number and text
     assert problems and f"48{number}" in problems[0] and (tracked.last and tracked.last.status) in problems[0]
     again = await wizard.send_test()  # even if it were sent: the known test stays, with its id and its result
     assert again is first and wizard.state.delivery is not None and wizard.state.delivery.outcome is Outcome.NOT_DELIVERED
@@ -106,7 +106,7 @@ async def test_a_test_that_did_not_arrive_is_not_sent_again_as_a_tick(wizard: Wi
     assert saved["message_id"] == first.message_id and saved["points"] == first.points and saved["status"] != ""
     assert len(sandbox.outbox) == 1
     wizard.set_test_to("500 000 000")  # another number: a new test
-    assert wizard.test_problems() == []
+    assert wizard.test_input_problems() == []
 
 
 async def test_a_requested_name_survives_a_dropped_link(wizard: Wizard, sandbox: Sandbox) -> None:

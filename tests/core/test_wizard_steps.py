@@ -80,10 +80,10 @@ async def test_step5_refuses_what_send_refuses_and_a_retry_never_sends_twice(wiz
     for to, text in (("500000000,600000000", "x"), ("22 123 45 67", "x"), ("500 000 000", "   "), ("500 000 000", "x" * 1000)):
         wizard.set_test_to(to)
         wizard.set_test_message(text)
-        assert wizard.test_problems(), (to, text)
+        assert wizard.test_input_problems(), (to, text)
     wizard.set_test_to("500 000 000")
     wizard.set_test_message("Test bramki")
-    assert wizard.test_problems() == [] and wizard.test_problem() is not None  # no test yet: no save
+    assert wizard.test_input_problems() == [] and wizard.save_blocker() is not None  # no test yet: no save
     idx = wizard.idx_for_test()
     assert wizard.idx_for_test() == idx  # the same number, text and sender: the same idx
     first = await wizard.send_test()
@@ -94,7 +94,7 @@ async def test_step5_refuses_what_send_refuses_and_a_retry_never_sends_twice(wiz
     assert wizard.idx_for_test() != idx  # a different message is a different SMS
     wizard.set_sender_mode("pro")
     wizard.set_sender_name("DemoSerwis")
-    assert not wizard.test_passed and "ECO" in (wizard.test_problem() or "")  # the test vouches for its own sender
+    assert not wizard.test_passed and "ECO" in (wizard.save_blocker() or "")  # the test vouches for its own sender
 
 
 async def test_step6_saves_the_tested_setup_and_a_reload_is_the_same(wizard: Wizard, tmp_path: Path) -> None:

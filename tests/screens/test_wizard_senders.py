@@ -57,12 +57,12 @@ async def test_a_name_used_after_the_eco_test_needs_its_own_test(sandbox: Sandbo
         await wizard.senders.request_sender("AutoSerwis")
         wizard.set_test_to("500000000")
         await wizard.send_test()
-        assert wizard.test_passed and wizard.test_problem() is None
+        assert wizard.test_passed and wizard.save_blocker() is None
         sandbox.state.decide("AutoSerwis", "ACTIVE")
         await wizard.senders.refresh_senders()
         wizard.senders.use_requested()
         assert not wizard.test_passed
-        assert "Test poszedł jako ECO, a zapisujesz nadawcę AutoSerwis" in (wizard.test_problem() or "")
+        assert "Test poszedł jako ECO, a zapisujesz nadawcę AutoSerwis" in (wizard.save_blocker() or "")
         await wizard.send_test()
         assert wizard.test_passed and sandbox.outbox[-1].sender == "AutoSerwis"
     finally:

@@ -17,8 +17,9 @@ from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.secret_input import SecretInput
+from sms_tui.wizard.steps import SECRET_KINDS
 
-KINDS = ("md5", "plain", "token")
+KINDS = SECRET_KINDS
 
 
 class CredentialsScreen(StepScreen):
@@ -88,7 +89,7 @@ class CredentialsScreen(StepScreen):
     @on(RadioSet.Changed, "#kind")
     def _kind_changed(self, event: RadioSet.Changed) -> None:
         kind = (event.pressed.id or "").removeprefix("kind-")
-        self.wizard.set_secret_kind(kind if kind in KINDS else "md5")  # type: ignore[arg-type]
+        self.wizard.set_secret_kind(next((k for k in KINDS if k == kind), "md5"))
         self.query_one("#secret", Input).value = ""
         self.query_one("#secret", Input).placeholder = t("wiz.cred.kept") if self.wizard.has_secret() else ""
         self._sync_kind()

@@ -132,7 +132,7 @@ class SummaryScreen(StepScreen):
                 or self.wizard.watch.set_notify_to(self.query_one("#notify-to", Field).value))
 
     def problem(self) -> str | None:
-        return self.wizard.test_problem() or self.wizard.watch.watch_problem()
+        return self.wizard.save_blocker() or self.wizard.watch.watch_problem()
 
     async def action_next(self) -> None:
         if self.wizard.state.saved_to is not None:

@@ -142,12 +142,12 @@ class TestSendScreen(StepScreen):
     def problem(self) -> str | None:
         if self._sending():  # leaving now would drop the answer of a send that may already be charged
             return t("wiz.test.in_flight")
-        return self.wizard.test_problem()
+        return self.wizard.save_blocker()
 
     @on(Button.Pressed, "#send")
     def _send_pressed(self) -> None:
         self.store()
-        problems = self.wizard.test_problems()
+        problems = self.wizard.test_input_problems()
         if problems:
             self.show_problem(f"{t('wiz.test.refused')} {' '.join(problems)}", refusal=True)
         else:
