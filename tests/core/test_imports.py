@@ -66,3 +66,87 @@ def test_check_does_not_build_the_models_of_calls_it_never_makes(tmp_path: objec
     modules = _modules_after(code)
     assert "sms_tui.smsapi.client" in modules
     assert not {"sms_tui.smsapi.message_status", "sms_tui.smsapi.sender_statement", "sms_tui.smsapi.profile_models"} & set(modules)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Every import of sms_tui by sms_tui, read from the source: at the top, inside functions and
+    under TYPE_CHECKING alike (the run-time test above cannot see a deferred or type-only one)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).parents[2] / "sms_tui"
+    modules: dict[str, Path] = {}
+    for path in root.rglob("*.py"):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+
+    def known(name: str) -> str:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("sms_tui"):
+                for alias in node.names:
+                    target = known(f"{node.module}.{alias.name}") or known(node.module or "")
+                    if target and target != name:
+                        graph[name].add(target)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("sms_tui") and (target := known(alias.name)) and target != name:
+                        graph[name].add(target)
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of the graph, or None."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return [*path[path.index(target):], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_no_import_cycle_not_even_for_type_hints() -> None:
+    cycle = _cycle(_import_graph())
+    assert cycle is None, " → ".join(cycle or [])
+
+
+def test_the_check_finds_a_cycle() -> None:
+    """The walk can fail: a cycle through a type-only import, as the mixins had, is found."""
+    graph = {**_import_graph(), "sms_tui.wizard.senders": {"sms_tui.wizard.wizard"}}
+    graph["sms_tui.wizard.wizard"] = graph["sms_tui.wizard.wizard"] | {"sms_tui.wizard.senders"}
+    assert _cycle(graph) is not None
+
+
+def test_no_module_reaches_another_by_a_string_name() -> None:
+    """Moving a module must break an import, not a lookup that silently finds nothing: no
+    sys.modules by name; importlib by name only in the loaders made for it (lazy packages, the
+    catalogues, the command table's deferred import, the screens' table)."""
+    import re
+    from pathlib import Path
+
+    allowed = {"lazy.py", "i18n/__init__.py", "cli.py", "tui/app.py"}
+    root = Path(__file__).parents[2] / "sms_tui"
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(root).as_posix()
+        assert "sys.modules" not in text, name
+        if name not in allowed:
+            assert not re.search(r"import_module\(|__import__\(", text), name

@@ -5,11 +5,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
 from textual import events
 from textual.widgets import Checkbox, Input
 
-from sms_tui import i18n
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
 from tests.wizard_helpers import (
@@ -254,33 +252,6 @@ async def test_secret_field_cannot_be_copied(sandbox: Sandbox, tmp_path: Path) -
         await pilot.press(*"tajne-haslo", "ctrl+shift+a", "ctrl+c", "ctrl+x")
         assert "tajne" not in (app.clipboard or "")
         assert app.screen.query_one("#secret", Input).value == "tajne-haslo"
-
-
-def test_catalogues_have_the_same_keys() -> None:
-    pl, en = set(i18n.catalogue("pl")), set(i18n.catalogue("en"))
-    assert pl == en, f"missing in en: {pl - en}; missing in pl: {en - pl}"
-
-
-def test_every_used_key_exists() -> None:
-    import re
-
-    root = Path(__file__).parents[2] / "sms_tui"
-    used: set[str] = set()
-    for path in root.rglob("*.py"):
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
-    missing = {key for key in used if key not in i18n.catalogue("pl")}
-    assert not missing
-
-
-@pytest.mark.parametrize("lang", ["pl", "en"])
-def test_error_table_has_messages(lang: str) -> None:
-    from sms_tui.smsapi.errors import ERROR_TABLE, Category, message_key
-
-    catalogue = i18n.catalogue(lang)
-    for code in [*ERROR_TABLE, 1050, 4100]:
-        assert message_key(code) in catalogue, code
-    for category in Category:
-        assert f"err.do.{category.value}" in catalogue
 
 
 async def test_slow_answer_keeps_ui_responsive_and_cancel_works(sandbox: Sandbox, tmp_path: Path) -> None:
