@@ -23,7 +23,7 @@ from sms_tui.wizard.steps import STEPS, StepName
 if TYPE_CHECKING:
     from sms_tui.sandbox import Sandbox
     from sms_tui.tui.typeahead import TypeAhead
-    from sms_tui.wizard import Wizard
+    from sms_tui.wizard.view import WizardView
 
 
 class WizardAppHooks(Protocol):
@@ -83,7 +83,7 @@ class StepScreen(Screen[None]):
         Binding("f1", "help", show=False, priority=True),
     ]
 
-    def __init__(self, wizard: Wizard) -> None:
+    def __init__(self, wizard: WizardView) -> None:
         super().__init__()
         self.wizard = wizard
 
