@@ -12,10 +12,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sms_tui.compat import UTC, StrEnum
 from sms_tui.exitcodes import ExitCode
 
 if TYPE_CHECKING:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sms_tui import rules  # rules is lazy: a check loads its own module when first used
+from sms_tui.compat import UTC
 from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:

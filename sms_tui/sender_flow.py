@@ -4,10 +4,11 @@ follow SMSAPI's approval, switch to it. The wizard's step 4 and `sms-tui sender 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sms_tui import constants, rules
+from sms_tui.compat import UTC
 
 if TYPE_CHECKING:
     from sms_tui.settings.model import Settings

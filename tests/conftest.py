@@ -3,6 +3,7 @@ written) and Polish as the language; the sandbox is a real server on a free loop
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,11 @@ import pytest
 from sms_tui import i18n
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions, Credentials
+
+if sys.version_info < (3, 11):  # the tests read TOML as tomllib; on Python 3.10 that parser is tomli
+    import tomli
+
+    sys.modules.setdefault("tomllib", tomli)
 
 DEMO_MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
 

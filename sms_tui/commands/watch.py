@@ -15,12 +15,13 @@ import json
 import logging
 import socket
 import subprocess
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sms_tui import operations
 from sms_tui.commands.check import Inspection, inspect
 from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
+from sms_tui.compat import UTC
 from sms_tui.i18n import os_reason, t
 from sms_tui.rules.threshold import threshold_text
 from sms_tui.settings import store as settings_store

@@ -9,9 +9,10 @@ approved by itself that many seconds after it was requested.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sms_tui.compat import UTC
 from sms_tui.sandbox import accounts
 
 if TYPE_CHECKING:

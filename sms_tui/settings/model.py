@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from sms_tui import constants
+from sms_tui.compat import UTC
 from sms_tui.rules import check_sender_name
 from sms_tui.rules.text import mask
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform

@@ -16,12 +16,13 @@ show them back; they are normalised where they leave the model (`test_number`, `
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from sms_tui import checks, rules
+from sms_tui.compat import UTC
 from sms_tui.i18n import language, t
 from sms_tui.logs import register_secret
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform

@@ -166,8 +166,7 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
     content, mode, _owner = _read(path)
     if len(content) > MAX_BYTES:
         raise _corrupt(path, 0, t("toml.too_big_size", size=len(content), limit=MAX_BYTES))
-    import tomllib  # noqa: PLC0415 — tomllib adds 5 ms to sms_tui.settings.store (python -X importtime); most starts have no settings file yet
-
+    from sms_tui import toml_read as tomllib  # noqa: PLC0415 — tomllib adds 5 ms to sms_tui.settings.store (python -X importtime); most starts have no settings file yet
     from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons  # noqa: PLC0415 — sms_tui.i18n.reasons adds 2 ms to sms_tui.settings.store (python -X importtime)
 
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from sms_tui.compat import StrEnum
 
 if TYPE_CHECKING:
     from pydantic import SecretStr

@@ -6,9 +6,9 @@ commands); the words live in the i18n catalogues under `err.what.<code>` / `err.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, ClassVar, Literal, get_args
 
+from sms_tui.compat import StrEnum
 from sms_tui.exitcodes import ExitCode
 
 TransportKind = Literal["dns", "refused", "tls", "tls_plain", "connect_timeout", "read_timeout", "dropped", "http", "not_smsapi",

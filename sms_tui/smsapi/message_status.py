@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import field_validator
 
+from sms_tui.compat import StrEnum
 from sms_tui.smsapi.models import ApiModel, Text
 
 

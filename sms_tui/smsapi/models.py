@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from sms_tui.compat import StrEnum
 
 # An id, a number or a name that SMSAPI sends as a string, a number or null: always a str.
 Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else str(value))]

@@ -6,10 +6,11 @@ while the wizard is open the app asks again every ~25 s and says when the name i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from sms_tui import sender_flow
+from sms_tui.compat import UTC
 
 if TYPE_CHECKING:
     from sms_tui.operations import AccountStatus

@@ -441,7 +441,7 @@ class Wizard:
             return 127, t("wiz.save.restart_not_found", program=argv[0], reason=os_reason(exc))
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11; two on 3.10
             proc.kill()
             return -1, t("wiz.save.restart_timeout")
         text = rules.clean_field(out.decode("utf-8", "replace"), keep_newlines=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
 from sms_tui import delivery
+from sms_tui.compat import UTC
 from sms_tui.delivery import Delivery, Outcome, Polling, follow, overall, wait_seconds
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
