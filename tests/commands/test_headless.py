@@ -250,3 +250,19 @@ def test_check_with_a_token_says_no_question_marks(configured: Path, sandbox: Sa
     assert _run(sandbox, configured, "check") == ExitCode.OK
     out = capsys.readouterr().out
     assert "?" not in out and "9.84 pkt" in out
+
+
+def test_the_sandbox_refuses_a_negative_approval_time(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sandbox", "--approve-after", "-5"]) == ExitCode.USAGE
+    assert "--approve-after -5" in capsys.readouterr().out
+
+
+def test_a_threshold_is_written_one_way(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """Finding 15: "próg 50 pkt" in the check line as in the notice, never "50.0"."""
+    config = tmp_path / "smsapi.toml"
+    assert _run(sandbox, config, "apply", answers_file(tmp_path, PRO_TOKEN)) == ExitCode.OK
+    config.write_text(config.read_text().replace("low_balance = 0.0", "low_balance = 50.0"))
+    capsys.readouterr()
+    assert _run(sandbox, config, "check") == ExitCode.LOW_BALANCE
+    err = capsys.readouterr().err
+    assert "próg 50 pkt" in err and "50.0" not in err

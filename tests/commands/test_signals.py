@@ -103,3 +103,24 @@ def test_a_signal_while_following_keeps_what_was_accepted(sandbox: Sandbox, tmp_
     payload = json.loads(out)
     assert payload["exit_code"] == ExitCode.TERMINATED and proc.returncode == ExitCode.TERMINATED
     assert payload["message_id"] and payload["to"] == "48500000001" and "retry_command" not in payload
+
+
+def test_the_sandbox_says_nothing_when_a_client_goes_away(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """Finding 15: after the SIGTERM test the sandbox printed a BrokenPipeError traceback. The
+    request is handled (the SMS is in the outbox); only its answer has nobody to read it."""
+    import socket
+
+    sandbox.inject("delay", "/sms.do", seconds=0.5)
+    host, port = sandbox.url.split("//")[1].rstrip("/").split(":")
+    body = "to=48500000009&message=x&from=ECO&format=json"
+    request = (f"POST /sms.do HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer demo-token\r\n"
+               f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n{body}")
+    import threading
+
+    before = threading.active_count()
+    with socket.create_connection((host, int(port))) as client:
+        client.sendall(request.encode())
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # reset, not a polite close
+    _until(lambda: any(m.to == "48500000009" for m in sandbox.outbox), "the request was never handled")
+    _until(lambda: threading.active_count() <= before, "the request's thread never ended")  # its answer was tried and failed
+    assert "Traceback" not in capsys.readouterr().err

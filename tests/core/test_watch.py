@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import sys
 from pathlib import Path
@@ -111,7 +112,8 @@ def test_refused_credentials_reach_the_command_not_the_gateway(sandbox: Sandbox,
     assert "odrzuca dane logowania" in str(got["text"])
     assert "fe01ce2a" not in json.dumps(got)  # never a secret
     assert _notices(sandbox) == []  # the gateway refuses us: no SMS can say so
-    assert "nie może pójść przez SMSAPI" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nie może pójść przez SMSAPI" in err and "Ustaw też [alerts] notify_command" not in err  # it is set, and just told
 
     assert _watch(sandbox, config) == ExitCode.CREDENTIALS
     assert len(_received(log)) == 1
@@ -224,3 +226,21 @@ def test_a_sender_name_gone_bad_is_told_with_eco(sandbox: Sandbox, tmp_path: Pat
     sandbox.state.accounts["demo"].senders["DemoSerwis"] = "ACTIVE"
     assert _watch(sandbox, config) == ExitCode.OK
     assert [m.sender for m in sandbox.outbox if m.to == OWNER] == ["ECO", "DemoSerwis"]
+
+
+def test_a_second_watch_while_one_runs_says_the_first_tells(sandbox: Sandbox, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Finding 13b: not "another process is saving the settings, try again" — nothing needs repeating."""
+    from sms_tui.settings import store as settings_store
+    from sms_tui.watch import monitor
+
+    config = _configure(sandbox, tmp_path, 'low_balance = 50\nnotify_to = "600 100 200"')
+    state = monitor.state_path(config)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    capsys.readouterr()
+    with settings_store.locked(state):
+        assert _watch(sandbox, config, "--json") == ExitCode.LOW_BALANCE
+    payload = json.loads(capsys.readouterr().out)
+    [warning] = [step for step in payload["steps"] if step.get("warning") and step["step"] == "watch"]
+    assert warning["message"] == i18n.t("watch.busy", pid=str(os.getpid()), since=warning["message"].split("od ")[1].split(")")[0])
+    assert _notices(sandbox) == []  # the run holding the state tells; this one does not

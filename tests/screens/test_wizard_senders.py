@@ -145,3 +145,27 @@ async def test_step4_esc_closes_the_dialog_and_asks_nothing(sandbox: Sandbox, tm
         await pilot.press(*"NowaFirma", "escape")
         await settle(pilot, app)
         assert screen_name(app) == "SenderScreen" and "NowaFirma" not in sandbox.state.accounts["demo"].senders
+
+
+async def test_f1_in_the_add_name_dialog_shows_help(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Finding 13g: the footer under the dialog says F1, and F1 works there."""
+    app = make_app(sandbox, tmp_path / "s.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("f2")
+        await _dialog_open(pilot, app)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: screen_name(app) == "HelpScreen", "the help")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen_name(app) == "AddSenderScreen", "back in the dialog")
+
+
+def test_a_waiting_name_is_translated_whatever_smsapi_calls_it() -> None:
+    """Finding 13f: INACTIVE (the official enum's waiting) reads like PENDING, not as SMSAPI's word."""
+    from sms_tui.smsapi.models import SenderName
+    from sms_tui.tui.screens.sender import sender_label
+
+    for status in ("INACTIVE", "PENDING", "UNKNOWN"):
+        label = sender_label(SenderName(sender="NowaFirma", status=status))
+        assert status not in label and "OCZEKUJE" in label
+    assert "ODRZUCONA" in sender_label(SenderName(sender="Stara", status="DELETED"))
