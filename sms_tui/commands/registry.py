@@ -95,6 +95,13 @@ def _sandbox(p: argparse.ArgumentParser) -> None:
                    help="approve requested sender names by themselves after SECONDS (default: only POST /__sandbox/senders/NAME/approve)")
 
 
+def _export(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("env", "json"), default="env",
+                   help="env: KEY=value lines for a systemd EnvironmentFile= or a shell; json: one object")
+    p.add_argument("--output", metavar="FILE", help="write FILE atomically, with the settings file's owner and mode "
+                   "(without it: standard output, never a terminal)")
+
+
 def _only_json(p: argparse.ArgumentParser) -> None:
     _json(p)
 
@@ -112,5 +119,7 @@ def commands(common: Declare) -> tuple[Command, ...]:
         Command("doctor", "every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance",
                 _only_json),
         Command("show", "the saved settings, secrets masked", _only_json, network=False, logs=False),
+        Command("export", "the saved account, secret and sender for the shop software: SMSAPI_USERNAME, SMSAPI_PASSWORD_MD5 "
+                "or SMSAPI_TOKEN, SMSAPI_FROM, SMSAPI_URL", _export, network=False, logs=False),
         Command("sandbox", "run the SMSAPI sandbox in the foreground", _sandbox, network=False, settings=False),
     )
