@@ -26,6 +26,17 @@ from sms_tui.smsapi.errors import BadCaBundle
 from sms_tui.smsapi_texts import describe
 
 
+def _readers(ctx: Context, settings: Settings) -> Finding:
+    """Who can read the settings, and whether the shop software's named reader really can (every
+    folder above must let it through, not only the file)."""
+    owner, group = settings_store.readers(ctx.config_path)
+    named = settings.files.group or settings.files.user
+    if named and not settings_store.reachable(ctx.config_path, settings.files):
+        return Finding("settings", "warn", t("doctor.reader_blocked", name=named, path=ctx.config_path))
+    key = "doctor.readers_group" if group else "doctor.readers_owner"
+    return Finding("settings", "ok", t(key, owner=owner, group=group or "—"), {"owner": owner, "group": group})
+
+
 def run(ctx: Context, args: Namespace | None = None) -> int:
     rep = ctx.reporter()
     return run_async(lambda: _doctor(ctx, rep))
@@ -53,6 +64,7 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
             if not warnings:
                 mode = settings_store.file_mode(ctx.config_path)
                 add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path, mode=f"{mode or 0:04o}")))
+            add(_readers(ctx, settings))
     except settings_store.ConfigError as exc:
         add(Finding("settings", "fail", exc.describe()))
         code = ExitCode.USAGE

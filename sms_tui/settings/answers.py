@@ -23,6 +23,7 @@ from sms_tui.i18n import language, os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_api_url, clean_field
+from sms_tui.settings.model import ACCOUNT_NAME
 from sms_tui.settings.setup_model import SecretKind, Setup, secret_from
 from sms_tui.smsapi.auth import Platform
 
@@ -62,11 +63,17 @@ class AlertAnswers(_Strict):
     language: Literal["pl", "en"] | None = None  # of the notices; default: the language apply runs in
 
 
+class FileAnswers(_Strict):
+    group: str | None = Field(None, pattern=ACCOUNT_NAME)  # the shop software's group: root:GROUP 0640
+    user: str | None = Field(None, pattern=ACCOUNT_NAME)  # or its user: the settings are that user's, 0600
+
+
 class AnswersFile(_Strict):
     account: AccountAnswers
     sender: SenderAnswers = SenderAnswers()
     test: TestAnswers
     alerts: AlertAnswers = AlertAnswers()
+    files: FileAnswers = FileAnswers()
 
 
 class AnswersError(Exception):
@@ -168,6 +175,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     setup.test_message = setup.test_message.strip()
     problems += [f"test.message: {problem}" for problem in checks.message_problems(setup.test_message)]  # the same rule as `send`
     problems += _alerts(parsed.alerts, setup)
+    problems += _files(parsed.files, setup)
     if problems:
         raise AnswersError(problems)
     return setup
@@ -183,6 +191,28 @@ def _without(raw: dict[str, Any], locations: list[tuple[int | str, ...]]) -> dic
         if isinstance(parent, dict):
             parent.pop(location[-1], None)
     return cleaned
+
+
+def _files(given: FileAnswers, setup: Setup) -> list[str]:
+    """Who may read the settings, checked against this server's users and groups before anything is sent."""
+    import grp  # noqa: PLC0415 — grp/pwd: only an answers file that names a reader needs them
+    import pwd  # noqa: PLC0415 — as above
+
+    problems: list[str] = []
+    if given.group and given.user:
+        problems.append(f"files: {t('answers.files_both')}")
+    if given.group:
+        try:
+            grp.getgrnam(given.group)
+        except KeyError:
+            problems.append(f"files.group: {t('answers.no_group', name=given.group)}")
+    if given.user:
+        try:
+            pwd.getpwnam(given.user)
+        except KeyError:
+            problems.append(f"files.user: {t('answers.no_user', name=given.user)}")
+    setup.files_group, setup.files_user = given.group, given.user
+    return problems
 
 
 def _alerts(given: AlertAnswers, setup: Setup) -> list[str]:

@@ -17,13 +17,17 @@ def private_folder(folder: Path) -> None:
             part.mkdir(mode=0o700)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """0600, fsynced, then renamed over `path` and the folder fsynced: never half a file."""
+def atomic_write(path: Path, payload: bytes, *, mode: int = 0o600, owner: tuple[int, int] | None = None) -> None:
+    """`mode` (0600 unless a reader is named) and `owner` set on the temp file, fsynced, then renamed
+    over `path` and the folder fsynced: never half a file, never a moment with the wrong reader."""
     import tempfile  # noqa: PLC0415 — tempfile adds 5 ms to sms_tui.settings.files (python -X importtime); `show` and `check` only read
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
+        if owner is not None:
+            os.fchown(fd, *owner)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

@@ -103,16 +103,41 @@ class Alerts(_Section):
     language: Literal["pl", "en"] = "pl"  # of the notices: the owner reads them, not the technician
 
 
+ACCOUNT_NAME = r"^[a-z_][a-z0-9_-]{0,31}\$?$"  # a Linux user or group name (useradd's rule)
+
+
+class Files(_Section):
+    """Who besides the owner may read the settings: the shop software's group (root:GROUP 0640 in a
+    0750 folder) or its user (the file is that user's, 0600). Neither: 0600, the writer's."""
+
+    group: str | None = Field(None, pattern=ACCOUNT_NAME)
+    user: str | None = Field(None, pattern=ACCOUNT_NAME)
+
+    @model_validator(mode="after")
+    def _one_reader(self) -> Files:
+        if self.group and self.user:
+            raise ValueError("group or user, not both")
+        return self
+
+    @property
+    def mode(self) -> int:
+        """The file's permission bits: group-readable only for a named group."""
+        return 0o640 if self.group else 0o600
+
+
 class Settings(_Section):
     schema_: int = Field(SCHEMA, alias="schema")
     account: AccountSettings
     sender: SenderSettings = Field(default_factory=SenderSettings)
     verified: Verified | None = None
     alerts: Alerts = Field(default_factory=Alerts)
+    files: Files = Field(default_factory=Files)
 
     def to_toml_dict(self) -> dict[str, Any]:
         """Plain data for the TOML writer: secrets revealed (the file is 0600), Nones dropped."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if not data.get("files"):
+            data.pop("files", None)  # nobody named: no empty section in the file
         account = data["account"]
         for key in ("password_md5", "token"):
             secret = getattr(self.account, key)

@@ -64,6 +64,8 @@ class Setup(BaseModel):
     notify_command: list[str] | None = Field(None, json_schema_extra=NOT_DRAFTED)
     watch: Watch | None = "off"  # None (answers only): leave an installed timer as it is
     language: Literal["pl", "en"] | None = Field(None, json_schema_extra=NOT_DRAFTED)  # of the notices
+    files_group: str | None = Field(None, json_schema_extra=NOT_DRAFTED)  # [files] group: the shop software's group reads the settings
+    files_user: str | None = Field(None, json_schema_extra=NOT_DRAFTED)  # [files] user: the settings are that user's
 
     # -- one cleaning for every way in (typed, pasted, answers file, draft) ----------------------
 
@@ -155,10 +157,10 @@ class Setup(BaseModel):
                       watch=self.watch or installed, language=self.language or ("en" if language() == "en" else "pl"))
 
     def to_settings(self, verified: Verified | None, *, installed: Watch = "off") -> Settings:
-        from sms_tui.settings.model import Settings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
+        from sms_tui.settings.model import Files, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
 
         return Settings(account=self.account_settings(), sender=self.sender_settings(), verified=verified,
-                        alerts=self.alert_settings(installed))
+                        alerts=self.alert_settings(installed), files=Files(group=self.files_group, user=self.files_user))
 
     # -- where a setup comes from ---------------------------------------------------------------
 
@@ -173,7 +175,8 @@ class Setup(BaseModel):
                    sender_mode=sender.mode, sender_name=sender.name or "", requested_sender=sender.requested,
                    requested_at=sender.requested_at, test_to=settings.verified.to if settings.verified else "",
                    low_balance=alerts.low_balance, notify_to=alerts.notify_to or "", notify_command=alerts.notify_command,
-                   watch=alerts.watch, language=alerts.language)
+                   watch=alerts.watch, language=alerts.language, files_group=settings.files.group,
+                   files_user=settings.files.user)
 
     @classmethod
     def drafted_fields(cls) -> tuple[str, ...]:

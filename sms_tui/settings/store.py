@@ -25,7 +25,7 @@ from sms_tui.settings.files import atomic_write, private_folder
 
 if TYPE_CHECKING:
 
-    from sms_tui.settings.model import Settings
+    from sms_tui.settings.model import Files, Settings
 
 SCHEMA = constants.SETTINGS_SCHEMA
 
@@ -188,20 +188,22 @@ def load(path: Path) -> tuple[Settings | None, list[ConfigError]]:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("config.invalid", path=path, reason="; ".join(validation_reasons(exc.errors()))) from None
-    if mode & 0o077:
-        warnings.append(_tighten(path, mode))
+    allowed = settings.files.mode  # a named shop group keeps its read: 0640 is what was asked for
+    if stat.S_IMODE(mode) & ~allowed:
+        warnings.append(_tighten(path, mode, allowed))
     return settings, warnings
 
 
-def _tighten(path: Path, mode: int) -> ConfigError:
+def _tighten(path: Path, mode: int, allowed: int = 0o600) -> ConfigError:
     try:
-        os.chmod(path, 0o600, follow_symlinks=False)
+        os.chmod(path, stat.S_IMODE(mode) & allowed, follow_symlinks=False)
     except (OSError, NotImplementedError) as exc:
-        return ConfigError("config.wide", path=path, mode=f"{stat.S_IMODE(mode):04o}", reason=os_reason(exc))
+        return ConfigError("config.wide", path=path, mode=f"{stat.S_IMODE(mode):04o}", reason=os_reason(exc),
+                           allowed_chmod=f"{allowed:o}")
     now = stat.S_IMODE(os.lstat(path).st_mode)
-    if now & 0o077:
-        return ConfigError("config.wide", path=path, mode=f"{now:04o}", reason="chmod")
-    return ConfigError("config.tightened", path=path, mode=f"{stat.S_IMODE(mode):04o}")
+    if now & ~allowed:
+        return ConfigError("config.wide", path=path, mode=f"{now:04o}", reason="chmod", allowed_chmod=f"{allowed:o}")
+    return ConfigError("config.tightened", path=path, mode=f"{stat.S_IMODE(mode):04o}", allowed=f"{now:04o}")
 
 
 def file_mode(path: Path) -> int | None:
@@ -257,10 +259,12 @@ def _reason(exc: OSError) -> str:
 
 
 def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Path:
-    """Write atomically with 0600 in a 0700 folder; keeps a .bak of a file it could not read.
+    """Write atomically with 0600 in a 0700 folder — or, with `[files] group`, root:GROUP 0640 in a
+    0750 folder, with `[files] user` that user's 0600 — keeping a .bak of a file it could not read.
     A symlink is written through: the temp file goes beside its target, which is replaced."""
     path = target(path)
     refuse_non_file(path)
+    owner = reader(settings)
     try:
         private_folder(path.parent)
         with locked(path):
@@ -268,10 +272,93 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
             import tomli_w  # noqa: PLC0415 — tomli_w adds 2 ms to sms_tui.settings.store (python -X importtime)
 
             payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
-            atomic_write(path, payload)
+            atomic_write(path, payload, mode=settings.files.mode, owner=owner)
+            if owner is not None:
+                _open_folder(path.parent, owner, group_only=settings.files.group is not None)
     except OSError as exc:
         raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
     return path
+
+
+def reader(settings: Settings) -> tuple[int, int] | None:
+    """(uid, gid) the file gets for the named shop group or user; None: the writer's own."""
+    import grp  # noqa: PLC0415 — grp/pwd only when a reader is named
+    import pwd  # noqa: PLC0415 — as above
+
+    files = settings.files
+    try:
+        if files.group:
+            return os.geteuid(), grp.getgrnam(files.group).gr_gid
+        if files.user:
+            entry = pwd.getpwnam(files.user)
+            return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        raise ConfigError("config.no_reader", name=files.group or files.user) from None
+    return None
+
+
+def readers(path: Path) -> tuple[str, str | None]:
+    """The file's owner, and its group when the group may read it (for doctor)."""
+    import grp  # noqa: PLC0415 — grp/pwd only for doctor's report
+    import pwd  # noqa: PLC0415 — as above
+
+    info = os.stat(target(path))
+    try:
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        owner = str(info.st_uid)
+    if not info.st_mode & stat.S_IRGRP:
+        return owner, None
+    try:
+        return owner, grp.getgrgid(info.st_gid).gr_name
+    except KeyError:
+        return owner, str(info.st_gid)
+
+
+def reachable(path: Path, files: Files) -> bool:
+    """Whether the named group or user can open the file: read on it, and search on every folder above."""
+    import grp  # noqa: PLC0415 — grp/pwd only for doctor's report
+    import pwd  # noqa: PLC0415 — as above
+
+    try:
+        if files.user:
+            entry = pwd.getpwnam(files.user)
+            uid, gids = entry.pw_uid, {entry.pw_gid} | {g.gr_gid for g in grp.getgrall() if files.user in g.gr_mem}
+        else:
+            uid, gids = -1, {grp.getgrnam(files.group or "").gr_gid}
+    except KeyError:
+        return False
+    if uid == 0:
+        return True
+
+    def allows(info: os.stat_result, bits: tuple[int, int, int]) -> bool:
+        user_bit, group_bit, other_bit = bits
+        if info.st_uid == uid:
+            return bool(info.st_mode & user_bit)
+        if info.st_gid in gids:
+            return bool(info.st_mode & group_bit)
+        return bool(info.st_mode & other_bit)
+
+    file = target(path)
+    try:
+        if not allows(os.stat(file), (stat.S_IRUSR, stat.S_IRGRP, stat.S_IROTH)):
+            return False
+        return all(allows(os.stat(folder), (stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH)) for folder in file.parents)
+    except OSError:
+        return False
+
+
+def _open_folder(folder: Path, owner: tuple[int, int], *, group_only: bool) -> None:
+    """The folder our private_folder made (ours, 0700) lets the reader in: the group traverses a
+    0750 folder; a named user gets the folder. A folder someone else set up is left as it is."""
+    info = os.stat(folder)
+    if info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) != 0o700:
+        return
+    if group_only:
+        os.chown(folder, -1, owner[1])
+        os.chmod(folder, 0o750)  # noqa: S103 — the shop group must pass through; the file itself is 0640
+    else:
+        os.chown(folder, *owner)
 
 
 def _keep_unreadable(path: Path, overwrite_newer: bool, *, keep_copy: bool = True) -> None:
