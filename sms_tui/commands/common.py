@@ -120,7 +120,7 @@ class Reporter:
         text = t("cli.interrupted_in_flight", signal=name, **flight) if flight else t("cli.interrupted")
         try:
             self.step("interrupted", False, text, signal=name)
-            return self.finish(exit_code_for_signal(signum), interrupted=name, **self.known, **flight)
+            return self.finish(exit_code_for_signal(signum), interrupted=name, **{**self.known, **flight})
         except OSError:  # the terminal went with the link
             return int(exit_code_for_signal(signum))
 
