@@ -169,7 +169,7 @@ def test_approved_name_is_good_news(sandbox: Sandbox, tmp_path: Path) -> None:
 def test_nobody_to_tell_still_checks(sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = _configure(sandbox, tmp_path, "low_balance = 50")
     assert _watch(sandbox, config) == ExitCode.LOW_BALANCE
-    assert "nie ma kogo powiadomić" in capsys.readouterr().err
+    assert i18n.t("watch.nobody") in capsys.readouterr().err
 
 
 def test_notices_in_the_settings_language(sandbox: Sandbox, tmp_path: Path) -> None:

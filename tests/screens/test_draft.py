@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from sms_tui.wizard import draft
 from tests.conftest import DEMO_MD5
@@ -60,7 +61,7 @@ async def test_old_draft_is_dropped_with_a_note(sandbox: Sandbox, tmp_path: Path
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app, workers=False)
         assert screen_name(app) == "WelcomeScreen"
-        assert "starszy niż 7 dni" in problem(app)
+        assert t("wiz.draft.dropped") in problem(app)
     assert not draft.draft_path(config).exists()
 
 

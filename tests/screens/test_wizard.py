@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Checkbox, Input
 
+from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
 from tests.wizard_helpers import (
@@ -143,7 +144,7 @@ async def test_no_points_shows_the_fix(sandbox: Sandbox, tmp_path: Path) -> None
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert screen_name(app) == "TestSendScreen"  # saving needs a good test
-        assert "najpierw wyślij testowy SMS" in problem(app)
+        assert t("wiz.test.needed") in problem(app)
 
 
 async def test_back_from_5_to_3_and_forward_keeps_values(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -175,7 +176,7 @@ async def test_retry_after_lost_answer_sends_once(sandbox: Sandbox, tmp_path: Pa
         sandbox.inject("drop_after", "/sms.do", times=3)  # every attempt's answer is lost
         await pilot.click("#send")
         await settle(pilot, app)
-        assert "nie zostanie wysłany dwa razy" in problem(app)
+        assert t("wiz.test.retry_safe") in problem(app)
         await pilot.click("#send")  # Retry
         await settle(pilot, app)
     assert len(sandbox.outbox) == 1

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from sms_tui.delivery import Outcome, Timing
+from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from sms_tui.settings import store as settings_store
 from sms_tui.smsapi import ClientOptions, Credentials
@@ -225,6 +226,6 @@ async def test_step5_next_waits_for_a_send_in_flight(sandbox: Sandbox, tmp_path:
         await wait_until(pilot, lambda: sandbox.state.faults == [], "the send under way, held by the delay")
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert screen_name(app) == "TestSendScreen" and "właśnie wysyłany" in str(app.screen.query_one("#problem").render())
+        assert screen_name(app) == "TestSendScreen" and t("wiz.test.in_flight") in str(app.screen.query_one("#problem").render())
         await settle(pilot, app)
     assert len(sandbox.outbox) == 1  # the same number and text: the retry kept its idx

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from tests.wizard_helpers import fill, log_in, make_app, problem, screen_name, settle, to_test_send, wait_until
 
@@ -127,7 +128,7 @@ async def test_ctrl_c_says_how_to_quit(sandbox: Sandbox, tmp_path: Path) -> None
         await pilot.press("ctrl+c")
         await wait_until(pilot, lambda: app.screen.query("Toast"), "a toast")
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
-        assert app.is_running and any("Ctrl+Q" in text and "Chcesz wyjść?" in text for text in toasts), toasts
+        assert app.is_running and any("Ctrl+Q" in text and t("wiz.ctrl_c_title") in text for text in toasts), toasts
 
 
 def test_a_path_breaks_only_after_a_slash() -> None:

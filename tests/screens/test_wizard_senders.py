@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
 
+from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
 from sms_tui.tui.app import WizardApp
@@ -92,7 +93,7 @@ async def test_step4_add_a_name_accept_the_statement_and_go_on_with_eco(sandbox:
         assert app.screen.query_one("#new-name", Input).value == "Krasnik"
         await pilot.click("#add")
         await pilot.pause()
-        assert "zaznacz oświadczenie" in _text(app, "#add-problem")  # not ticked: refused, nothing asked
+        assert t("wiz.add.tick") in _text(app, "#add-problem")  # not ticked: refused, nothing asked
         assert "Krasnik" not in sandbox.state.accounts["demo"].senders
         app.screen.query_one("#accept", Checkbox).value = True
         await click_when_ready(pilot, app, "#add")  # a Button ignores a second press within its 0.2 s "active" effect

@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Static
 
+from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from sms_tui.settings import store as settings_store
 from sms_tui.smsapi import ClientOptions
@@ -57,7 +58,7 @@ def test_owner_number_is_checked_like_the_test_number(tmp_path: Path) -> None:
     wizard.watch.set_watch("hourly")
     assert wizard.watch.watch_problem() is None
     wizard.watch.set_notify_to("")
-    assert "numeru właściciela" in (wizard.watch.watch_problem() or "")
+    assert wizard.watch.watch_problem() == t("wiz.watch.nobody")
 
 
 def test_watch_choice_survives_a_dropped_link(tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ async def test_summary_refuses_a_watch_with_nobody_to_tell(sandbox: Sandbox, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await to_summary(pilot, app)
         await _save_with_watch(pilot, app, "", 1)
-        assert "numeru właściciela" in problem(app) and app.wizard.state.saved_to is None
+        assert t("wiz.watch.nobody") in problem(app) and app.wizard.state.saved_to is None
 
 
 async def test_demo_installs_nothing(sandbox: Sandbox, tmp_path: Path, crontab: Path) -> None:
