@@ -17,6 +17,7 @@ REGISTRATION_URL = REGISTRATION_LINK.format(tld="pl")  # step 1's, before a plat
 # A number for the checks that need one before the technician typed any (a `test=1` send, a
 # diagnosis): a valid Polish mobile number, never delivered to.
 PROBE_NUMBER = "48500000000"
+ACCOUNT_NAME = r"^[a-z_][a-z0-9_-]{0,31}\$?$"  # a Linux user or group name (useradd's rule): [files] group / user
 SETTINGS_SCHEMA = 1  # the settings file's `schema`: a newer one is never overwritten
 
 VARIABLES: dict[str, str] = {

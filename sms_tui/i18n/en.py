@@ -370,6 +370,8 @@ MESSAGES: dict[str, str] = {
     "wiz.save.saved": "Saved: {path}",
     "wiz.save.outbox": "Sandbox outbox (demo) — the SMS that \"arrived\":",
     "wiz.save.restart": "Restart the program",
+    "wiz.save.files_group": "Shop software's group that reads the settings:",
+    "wiz.save.files_both": "The settings already belong to the user {user} ([files] user in the file): a group or a user, not both. Leave the field empty or remove [files] user from the file.",
     "wiz.save.finish": "Finish",
     "wiz.save.save": "Save",
     "wiz.save.restart_question": "Run the restart command now: {cmd}?",

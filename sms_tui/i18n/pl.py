@@ -375,6 +375,8 @@ MESSAGES: dict[str, str] = {
     "wiz.save.saved": "Zapisano: {path}",
     "wiz.save.outbox": "Skrzynka piaskownicy (demo) — SMS-y, które „doszły”:",
     "wiz.save.restart": "Uruchom ponownie program",
+    "wiz.save.files_group": "Grupa programu sklepu, która czyta ustawienia:",
+    "wiz.save.files_both": "Ustawienia należą już do użytkownika {user} ([files] user w pliku): grupa albo użytkownik, nie oba. Zostaw pole puste albo usuń [files] user z pliku.",
     "wiz.save.finish": "Zakończ",
     "wiz.save.save": "Zapisz",
     "wiz.save.restart_question": "Uruchomić teraz polecenie restartu: {cmd}?",

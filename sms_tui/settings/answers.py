@@ -25,6 +25,7 @@ from sms_tui.logs import register_secret
 from sms_tui.rules import check_api_url, clean_field
 from sms_tui.settings.model import ACCOUNT_NAME
 from sms_tui.settings.setup_model import SecretKind, Setup, secret_from
+from sms_tui.settings.store import reader_problem
 from sms_tui.smsapi.auth import Platform
 
 ENV_SECRETS = {"password_md5": "SMSAPI_PASSWORD_MD5", "password": "SMSAPI_PASSWORD", "token": "SMSAPI_TOKEN"}
@@ -195,22 +196,13 @@ def _without(raw: dict[str, Any], locations: list[tuple[int | str, ...]]) -> dic
 
 def _files(given: FileAnswers, setup: Setup) -> list[str]:
     """Who may read the settings, checked against this server's users and groups before anything is sent."""
-    import grp  # noqa: PLC0415 — grp/pwd: only an answers file that names a reader needs them
-    import pwd  # noqa: PLC0415 — as above
-
     problems: list[str] = []
     if given.group and given.user:
         problems.append(f"files: {t('answers.files_both')}")
-    if given.group:
-        try:
-            grp.getgrnam(given.group)
-        except KeyError:
-            problems.append(f"files.group: {t('answers.no_group', name=given.group)}")
-    if given.user:
-        try:
-            pwd.getpwnam(given.user)
-        except KeyError:
-            problems.append(f"files.user: {t('answers.no_user', name=given.user)}")
+    if problem := reader_problem(group=given.group):
+        problems.append(f"files.group: {problem}")
+    if problem := reader_problem(user=given.user):
+        problems.append(f"files.user: {problem}")
     setup.files_group, setup.files_user = given.group, given.user
     return problems
 

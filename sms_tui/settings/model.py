@@ -103,7 +103,7 @@ class Alerts(_Section):
     language: Literal["pl", "en"] = "pl"  # of the notices: the owner reads them, not the technician
 
 
-ACCOUNT_NAME = r"^[a-z_][a-z0-9_-]{0,31}\$?$"  # a Linux user or group name (useradd's rule)
+ACCOUNT_NAME = constants.ACCOUNT_NAME
 
 
 class Files(_Section):

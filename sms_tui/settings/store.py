@@ -297,6 +297,24 @@ def reader(settings: Settings) -> tuple[int, int] | None:
     return None
 
 
+def reader_problem(*, group: str | None = None, user: str | None = None) -> str | None:
+    """Why this server cannot give the settings to that group or user (the answers file and the
+    wizard's summary step say the same), or None."""
+    import grp  # noqa: PLC0415 — grp/pwd only when a reader is named
+    import pwd  # noqa: PLC0415 — as above
+
+    name, lookup, key = (group, grp.getgrnam, "answers.no_group") if group else (user, pwd.getpwnam, "answers.no_user")
+    if not name:
+        return None
+    try:
+        if re.match(constants.ACCOUNT_NAME, name) is None:
+            raise KeyError(name)
+        lookup(name)
+    except KeyError:
+        return t(key, name=name)
+    return None
+
+
 def readers(path: Path) -> tuple[str, str | None]:
     """The file's owner, and its group when the group may read it (for doctor)."""
     import grp  # noqa: PLC0415 — grp/pwd only for doctor's report

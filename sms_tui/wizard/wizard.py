@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from sms_tui import constants, operations, rules
 from sms_tui.i18n import os_reason, set_program, t
 from sms_tui.settings import store as settings_store
-from sms_tui.settings.store import ConfigError
+from sms_tui.settings.store import ConfigError, reader_problem
 from sms_tui.smsapi.auth import Credentials, Platform
 from sms_tui.wizard import draft, steps
 from sms_tui.wizard.senders import SenderRequests
@@ -401,11 +401,12 @@ class Wizard:
         to = s.tested_to if s.test_result is not None else self.setup.test_number
         verified = operations.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
                                         delivery=s.delivery if s.delivery and s.delivery.history else None)
-        from sms_tui.settings.model import Settings  # noqa: PLC0415 — sms_tui.settings.model adds 148 ms to sms_tui.wizard.wizard (python -X importtime)
+        from sms_tui.settings.model import Files, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 148 ms to sms_tui.wizard.wizard (python -X importtime)
 
         # Like apply: the --api-url of this run is saved, so later check/send reach the same proxy or sandbox.
         account = self.setup.model_copy(update={"api_url": self.options.api_url}).account_settings()
-        return Settings(account=account, sender=self.sender(), verified=verified, alerts=self.watch.alerts())
+        return Settings(account=account, sender=self.sender(), verified=verified, alerts=self.watch.alerts(),
+                        files=Files(group=self.setup.files_group, user=self.setup.files_user))
 
     def set_low_balance(self, raw: str) -> str | None:
         """The threshold from the summary step, or why it was refused (the old value stays)."""
@@ -415,6 +416,18 @@ class Wizard:
             self.setup.low_balance = raw  # type: ignore[assignment]  # the field parses typed text
         except ValidationError:
             return t("wiz.save.bad_threshold", value=raw.strip())
+        return None
+
+    def set_files_group(self, raw: str) -> str | None:
+        """The shop software's group from the summary step (empty: nobody else reads the
+        settings), or why it was refused: a name this server does not know would leave the shop
+        unable to read them."""
+        name = raw.strip() or None
+        if name is not None and (problem := reader_problem(group=name)):
+            return problem
+        if name is not None and self.setup.files_user:
+            return t("wiz.save.files_both", user=self.setup.files_user)
+        self.setup.files_group = name
         return None
 
     def save(self) -> Path:
@@ -462,7 +475,8 @@ def _snapshot(setup: Setup, state: WizardState) -> tuple[object, ...]:
     u = setup
     return (tuple(sorted(u.checklist.items())), u.platform, u.auth, u.username, u.secret, u.sender_mode,
             u.sender_name.strip() if u.sender_mode == "pro" else "", _number(u),
-            u.test_message, u.low_balance, state.test_result.message_id if state.test_result else None, u.notify_to, u.watch)
+            u.test_message, u.low_balance, u.files_group, u.files_user,
+            state.test_result.message_id if state.test_result else None, u.notify_to, u.watch)
 
 
 def _number(setup: Setup) -> str:

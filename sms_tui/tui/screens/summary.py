@@ -42,6 +42,9 @@ class SummaryScreen(StepScreen):
             with LocalRadioSet(id="watch", compact=True):
                 for value in WATCH_CHOICES:
                     yield CueRadio(t(f"wiz.watch.{value}"), self.wizard.setup.watch == value, id=f"watch-{value}", compact=True)
+        with Horizontal(classes="row tight"):
+            yield Static(t("wiz.save.files_group"), classes="label-wide")
+            yield Field(self.wizard.setup.files_group or "", id="files-group", compact=True, max_length=32, restrict=r"[a-z0-9_$-]*")
         yield PathText(t("wiz.save.path", path=self.wizard.config_path), id="path", classes="hint")
         yield Static(self._after_save(), id="saved", markup=False)
         yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
@@ -129,7 +132,8 @@ class SummaryScreen(StepScreen):
 
     def store(self) -> str | None:
         return (self.wizard.set_low_balance(self.query_one("#low-balance", Field).value)
-                or self.wizard.watch.set_notify_to(self.query_one("#notify-to", Field).value))
+                or self.wizard.watch.set_notify_to(self.query_one("#notify-to", Field).value)
+                or self.wizard.set_files_group(self.query_one("#files-group", Field).value))
 
     def problem(self) -> str | None:
         return self.wizard.save_blocker() or self.wizard.watch.watch_problem()
