@@ -23,7 +23,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     def d(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    parser.add_argument("--config", metavar="PATH", default=d(None), help="settings file (default: SMS_TUI_CONFIG or the user config folder)")
+    parser.add_argument("--config", metavar="PATH", default=d(None), help="settings file (default: SMS_TUI_CONFIG; as root /etc/sms-tui/smsapi.toml; else the user config folder)")
     parser.add_argument("--api-url", metavar="URL", default=d(None), help="SMSAPI base URL (proxy, sandbox)")
     parser.add_argument("--lang", choices=("pl", "en"), default=d(None), help="language (default: from LANG, else pl)")
     parser.add_argument("--ca-bundle", metavar="FILE", default=d(None), help="extra CA certificates (PEM) for a TLS-intercepting proxy")
@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "129/130/143 interrupted (SIGHUP, Ctrl+C, SIGTERM)")
     parser.add_argument("--version", action="version", version=f"sms-tui {__version__}")
     parser.add_argument("--demo", action="store_true", help="the wizard on the built-in SMSAPI sandbox (no account needed)")
-    parser.add_argument("--restart-command", metavar="CMD", help="offer to run CMD after saving (restarts the shop software)")
+    restart = parser.add_mutually_exclusive_group()
+    restart.add_argument("--restart-command", metavar="CMD", help="offer to run CMD after saving (restarts the shop software)")
+    restart.add_argument("--restart-unit", metavar="UNIT", help="offer to restart this systemd unit after saving (systemctl restart UNIT)")
     parser.add_argument("--mouse", action="store_true", help="enable mouse reporting in the wizard")
     parser.add_argument("--ascii", action="store_true", help="ASCII drawing (automatic for TERM=linux)")
     _common(parser, suppress=False)
@@ -54,9 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _context(args: argparse.Namespace) -> Context:
     from sms_tui.commands.common import Context  # deferred: the wizard path never needs it
-    from sms_tui.settings.store import default_path
+    from sms_tui.settings.store import resolve
 
-    return Context(config_path=default_path(args.config), api_url=args.api_url, ca_bundle=args.ca_bundle,
+    config_path, note = resolve(args.config)
+    if note and args.command != "doctor":  # root's settings still in /root: they work, and the way out is said every time
+        print(note, file=sys.stderr)
+    return Context(config_path=config_path, config_note=note, api_url=args.api_url, ca_bundle=args.ca_bundle,
                    debug=args.debug, json=getattr(args, "json", False), out=sys.stdout, err=sys.stderr, stdin=sys.stdin)
 
 

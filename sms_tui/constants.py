@@ -22,6 +22,7 @@ SETTINGS_SCHEMA = 1  # the settings file's `schema`: a newer one is never overwr
 
 VARIABLES: dict[str, str] = {
     "SMS_TUI_CONFIG": "the settings file, when --config is not given",
+    "SMS_TUI_SYSTEM_CONFIG": "root's settings file, when neither --config nor SMS_TUI_CONFIG is given (default /etc/sms-tui/smsapi.toml)",
     "SMS_TUI_LOG": "the log file, instead of the user log folder",
     "SMS_TUI_DRAFT": "the wizard's resume draft, instead of one per settings file in the user state folder",
     "SMS_TUI_PUBLIC_IP": "this server's public address, named in the IP-filter diagnosis when SMSAPI does not say it",
@@ -43,6 +44,13 @@ def _path(name: str, env: Mapping[str, str] | None = None) -> Path | None:
 
 def config_path(env: Mapping[str, str] | None = None) -> Path | None:
     return _path("SMS_TUI_CONFIG", env)
+
+
+SYSTEM_CONFIG = Path("/etc/sms-tui/smsapi.toml")  # root's default, as msmtp's /etc/msmtprc: a shop service can reach it
+
+
+def system_config_path(env: Mapping[str, str] | None = None) -> Path:
+    return _path("SMS_TUI_SYSTEM_CONFIG", env) or SYSTEM_CONFIG
 
 
 def log_path() -> Path | None:

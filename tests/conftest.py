@@ -31,6 +31,8 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     for var in ("SMS_TUI_CONFIG", "SMS_TUI_LOG", "SMSAPI_PASSWORD", "SMSAPI_PASSWORD_MD5", "SMSAPI_TOKEN",
                 "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(var, raising=False)
+    # As root (CI) the default settings are /etc/sms-tui/smsapi.toml: never the machine's own.
+    monkeypatch.setenv("SMS_TUI_SYSTEM_CONFIG", str(home / "etc" / "sms-tui" / "smsapi.toml"))
     monkeypatch.setenv("LANG", "pl_PL.UTF-8")
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     i18n.set_language("pl")

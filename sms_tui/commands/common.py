@@ -36,6 +36,7 @@ class Context:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    config_note: str | None = None  # root's settings still under /root (settings_store.resolve): doctor reports it
 
     def __post_init__(self) -> None:
         from sms_tui.i18n import set_program

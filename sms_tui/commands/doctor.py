@@ -65,6 +65,8 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
                 mode = settings_store.file_mode(ctx.config_path)
                 add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path, mode=f"{mode or 0:04o}")))
             add(_readers(ctx, settings))
+            if ctx.config_note:
+                add(Finding("settings", "warn", ctx.config_note))
     except settings_store.ConfigError as exc:
         add(Finding("settings", "fail", exc.describe()))
         code = ExitCode.USAGE

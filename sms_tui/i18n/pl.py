@@ -171,6 +171,7 @@ MESSAGES: dict[str, str] = {
     "net.network": "Błąd sieci przy połączeniu z {host}. Sprawdź połączenie z internetem.",
     "net.missing": "Brak danych logowania: podaj nazwę użytkownika i hasło MD5 albo token.",
     # --- plik ustawień ---
+    "config.root_user_file": "Uwaga: ustawienia są w {path} — program sklepu nie czyta plików spod /root. Jako root sms-tui używa {system}; przenieś je: mkdir -p {folder} && mv {path} {system}",
     "config.corrupt_file": "Plik ustawień {path} jest uszkodzony: {reason}. Popraw go albo usuń; przy zapisie zostanie zachowana kopia .bak.",
     "config.corrupt": "Plik ustawień {path} jest uszkodzony (wiersz {line}): {reason}. Popraw go albo usuń; przy zapisie zostanie zachowana kopia .bak.",
     "config.invalid": "Plik ustawień {path} zawiera błędne wartości: {reason}.",
@@ -195,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "cli.usage_json": "Błędne argumenty polecenia — zobacz sms-tui --help.",
     "cli.warn": "uwaga:",
     "cli.crash": "Nieoczekiwany błąd — nic nie zostało zapisane w połowie. Szczegóły w pliku logu: {path}",
+    "cli.bad_unit": "--restart-unit {unit}: to nie jest nazwa jednostki systemd (np. sklep.service; lista: systemctl list-units --type=service).",
     "cli.bad_theme": "SMS_TUI_THEME={theme}: nie ma takiego motywu. Dostępne: {themes}.",
     "cli.os_error": "Nie można użyć {path}: {reason}. Zwolnij miejsce na dysku albo wybierz folder z prawem zapisu (--config).",
     "cli.no_terminal": "Brak terminala dla kreatora (wejście lub wyjście to nie terminal albo TERM=dumb). Bez terminala użyj: sms-tui apply ODPOWIEDZI.toml (zob. sms-tui apply --help).",

@@ -13,7 +13,7 @@ _WHERE = {
     "Md5Check": "md5", "check_md5": "md5", "md5_hex": "md5", "MessageLength": "message", "measure": "message",
     "PhoneCheck": "phone", "check_phone": "phone", "SenderCheck": "sender", "check_sender_name": "sender",
     "transliterate": "sender", "clean_field": "text", "plain_letters": "text", "parse_threshold": "threshold", "threshold_text": "threshold", "below_threshold": "threshold",
-    "check_api_url": "url",
+    "check_api_url": "url", "systemd_unit": "unit",
 }
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sms_tui.rules.threshold import below_threshold as below_threshold
     from sms_tui.rules.threshold import parse_threshold as parse_threshold
     from sms_tui.rules.threshold import threshold_text as threshold_text
+    from sms_tui.rules.unit import systemd_unit as systemd_unit
     from sms_tui.rules.url import check_api_url as check_api_url
 
 __all__ = sorted(_WHERE)

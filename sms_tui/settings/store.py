@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from sms_tui import constants
+from sms_tui import constants, program
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 from sms_tui.settings.files import atomic_write, private_folder
@@ -48,14 +48,27 @@ class ConfigError(Exception):
 
 
 def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
-    """--config, then SMS_TUI_CONFIG, then the platform's user config folder."""
+    """--config, then SMS_TUI_CONFIG, then the system file for root, else the user config folder."""
+    return resolve(cli_path, env)[0]
+
+
+def resolve(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> tuple[Path, str | None]:
+    """The settings path, and a warning when root falls back to its own user file: a file under
+    /root is never what a shop service reads, so root's default is /etc/sms-tui/smsapi.toml —
+    but settings saved in the old place before that keep working until they are moved."""
     if cli_path:
-        return Path(cli_path).expanduser()
+        return Path(cli_path).expanduser(), None
     if (from_env := constants.config_path(env)) is not None:
-        return from_env
+        return from_env, None
     import platformdirs  # noqa: PLC0415 — platformdirs adds 12 ms to sms_tui.settings.store (python -X importtime); only needed when no path is given
 
-    return platformdirs.user_config_path("sms-tui") / FILE_NAME
+    user_file = platformdirs.user_config_path("sms-tui") / FILE_NAME
+    if os.geteuid() != 0:
+        return user_file, None
+    system = constants.system_config_path(env)
+    if not system.exists() and user_file.is_file():
+        return user_file, t("config.root_user_file", path=user_file, system=system, folder=system.parent)
+    return system, None
 
 
 def canonical(path: Path) -> Path:
@@ -76,8 +89,8 @@ def invocation(path: Path) -> str:
     """How a command for these settings starts when printed for copying: `sms-tui`, or with
     `--config PATH` (absolute) unless they are the user's default file."""
     if canonical(path) == canonical(default_path(None, env={})):
-        return "sms-tui"
-    return f"sms-tui --config {shlex.quote(str(canonical(path)))}"
+        return program.name()
+    return f"{program.name()} --config {shlex.quote(str(canonical(path)))}"
 
 
 def control_characters(path: Path) -> bool:

@@ -10,10 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sms_tui import constants
+from sms_tui import constants, rules
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
-from sms_tui.settings.store import default_path
+from sms_tui.settings.store import resolve
 from sms_tui.smsapi import ClientOptions
 from sms_tui.wizard import Wizard
 
@@ -30,10 +30,25 @@ def theme_problem(theme: str | None) -> str | None:
     return t("cli.bad_theme", theme=theme, themes=", ".join(sorted(BUILTIN_THEMES)))
 
 
+def restart_for(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The command the summary offers after saving: --restart-command as given, or --restart-unit
+    as `systemctl restart UNIT`; or why the unit cannot be one (before the screen opens)."""
+    unit_raw = getattr(args, "restart_unit", None)
+    if not unit_raw:
+        return args.restart_command, None
+    if (unit := rules.systemd_unit(unit_raw)) is None:
+        return None, t("cli.bad_unit", unit=ascii(unit_raw)[1:-1])
+    return f"systemctl restart {unit}", None
+
+
 def run_wizard(args: argparse.Namespace) -> int:
     from sms_tui.tui.app import WizardApp  # deferred: Textual loads only for the wizard
 
     if problem := theme_problem(constants.theme()):
+        print(problem, file=sys.stderr)
+        return int(ExitCode.USAGE)
+    restart_command, problem = restart_for(args)
+    if problem:
         print(problem, file=sys.stderr)
         return int(ExitCode.USAGE)
 
@@ -46,16 +61,17 @@ def run_wizard(args: argparse.Namespace) -> int:
 
     sandbox = None
     api_url = args.api_url
-    config_path = default_path(args.config)
+    config_path, config_note = resolve(args.config)
     if args.demo:
         from sms_tui.sandbox import DEMO_APPROVE_AFTER, Sandbox, SandboxState
 
         sandbox = Sandbox(state=SandboxState(approve_after=DEMO_APPROVE_AFTER)).start()
         api_url = sandbox.url + "{platform}/"
         if not args.config:  # the demo never touches the real settings
-            config_path = Path(tempfile.mkdtemp(prefix="sms-tui-demo-")) / "smsapi.toml"
+            config_path, config_note = Path(tempfile.mkdtemp(prefix="sms-tui-demo-")) / "smsapi.toml", None
     wizard = Wizard(config_path, ClientOptions(api_url=api_url, ca_bundle=args.ca_bundle),
-                    demo=args.demo, restart_command=args.restart_command, keep_drafts=not (args.demo and not args.config))
+                    demo=args.demo, restart_command=restart_command, keep_drafts=not (args.demo and not args.config),
+                    config_note=config_note)
     wizard.prefill_from_disk()
     ascii_only = getattr(args, "ascii", False) or os.environ.get("TERM") == "linux"
     app = WizardApp(wizard, sandbox=sandbox, ascii_only=ascii_only, log_debug=args.debug)
@@ -80,6 +96,8 @@ def after_exit(wizard: Wizard, *, throwaway: bool) -> list[str]:
     if saved is None or throwaway:
         return []
     lines = [t("wiz.save.saved", path=saved), t("apply.restart")]
+    if wizard.config_note:
+        lines.append(wizard.config_note)
     if wizard.state.watch_done:
         lines.append(wizard.state.watch_done)
     return lines

@@ -12,12 +12,12 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from sms_tui import program
 from sms_tui.i18n import t
 from sms_tui.settings import store as settings_store
 from sms_tui.settings.files import atomic_write
@@ -46,8 +46,8 @@ def detect() -> Kind:
 
 
 def watch_argv(config_path: Path) -> list[str]:
-    """This interpreter's own sms-tui: a timer must not depend on PATH or an activated venv."""
-    return [sys.executable, "-m", "sms_tui", "watch", "--config", str(settings_store.canonical(config_path))]
+    """This interpreter's own sms-tui, or the single file it runs from (sms_tui.program)."""
+    return [*program.argv(), "watch", "--config", str(settings_store.canonical(config_path))]
 
 
 def unit_name(config_path: Path) -> str:

@@ -42,8 +42,9 @@ class Wizard:
     the setup's only writer (screens call its methods)."""
 
     def __init__(self, config_path: Path, options: ClientOptions, *, demo: bool = False,
-                 restart_command: str | None = None, keep_drafts: bool = True) -> None:
+                 restart_command: str | None = None, keep_drafts: bool = True, config_note: str | None = None) -> None:
         self.config_path = config_path
+        self.config_note = config_note  # why these settings are where a shop service cannot read them (root's old file)
         set_program(lambda: settings_store.invocation(config_path))  # the commands it shows name these settings
         self.options = options
         self.demo = demo

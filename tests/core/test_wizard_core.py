@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sms_tui.i18n import t
 from sms_tui.smsapi import ClientOptions
 from sms_tui.wizard import Wizard
 
@@ -111,3 +112,33 @@ def test_a_draft_from_before_drafts_were_per_settings_file_is_still_offered_then
     assert draft.load(tmp_path / "other.toml") == (None, False)
     draft.clear(config)
     assert draft.load(config) == (None, False) and not draft.draft_path().exists()
+
+
+@pytest.mark.parametrize(("raw", "unit"), [("shop", "shop.service"), ("shop.service", "shop.service"), ("php8.2-fpm", "php8.2-fpm.service"),
+                                           ("sklep@1.service", "sklep@1.service"), ("shop.target", "shop.target"), (" nginx ", "nginx.service"),
+                                           ("shop; reboot", None), ("-shop", None), ("sklep@", None), ("$(id)", None), ("", None), ("\x1b[2J", None)])
+def test_a_restart_unit_is_a_unit_systemctl_takes(raw: str, unit: str | None) -> None:
+    from sms_tui import rules
+
+    assert rules.systemd_unit(raw) == unit
+
+
+async def test_restart_unit_runs_systemctl_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--restart-unit shop becomes `systemctl restart shop.service`, run as one argument list."""
+    import argparse
+
+    from sms_tui.tui.launch import restart_for
+
+    calls = tmp_path / "calls.log"
+    tool = tmp_path / "bin" / "systemctl"
+    tool.parent.mkdir()
+    tool.write_text(f'#!/bin/sh\necho "$@" >> {calls}\necho restarted\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tool.parent}:/usr/bin:/bin")
+    command, problem = restart_for(argparse.Namespace(restart_command=None, restart_unit="shop"))
+    assert (command, problem) == ("systemctl restart shop.service", None)
+    wizard = Wizard(tmp_path / "smsapi.toml", ClientOptions(), restart_command=command)
+    assert await wizard.run_restart() == (0, "restarted")
+    assert calls.read_text() == "restart shop.service\n"
+    command, problem = restart_for(argparse.Namespace(restart_command=None, restart_unit="shop; reboot"))
+    assert command is None and problem == t("cli.bad_unit", unit="shop; reboot")

@@ -73,6 +73,8 @@ class SummaryScreen(StepScreen):
             rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(u.checklist))))
         if "activated" in unticked:
             rows.append(("!", t("wiz.save.not_activated")))
+        if self.wizard.config_note:
+            rows.append(("!", self.wizard.config_note))
         width = max(len(label) for label, _ in rows) + 1
         return "\n".join(f"{label:<{width}} {value}" for label, value in rows)
 

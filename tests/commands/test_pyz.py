@@ -1,0 +1,96 @@
+"""The single file for servers without a package index (packaging/build_pyz.py), built and run as
+a technician would: `--version`; `apply` against the sandbox; `watch --install --dry-run`, whose
+cron line must run that same file (`python3 -m sms_tui` cannot run there: the watch would be
+silently dead) — and the line is then run; and, as root, by a user without a writable HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sms_tui import __version__
+from sms_tui.sandbox import Sandbox
+from tests.conftest import DEMO_MD5
+from tests.identity import shared_folder
+
+ROOT = Path(__file__).parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, str(ROOT / "packaging" / "build_pyz.py"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    built = Path(done.stdout.strip().splitlines()[-1])
+    assert built.name == f"sms-tui-{__version__}-py{sys.version_info.major}{sys.version_info.minor}.pyz"
+    return built
+
+
+def _run(pyz: Path, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}  # nothing of the test's venv helps
+    return subprocess.run([sys.executable, str(pyz), *argv], capture_output=True, text=True, timeout=120,
+                          env={**clean, **(env or {})}, check=False)
+
+
+def test_it_starts_and_names_its_version(pyz: Path) -> None:
+    done = _run(pyz, "--version")
+    assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}")
+    shebang = pyz.read_bytes().split(b"\n", 1)[0]
+    assert shebang == f"#!/usr/bin/env python{sys.version_info.major}.{sys.version_info.minor}".encode()
+    assert os.access(pyz, os.X_OK)
+
+
+def test_apply_and_a_watch_that_runs_this_file(pyz: Path, sandbox: Sandbox, tmp_path: Path) -> None:
+    answers, config = tmp_path / "answers.toml", tmp_path / "shop" / "smsapi.toml"
+    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n')
+    applied = _run(pyz, "apply", str(answers), "--api-url", sandbox.url, "--config", str(config), "--json")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert len(sandbox.outbox) == 1 and config.is_file()
+
+    planned = _run(pyz, "watch", "--install", "--cron", "--dry-run", "--json", "--config", str(config))
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    line = json.loads(planned.stdout)["written"]["crontab"]
+    schedule, command = " ".join(line.split()[:5]), line.split(" ", 5)[5].split(" >/dev/null")[0]
+    argv = shlex.split(command)
+    assert schedule.split()[1:] == ["*", "*", "*", "*"]
+    assert argv[:3] == [sys.executable, str(pyz), "watch"] and "-m" not in argv
+    watched = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)  # what cron would run
+    assert watched.returncode == 0, watched.stdout + watched.stderr
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    with shared_folder() as path:
+        yield path
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="becoming a user without a HOME needs root")
+@pytest.mark.parametrize("planted", [False, True], ids=["fresh", "someone-else-made-the-cache"])
+def test_a_user_without_a_writable_home_runs_it(pyz: Path, shared: Path, planted: bool) -> None:
+    copy = shared / pyz.name
+    copy.write_bytes(pyz.read_bytes())
+    copy.chmod(0o755)
+    cache = shared / "sms-tui-pyz-65534"
+    if planted:  # made by another user, writable by all: code run from it could be anyone's
+        cache.mkdir()
+        cache.chmod(0o777)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "XDG_", "SHIV"))}
+    env = {**clean, "HOME": "/nonexistent", "TMPDIR": str(shared)}
+    argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", sys.executable, str(copy), "--version"]
+    for _ in range(2):  # the second run reuses what the first unpacked
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env, check=False)
+        assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}"), done.stderr[-2000:]
+    if planted:
+        assert list(cache.iterdir()) == [] and cache.stat().st_uid == 0
+    else:
+        info = cache.stat()
+        assert info.st_uid == 65534 and info.st_mode & 0o077 == 0 and any(cache.iterdir())
