@@ -48,7 +48,8 @@ class ConfigError(Exception):
 
 
 def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
-    """--config, then SMS_TUI_CONFIG, then the system file for root, else the user config folder."""
+    """--config, then SMS_TUI_CONFIG, then the system file for root (for anyone else: their own
+    file, else the system file when there is one)."""
     return resolve(cli_path, env)[0]
 
 
@@ -63,12 +64,20 @@ def resolve(cli_path: str | None = None, env: Mapping[str, str] | None = None) -
     import platformdirs  # noqa: PLC0415 — platformdirs adds 12 ms to sms_tui.settings.store (python -X importtime); only needed when no path is given
 
     user_file = platformdirs.user_config_path("sms-tui") / FILE_NAME
-    if os.geteuid() != 0:
-        return user_file, None
     system = constants.system_config_path(env)
-    if not system.exists() and user_file.is_file():
+    if os.geteuid() != 0:  # as msmtp: one's own file first, else the system's (the shop's user sends with root's settings)
+        return (system if not _there(user_file) and _there(system) else user_file), None
+    if not _there(system) and _there(user_file):
         return user_file, t("config.root_user_file", path=user_file, system=system, folder=system.parent)
     return system, None
+
+
+def _there(path: Path) -> bool:
+    """A file this user can reach: a folder it may not enter hides it (it could not be read anyway)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def canonical(path: Path) -> Path:

@@ -77,7 +77,6 @@ def systemd_units(config_path: Path, every: Every) -> dict[str, str]:
     service = (
         "[Unit]\n"
         f"Description=sms-tui: watch the SMSAPI gateway for {config_path}\n"
-        "Documentation=https://pypi.org/project/sms-tui/\n"
         "After=network-online.target\n"
         "Wants=network-online.target\n\n"
         "[Service]\n"

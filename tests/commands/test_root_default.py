@@ -71,9 +71,19 @@ def test_a_file_root_saved_in_its_own_folder_keeps_working_and_is_named(sandbox:
     assert capsys.readouterr().err == ""
 
 
-def test_another_user_keeps_its_own_file(shared: Path) -> None:
+def test_another_user_has_its_own_file_and_else_the_systems(sandbox: Sandbox, shared: Path, tmp_path: Path) -> None:
     home = shared / "home"
     home.mkdir(mode=0o777)
     shown = cli_as("nobody", home, ["show"])
-    assert shown.code == ExitCode.USAGE
+    assert shown.code == ExitCode.USAGE  # nothing anywhere yet: its own file is the one missing
     assert str(home / ".config" / "sms-tui" / "smsapi.toml") in shown.err
+    system = shared / "etc" / "sms-tui" / "smsapi.toml"
+    os.environ["SMS_TUI_SYSTEM_CONFIG"] = str(system)  # the child inherits it; the test's fixture restores it
+    (shared / "etc").mkdir(mode=0o755)
+    answers = _answers(tmp_path) + ""
+    Path(answers).write_text(Path(answers).read_text() + '[files]\ngroup = "nogroup"\n')
+    assert main(["apply", answers, "--api-url", sandbox.url]) == ExitCode.OK  # root, no --config: the system file
+    assert system.is_file()
+    sent = cli_as("nobody", home, ["send", "--to", "500000000", "--message", "z programu sklepu"])  # the shop's user, no option
+    assert sent.code == ExitCode.OK, sent.err
+    assert sandbox.outbox[-1].message == "z programu sklepu"
