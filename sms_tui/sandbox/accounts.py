@@ -34,7 +34,7 @@ class Account:
     phone: str = "48500100200"  # the registration number: the only one an unactivated account may reach
     ip_filter: bool = False
     platform: str = "pl"  # which of the sandbox's /pl/ and /com/ hosts knows this account
-    seen_idx: set[str] = field(default_factory=set)
+    seen_idx: dict[str, float] = field(default_factory=dict)  # idx -> sandbox clock when it was accepted
 
     @property
     def password_md5(self) -> str:

@@ -18,6 +18,11 @@ from sms_tui.sandbox import senders as names
 from sms_tui.sandbox.accounts import PRICE, Account, demo_accounts
 from sms_tui.sandbox.tracking import Delays, Tracked
 
+# SMSAPI refuses a repeated idx (check_idx=1) only within a window: the last 24 hours
+# (smsapi-protocol-2.md; an older page said four days). After it the same idx is a new SMS, so a
+# nightly converge that relied on it alone would send again — the suite must see that.
+CHECK_IDX_WINDOW = 24 * 3600.0
+
 
 @dataclass(frozen=True)
 class Delivered:
@@ -149,7 +154,8 @@ class SandboxState:
             if account.points < price * len(valid) or account.points <= 0:
                 raise SendRefused(103, "Insufficient credits on Your account")
             idx = params.get("idx") or None
-            if idx and flag(params.get("check_idx")) and idx in account.seen_idx:
+            seen = account.seen_idx.get(idx) if idx else None
+            if seen is not None and flag(params.get("check_idx")) and self.now() - seen < CHECK_IDX_WINDOW:
                 raise SendRefused(53, "Not unique idx parameter")
             test = flag(params.get("test"))
             items = []
@@ -163,7 +169,7 @@ class SandboxState:
                                                  length.parts, price, idx, time.time()))
                     self.messages[msg_id] = Tracked(msg_id, account.username, number, price, idx, self.now())
             if idx and not test:
-                account.seen_idx.add(idx)
+                account.seen_idx[idx] = self.now()
         return {"count": len(items), "list": items, "message": message, "length": length.units,
                 "parts": length.parts, **({"invalid_numbers": invalid} if invalid else {})}
 

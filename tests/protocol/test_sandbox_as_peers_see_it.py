@@ -67,3 +67,16 @@ async def test_the_rest_ip_filter_error_is_a_string_tag_and_still_the_ip_filter(
             with pytest.raises(ApiError) as caught:
                 await client.balance()
     assert caught.value.code == 105 and caught.value.category is Category.IP_FILTER
+
+
+def test_a_repeated_idx_is_refused_only_within_smsapis_24_hours(sandbox: Sandbox) -> None:
+    """SMSAPI remembers an idx for check_idx 24 hours: after that the same idx is a new, paid SMS."""
+    fields = {"to": "48500000000", "message": "noc", "from": "ECO", "format": "json", "idx": "converge-1", "check_idx": "1"}
+    assert _send(sandbox, json=fields).json()["count"] == 1
+    clock = f"{sandbox.url}__sandbox/clock"
+    httpx.post(clock, json={"advance": 24 * 3600 - 60}, timeout=10)
+    assert _send(sandbox, json=fields).json()["error"] == 53  # a minute before the window closes
+    httpx.post(clock, json={"advance": 61}, timeout=10)
+    assert _send(sandbox, json=fields).json()["count"] == 1
+    assert len(sandbox.outbox) == 2
+    assert _send(sandbox, json=fields).json()["error"] == 53  # the window starts again from the new send
