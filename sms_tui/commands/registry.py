@@ -40,8 +40,9 @@ def _wait(parser: argparse.ArgumentParser) -> None:
 
 
 def _apply(p: argparse.ArgumentParser) -> None:
-    p.add_argument("answers", metavar="ANSWERS.toml")
-    p.add_argument("--dry-run", action="store_true", help="validate and send with test=1; write nothing")
+    p.add_argument("answers", metavar="ANSWERS.toml", help="the answers file (TOML), or - for TOML or JSON on standard input")
+    p.add_argument("--dry-run", action="store_true", help="validate and send with test=1; write nothing; say what would change")
+    p.add_argument("--retest", action="store_true", help="send a new real test SMS even when the saved settings were tested with the same account, sender and number")
     _wait(p)
     _json(p)
 

@@ -7,12 +7,13 @@ shared between shops without them.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, ValidationError
 
@@ -88,15 +89,45 @@ class AnswersError(Exception):
 
 
 def read(path: Path, env: Mapping[str, str] | None = None) -> Setup:
-    env = os.environ if env is None else env
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise AnswersError([t("answers.toml", path=path, reason=_at_line(exc))]) from None
+        return parse(path.read_text(encoding="utf-8"), path, env)
     except UnicodeDecodeError as exc:
         raise AnswersError([t("answers.unreadable", path=path, reason=not_utf8(exc))]) from None
     except OSError as exc:
         raise AnswersError([t("answers.unreadable", path=path, reason=os_reason(exc))]) from None
+
+
+def read_stream(stream: TextIO, env: Mapping[str, str] | None = None) -> Setup:
+    """`apply -`: the answers on standard input (a playbook pipes its rendered template, so no
+    file holding a secret stays on disk)."""
+    where = t("answers.stdin")
+    try:
+        text = stream.read()
+    except UnicodeDecodeError as exc:
+        raise AnswersError([t("answers.unreadable", path=where, reason=not_utf8(exc))]) from None
+    except (OSError, ValueError) as exc:  # closed, or not readable at all
+        raise AnswersError([t("answers.unreadable", path=where, reason=exc)]) from None
+    return parse(text, where, env)
+
+
+def parse(text: str, path: Path | str, env: Mapping[str, str] | None = None) -> Setup:
+    """TOML, or JSON when the text is one object (`{` first: no TOML document starts so) — the
+    same keys either way; Ansible hands a dictionary over as JSON."""
+    env = os.environ if env is None else env
+    if text.lstrip().startswith("{"):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AnswersError([t("answers.json", path=path, reason=f"{exc.msg} ({t('toml.line', line=exc.lineno)})")]) from None
+        except (ValueError, RecursionError) as exc:  # nesting too deep, a number too long
+            raise AnswersError([t("answers.json", path=path, reason=unreadable_toml(exc))]) from None
+        if not isinstance(raw, dict):
+            raise AnswersError([t("answers.json", path=path, reason=type(raw).__name__)])
+        return from_mapping(raw, env)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AnswersError([t("answers.toml", path=path, reason=_at_line(exc))]) from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long for Python
         raise AnswersError([t("answers.toml", path=path, reason=unreadable_toml(exc))]) from None
     return from_mapping(raw, env)

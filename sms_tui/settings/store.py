@@ -287,19 +287,43 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
     path = target(path)
     refuse_non_file(path)
     owner = reader(settings)
+    payload = render(settings)
     try:
         private_folder(path.parent)
         with locked(path):
             _keep_unreadable(path, overwrite_newer)
-            import tomli_w  # noqa: PLC0415 — tomli_w adds 2 ms to sms_tui.settings.store (python -X importtime)
-
-            payload = tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
-            atomic_write(path, payload, mode=settings.files.mode, owner=owner)
+            if _differs(path, payload, settings.files.mode, owner):  # the same bytes: the same inode and mtime (a converge changes nothing)
+                atomic_write(path, payload, mode=settings.files.mode, owner=owner)
             if owner is not None:
                 _open_folder(path.parent, owner, group_only=settings.files.group is not None)
     except OSError as exc:
         raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
     return path
+
+
+def render(settings: Settings) -> bytes:
+    """The file's bytes for these settings: what is compared before anything is written."""
+    import tomli_w  # noqa: PLC0415 — tomli_w adds 2 ms to sms_tui.settings.store (python -X importtime)
+
+    return tomli_w.dumps(settings.to_toml_dict()).encode("utf-8")
+
+
+def would_change(settings: Settings, path: Path) -> bool:
+    """Whether saving these settings would write anything: other bytes, mode or owner."""
+    return _differs(target(path), render(settings), settings.files.mode, reader(settings))
+
+
+def _differs(path: Path, payload: bytes, mode: int, owner: tuple[int, int] | None) -> bool:
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode:
+            return True
+        if owner is not None and (info.st_uid, info.st_gid) != owner:
+            return True
+        with open(path, "rb") as file:
+            return file.read(len(payload) + 1) != payload
+    except OSError:
+        return True
 
 
 def reader(settings: Settings) -> tuple[int, int] | None:

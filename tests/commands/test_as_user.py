@@ -146,6 +146,6 @@ def test_rerunning_apply_sends_no_second_test_and_keeps_the_record(shop: Shop) -
     assert shop.run("apply", answers, "--config", str(settings)).code == ExitCode.OK
     first = tomllib.loads(settings.read_text())["verified"]
     again = shop.run("apply", answers, "--config", str(settings))
-    assert again.code == ExitCode.OK and "nie wysyłam drugi raz" in again.out + again.err
+    assert again.code == ExitCode.OK and "nie wysyłam nowego" in again.out + again.err
     second = tomllib.loads(settings.read_text())["verified"]
     assert len(shop.sandbox.outbox) == 1 and first["message_id"] and second["message_id"] == first["message_id"]

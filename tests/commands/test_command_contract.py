@@ -43,7 +43,7 @@ def test_a_command_writes_only_to_its_contexts_streams(tmp_path: Path, sandbox: 
     from sms_tui.commands import apply, show
 
     ctx, out, err = _ctx(tmp_path, api_url=sandbox.url, json=True)
-    assert apply.run(ctx, Namespace(answers=answers_file(tmp_path, PRO_TOKEN), dry_run=False, wait=None)) == ExitCode.OK
+    assert apply.run(ctx, Namespace(answers=answers_file(tmp_path, PRO_TOKEN), dry_run=False, wait=None, retest=False)) == ExitCode.OK
     assert json.loads(out.getvalue())["ok"] is True
     ctx, out, err = _ctx(tmp_path)
     assert show.run(ctx, Namespace()) == ExitCode.OK and "DemoSerwis" in out.getvalue() and "demo-token" not in out.getvalue() + err.getvalue()
@@ -54,7 +54,7 @@ def test_send_reads_the_message_from_the_contexts_stdin(tmp_path: Path, sandbox:
     from sms_tui.commands import apply, send
 
     ctx, _, _ = _ctx(tmp_path, api_url=sandbox.url)
-    assert apply.run(ctx, Namespace(answers=answers_file(tmp_path, PRO_TOKEN), dry_run=False, wait=None)) == ExitCode.OK
+    assert apply.run(ctx, Namespace(answers=answers_file(tmp_path, PRO_TOKEN), dry_run=False, wait=None, retest=False)) == ExitCode.OK
     ctx, out, _ = _ctx(tmp_path, stdin="Zamowienie 7 gotowe\n", api_url=sandbox.url)
     assert send.run(ctx, Namespace(to="500000000", message=None, stdin=True, idx=None, wait=None)) == ExitCode.OK
     assert "48500000000" in out.getvalue()
