@@ -17,6 +17,7 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings import store as settings_store
+from sms_tui.settings.diff import settings_diff
 from sms_tui.settings.model import Settings
 from sms_tui.smsapi import SenderName, SmsapiError
 from sms_tui.smsapi.models import SenderState
@@ -163,10 +164,14 @@ async def _use(ctx: Context, rep: Reporter, settings: Settings, name: str, test_
     rep.step("default", True, t("sender_cmd.default_ok", name=name))
     updated = sender_flow.switched(settings, name)
     try:
+        differs = settings_store.would_change(updated, ctx.config_path)
         operations.save(updated, ctx.config_path)
     except settings_store.ConfigError as exc:
         rep.step("save", False, exc.describe())
         return rep.finish(ExitCode.USAGE, config=str(ctx.config_path))
     rep.step("save", True, t("sender_cmd.switched", name=name, path=ctx.config_path))
-    rep.info(t("apply.restart"))
-    return rep.finish(ExitCode.OK, sender={"mode": "pro", "name": name}, settings=updated.masked())
+    if differs:
+        rep.info(t("apply.restart"))
+    changed = differs or bool(test_to and not result.already_accepted)
+    return rep.finish(ExitCode.OK, changed=changed, diff=settings_diff(settings, updated), sender={"mode": "pro", "name": name},
+                      settings=updated.masked())

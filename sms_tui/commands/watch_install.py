@@ -34,13 +34,14 @@ def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: sch
         return rep.finish(ExitCode.USAGE)
     report(rep, outcome, uninstall=uninstall, dry_run=dry_run, every=every, config_path=str(ctx.config_path))
     wanted = "off" if uninstall else every
-    if settings is not None and not dry_run and settings.alerts.watch != wanted:
+    recorded = settings is not None and settings.alerts.watch != wanted  # `[alerts] watch` is part of the change
+    if settings is not None and recorded and not dry_run:
         updated = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": wanted})})
         try:
             settings_store.save(updated, ctx.config_path)
         except settings_store.ConfigError as exc:
             rep.warn("settings", exc.describe())
-    return rep.finish(ExitCode.OK, kind=outcome.kind, changed=outcome.changed, written=outcome.written,
+    return rep.finish(ExitCode.OK, kind=outcome.kind, changed=outcome.changed or recorded, written=outcome.written,
                       removed=outcome.removed, ran=outcome.ran, dry_run=dry_run)
 
 
