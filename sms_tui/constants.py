@@ -23,6 +23,7 @@ SETTINGS_SCHEMA = 1  # the settings file's `schema`: a newer one is never overwr
 VARIABLES: dict[str, str] = {
     "SMS_TUI_CONFIG": "the settings file, when --config is not given",
     "SMS_TUI_SYSTEM_CONFIG": "root's settings file, when neither --config nor SMS_TUI_CONFIG is given (default /etc/sms-tui/smsapi.toml)",
+    "SMS_TUI_OUTBOX": "the outbox folder, when the settings name none ([outbox] dir; default /var/spool/sms-tui as root)",
     "SMS_TUI_LOG": "the log file, instead of the user log folder",
     "SMS_TUI_DRAFT": "the wizard's resume draft, instead of one per settings file in the user state folder",
     "SMS_TUI_PUBLIC_IP": "this server's public address, named in the IP-filter diagnosis when SMSAPI does not say it",
@@ -51,6 +52,13 @@ SYSTEM_CONFIG = Path("/etc/sms-tui/smsapi.toml")  # root's default, as msmtp's /
 
 def system_config_path(env: Mapping[str, str] | None = None) -> Path:
     return _path("SMS_TUI_SYSTEM_CONFIG", env) or SYSTEM_CONFIG
+
+
+SYSTEM_OUTBOX = Path("/var/spool/sms-tui")  # root's outbox, as smstools3's /var/spool/sms
+
+
+def outbox_path() -> Path | None:
+    return _path("SMS_TUI_OUTBOX")
 
 
 def log_path() -> Path | None:

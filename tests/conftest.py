@@ -33,6 +33,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         monkeypatch.delenv(var, raising=False)
     # As root (CI) the default settings are /etc/sms-tui/smsapi.toml: never the machine's own.
     monkeypatch.setenv("SMS_TUI_SYSTEM_CONFIG", str(home / "etc" / "sms-tui" / "smsapi.toml"))
+    monkeypatch.setenv("SMS_TUI_OUTBOX", str(home / "spool" / "sms-tui"))  # likewise /var/spool/sms-tui
     monkeypatch.setenv("LANG", "pl_PL.UTF-8")
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     i18n.set_language("pl")

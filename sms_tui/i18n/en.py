@@ -197,6 +197,7 @@ MESSAGES: dict[str, str] = {
     "cli.no_terminal": "No terminal for the wizard (input or output is not a terminal, or TERM=dumb). Without a terminal use: sms-tui apply ANSWERS.toml (see sms-tui apply --help).",
     "answers.json": "The answers from {path} are not a valid JSON object: {reason}",
     "answers.stdin": "from standard input",
+    "answers.outbox_relative": "give the folder's full path (from /), not “{path}”",
     "answers.toml": "The answers file {path} is not valid TOML: {reason}",
     "answers.unreadable": "Cannot read the answers file {path}: {reason}",
     "answers.unknown_key": "unknown key (a typo?)",

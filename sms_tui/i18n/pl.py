@@ -202,6 +202,7 @@ MESSAGES: dict[str, str] = {
     "cli.no_terminal": "Brak terminala dla kreatora (wejście lub wyjście to nie terminal albo TERM=dumb). Bez terminala użyj: sms-tui apply ODPOWIEDZI.toml (zob. sms-tui apply --help).",
     "answers.json": "Odpowiedzi z {path} nie są poprawnym obiektem JSON: {reason}",
     "answers.stdin": "ze standardowego wejścia",
+    "answers.outbox_relative": "podaj pełną ścieżkę folderu (od /), nie „{path}”",
     "answers.toml": "Plik odpowiedzi {path} nie jest poprawnym TOML: {reason}",
     "answers.unreadable": "Nie można odczytać pliku odpowiedzi {path}: {reason}",
     "answers.unknown_key": "nieznany klucz (literówka?)",

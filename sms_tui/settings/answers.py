@@ -70,12 +70,19 @@ class FileAnswers(_Strict):
     user: str | None = Field(None, pattern=ACCOUNT_NAME)  # or its user: the settings are that user's, 0600
 
 
+class OutboxAnswers(_Strict):
+    dir: str | None = None  # the outbox folder (default /var/spool/sms-tui as root)
+    on_event: str | list[str] | None = None  # like notify_command: split like a shell, run without one
+    concurrency: int = Field(4, ge=1, le=32)
+
+
 class AnswersFile(_Strict):
     account: AccountAnswers
     sender: SenderAnswers = SenderAnswers()
     test: TestAnswers
     alerts: AlertAnswers = AlertAnswers()
     files: FileAnswers = FileAnswers()
+    outbox: OutboxAnswers = OutboxAnswers()
 
 
 class AnswersError(Exception):
@@ -208,6 +215,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     problems += [f"test.message: {problem}" for problem in checks.message_problems(setup.test_message)]  # the same rule as `send`
     problems += _alerts(parsed.alerts, setup)
     problems += _files(parsed.files, setup)
+    problems += _outbox(parsed.outbox, setup)
     if problems:
         raise AnswersError(problems)
     return setup
@@ -238,22 +246,37 @@ def _files(given: FileAnswers, setup: Setup) -> list[str]:
     return problems
 
 
+def _command(given: str | list[str] | None, key: str, problems: list[str]) -> list[str] | None:
+    """An argument list: a string is split like a shell would split it, but nothing runs one."""
+    if isinstance(given, str) and given.strip():
+        try:
+            return shlex.split(given)
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+    elif isinstance(given, list):
+        command = [arg for arg in given if arg]
+        if not command:
+            problems.append(f"{key}: {t('answers.empty_command')}")
+        return command or None
+    return None
+
+
+def _outbox(given: OutboxAnswers, setup: Setup) -> list[str]:
+    problems: list[str] = []
+    on_event = _command(given.on_event, "outbox.on_event", problems)
+    if given.dir is not None and not Path(given.dir).expanduser().is_absolute():
+        problems.append(f"outbox.dir: {t('answers.outbox_relative', path=given.dir)}")
+    setup.outbox = {"dir": given.dir, "on_event": on_event, "concurrency": given.concurrency}
+    return problems
+
+
 def _alerts(given: AlertAnswers, setup: Setup) -> list[str]:
     """Into `setup`, with the same checks as the wizard's: the owner's number like the test number."""
     problems: list[str] = []
     if given.notify_to is not None and given.notify_to.strip():
         problems += [f"alerts.notify_to: {problem}" for problem in checks.phone_problems(given.notify_to)]
         setup.notify_to = given.notify_to
-    command: list[str] | None = None
-    if isinstance(given.notify_command, str) and given.notify_command.strip():
-        try:
-            command = shlex.split(given.notify_command)
-        except ValueError as exc:
-            problems.append(f"alerts.notify_command: {exc}")
-    elif isinstance(given.notify_command, list):
-        command = [arg for arg in given.notify_command if arg]
-        if not command:
-            problems.append(f"alerts.notify_command: {t('answers.empty_command')}")
+    command = _command(given.notify_command, "alerts.notify_command", problems)
     if given.watch not in (None, "off") and not (setup.notify_to or command):
         problems.append(f"alerts.watch: {t('answers.watch_nobody')}")
     setup.low_balance, setup.notify_command, setup.watch = given.low_balance, command or None, given.watch

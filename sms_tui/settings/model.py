@@ -125,6 +125,14 @@ class Files(_Section):
         return 0o640 if self.group else 0o600
 
 
+class Outbox(_Section):
+    """Where the shop's programs drop messages for `sms-tui relay` (README: "The outbox")."""
+
+    dir: str | None = None  # default: /var/spool/sms-tui as root, else the user state folder's outbox/
+    on_event: list[str] | None = None  # run without a shell, one event as JSON on stdin: sent, delivered, failed…
+    concurrency: int = Field(4, ge=1, le=32)  # requests in flight at once while a backlog drains
+
+
 class Settings(_Section):
     schema_: int = Field(SCHEMA, alias="schema")
     account: AccountSettings
@@ -132,12 +140,15 @@ class Settings(_Section):
     verified: Verified | None = None
     alerts: Alerts = Field(default_factory=Alerts)
     files: Files = Field(default_factory=Files)
+    outbox: Outbox = Field(default_factory=Outbox)
 
     def to_toml_dict(self) -> dict[str, Any]:
         """Plain data for the TOML writer: secrets revealed (the file is 0600), Nones dropped."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         if not data.get("files"):
             data.pop("files", None)  # nobody named: no empty section in the file
+        if self.outbox == Outbox():
+            data.pop("outbox", None)  # no outbox configured: files saved before it existed keep their bytes
         account = data["account"]
         for key in ("password_md5", "token"):
             secret = getattr(self.account, key)

@@ -402,12 +402,13 @@ class Wizard:
         to = s.tested_to if s.test_result is not None else self.setup.test_number
         verified = operations.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
                                         delivery=s.delivery if s.delivery and s.delivery.history else None)
-        from sms_tui.settings.model import Files, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 148 ms to sms_tui.wizard.wizard (python -X importtime)
+        from sms_tui.settings.model import Files, Outbox, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 148 ms to sms_tui.wizard.wizard (python -X importtime)
 
         # Like apply: the --api-url of this run is saved, so later check/send reach the same proxy or sandbox.
         account = self.setup.model_copy(update={"api_url": self.options.api_url}).account_settings()
         return Settings(account=account, sender=self.sender(), verified=verified, alerts=self.watch.alerts(),
-                        files=Files(group=self.setup.files_group, user=self.setup.files_user))
+                        files=Files(group=self.setup.files_group, user=self.setup.files_user),
+                        outbox=Outbox.model_validate(self.setup.outbox or {}))  # kept as loaded: no step changes it
 
     def set_low_balance(self, raw: str) -> str | None:
         """The threshold from the summary step, or why it was refused (the old value stays)."""
