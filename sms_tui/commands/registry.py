@@ -64,8 +64,28 @@ def _send(p: argparse.ArgumentParser) -> None:
     group.add_argument("--message", metavar="TEXT")
     group.add_argument("--stdin", action="store_true", help="read the message from standard input")
     p.add_argument("--idx", metavar="ID", help="your unique id: the same id is never delivered twice")
+    p.add_argument("--queue", action="store_true", help="into the outbox for `sms-tui relay` (prints its id); nothing is sent now")
+    p.add_argument("--from", dest="sender", metavar="NAME", help="with --queue: a sender name or ECO (default: the saved sender)")
     _wait(p)
     _json(p)
+
+
+def _relay(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--once", action="store_true", help="send what is due, follow what was sent, and exit (cron, tests)")
+    _json(p)
+
+
+def _queue(p: argparse.ArgumentParser, common: Declare) -> None:
+    _json(p)
+    actions = p.add_subparsers(dest="queue_action", metavar="ACTION")
+    q = actions.add_parser("retry", help="waiting and held messages due now (all without an ID)")
+    q.add_argument("ids", nargs="*", metavar="ID")
+    _json(q)
+    common(q)
+    q = actions.add_parser("drop", help="remove a message that was not sent")
+    q.add_argument("id", metavar="ID")
+    _json(q)
+    common(q)
 
 
 def _status(p: argparse.ArgumentParser) -> None:
@@ -117,6 +137,8 @@ def commands(common: Declare) -> tuple[Command, ...]:
         Command("status", "what became of sent messages: delivered (0), not delivered (7), on its way (8)", _status),
         Command("sender", "own sender names: list, request (add) after the statement, switch to an approved one (use)",
                 lambda p: _sender(p, common)),
+        Command("relay", "send what programs dropped into the outbox, exactly once; in the foreground, or --once", _relay),
+        Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID", lambda p: _queue(p, common), network=False),
         Command("doctor", "every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance",
                 _only_json),
         Command("show", "the saved settings, secrets masked", _only_json, network=False, logs=False),

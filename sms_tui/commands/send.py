@@ -12,7 +12,7 @@ from sms_tui import checks, operations
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.exitcodes import ExitCode
-from sms_tui.i18n import program, t
+from sms_tui.i18n import os_reason, program, t
 from sms_tui.rules import check_phone, clean_field
 from sms_tui.settings.model import Settings
 from sms_tui.smsapi import SmsapiError, TransportError, new_idx
@@ -20,7 +20,50 @@ from sms_tui.smsapi_texts import describe
 
 
 def run(ctx: Context, args: Namespace) -> int:
+    if getattr(args, "queue", False):
+        return queue(ctx, args.to, args.message, args.stdin, getattr(args, "sender", None), idx=args.idx, wait=args.wait)
+    if getattr(args, "sender", None):
+        return ctx.reporter().refuse_input([t("send.from_needs_queue")])
     return send(ctx, args.to, args.message, args.stdin, args.idx, wait=args.wait)
+
+
+def queue(ctx: Context, to: str, message: str | None, use_stdin: bool, sender: str | None, *, idx: str | None, wait: float | None) -> int:
+    """`send --queue`: checked as the relay will check it, then dropped into the outbox (no secret
+    needed: the shop's user may only be allowed to write there)."""
+    from sms_tui.commands.relay import spool_for
+    from sms_tui.outbox.message import Malformed, compose, parse
+    from sms_tui.outbox.relay import outbox_root
+    from sms_tui.settings import store as settings_store
+
+    rep = ctx.reporter()
+    text = _read_text(message, ctx.stdin if use_stdin else None)
+    problems = [t("send.not_utf8")] if text is None else []
+    if idx is not None or wait is not None:
+        problems.append(t("send.queue_alone"))
+    if text is not None:
+        try:
+            parse(compose(to, text, sender))
+        except Malformed as exc:
+            problems.append(exc.describe())
+    if problems:
+        return rep.refuse_input(problems)
+    try:
+        settings, _ = settings_store.load(ctx.config_path)
+    except settings_store.ConfigError:
+        settings = None
+    root = outbox_root(settings.outbox.dir if settings is not None else None)
+    try:
+        spool = spool_for(settings)
+        message_id = spool.drop(to, text or "", sender)
+    except KeyError:  # the settings name a group this server does not have
+        rep.step("queue", False, t("outbox.unusable", path=root, reason=t("answers.no_group", name=settings.files.group if settings else "")))
+        return rep.finish(ExitCode.USAGE)
+    except OSError as exc:
+        reason = t("outbox.no_drop_folder") if isinstance(exc, FileNotFoundError) else os_reason(exc)
+        rep.step("queue", False, t("outbox.unusable", path=root, reason=reason))
+        return rep.finish(ExitCode.USAGE)
+    rep.step("queue", True, t("outbox.queued", id=message_id, path=spool.folder("outgoing")), id=message_id)
+    return rep.finish(ExitCode.OK, id=message_id, outbox=str(spool.root))
 
 
 def send(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None, *, wait: float | None = None) -> int:

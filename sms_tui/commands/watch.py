@@ -11,10 +11,8 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
 import contextlib
-import json
 import logging
 import socket
-import subprocess
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +20,7 @@ from sms_tui import operations
 from sms_tui.commands.check import Inspection, inspect
 from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
 from sms_tui.compat import UTC
+from sms_tui.event_command import run_command
 from sms_tui.i18n import os_reason, t
 from sms_tui.rules.threshold import threshold_text
 from sms_tui.settings import store as settings_store
@@ -30,7 +29,6 @@ from sms_tui.settings.model import SenderSettings, Settings
 from sms_tui.smsapi import SmsapiError
 from sms_tui.watch import monitor as watch
 
-COMMAND_TIMEOUT = 60.0  # seconds: a mail command that hangs must not hold the next run's lock
 log = logging.getLogger("sms_tui.watch")
 
 
@@ -118,7 +116,7 @@ async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.Wa
                     idx = watch.idx_for(settings_store.settings_key(ctx.config_path), channel, known, condition, current)
                     outcome, detail = await sms.send(target, watch.sms_text(notice), idx)
                 else:
-                    outcome, detail = _run_command(target, _payload(notice, data, ctx))
+                    outcome, detail = run_command(target, _payload(notice, data, ctx))
                 entry["channels"][channel] = outcome
                 _report(rep, channel, target, notice, outcome, detail, alone="command" not in channels)
                 if outcome == "sent":
@@ -155,24 +153,6 @@ def _payload(notice: watch.Notice, data: dict[str, Any], ctx: Context) -> dict[s
     return {"source": "sms-tui", "event": notice.event, "condition": notice.condition, "state": notice.state,
             "previous": notice.previous, "text": notice.text, "settings": str(ctx.config_path),
             "at": datetime.now(UTC).isoformat(timespec="seconds"), **data}
-
-
-def _run_command(argv: list[str], payload: dict[str, Any]) -> tuple[str, str]:
-    """Without a shell: the settings hold an argument list, so nothing in a notice is ever parsed."""
-    try:
-        done = subprocess.run(argv, input=json.dumps(payload, ensure_ascii=False).encode("utf-8"), capture_output=True,
-                              timeout=COMMAND_TIMEOUT, check=False)
-    except FileNotFoundError:
-        return "failed", t("watch.command_missing", command=argv[0])
-    except subprocess.TimeoutExpired:
-        return "failed", t("watch.command_timeout", seconds=int(COMMAND_TIMEOUT))
-    except OSError as exc:
-        return "failed", os_reason(exc)
-    if done.returncode != 0:
-        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1][:200]
-        log.warning("notify command %s exited %s: %s", argv[0], done.returncode, last)
-        return "failed", t("watch.command_failed", code=done.returncode, reason=last or "-")
-    return "sent", ""
 
 
 class _Sms:

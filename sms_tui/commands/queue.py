@@ -1,0 +1,92 @@
+"""`sms-tui queue [retry [ID…] | drop ID]`: what waits in the outbox, as `mailq` shows what
+nullmailer still has — waiting and held messages with their age, attempts, next try and last
+reason, and the failed ones with why; `retry` makes them due now, `drop` removes one unsent."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sms_tui.commands.common import Context, Reporter
+from sms_tui.commands.relay import spool_for
+from sms_tui.delivery import elapsed_text
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import os_reason, t
+from sms_tui.outbox.message import headers_of
+from sms_tui.outbox.spool import Spool
+from sms_tui.settings import store as settings_store
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+
+
+def run(ctx: Context, args: Namespace) -> int:
+    rep = ctx.reporter()
+    try:
+        settings, _ = settings_store.load(ctx.config_path)
+    except settings_store.ConfigError:
+        settings = None  # the queue is readable without the settings (the shop's user may not read them)
+    spool = spool_for(settings)
+    if not spool.folder("queue").is_dir():
+        rep.step("outbox", False, t("outbox.none_yet", path=spool.root))
+        return rep.finish(ExitCode.USAGE)
+    action = getattr(args, "queue_action", None) or "list"
+    try:
+        if action == "retry":
+            return _retry(rep, spool, args.ids)
+        if action == "drop":
+            return _drop(rep, spool, args.id)
+        return _list(rep, spool)
+    except OSError as exc:
+        rep.step("outbox", False, t("outbox.unusable", path=spool.root, reason=os_reason(exc)))
+        return rep.finish(ExitCode.USAGE)
+
+
+def _list(rep: Reporter, spool: Spool) -> int:
+    now = time.time()
+    waiting: list[dict[str, Any]] = []
+    for message_id in spool.ids():
+        entry = spool.entry(message_id)
+        if entry is None:
+            continue
+        state = entry.state
+        age = now - datetime.fromisoformat(state.received.replace("Z", "+00:00")).timestamp()
+        due_in = max(0, round(state.next_try - now))
+        row: dict[str, Any] = {"id": message_id, "to": entry.draft.to, "state": "held" if state.held else "waiting", "age": round(age),
+               "attempts": state.attempts, "next_try": due_in, "last_reason": state.last_reason}
+        waiting.append(row)
+        when = t("outbox.due_now") if due_in == 0 else t("outbox.due_in", wait=elapsed_text(due_in))
+        rep.info(t("outbox.row", id=message_id, to=entry.draft.to, state=t(f"outbox.state.{row['state']}"),
+                   age=elapsed_text(age), attempts=state.attempts, when=when, reason=state.last_reason or "—"))
+    failed = []
+    for name in sorted(os.listdir(spool.folder("failed"))):
+        if name.endswith(".sms"):
+            headers = headers_of((spool.folder("failed") / name).read_bytes())
+            failed.append({"id": name[:-4], "to": headers.get("To"), "failed": headers.get("Failed"), "reason": headers.get("Fail_reason")})
+            rep.info(t("outbox.failed_row", id=name[:-4], reason=headers.get("Fail_reason", "—")))
+    held = spool.hold()
+    if held.reason:
+        rep.warn("held", t("outbox.held", reason=held.reason), code=held.code)
+    if not waiting and not failed:
+        rep.info(t("outbox.empty", path=spool.root))
+    return rep.finish(ExitCode.OK, waiting=waiting, failed=failed, held=held.__dict__ if held.reason else None, outbox=str(spool.root))
+
+
+def _retry(rep: Reporter, spool: Spool, ids: list[str]) -> int:
+    made = spool.retry_now(ids or None)
+    missing = [i for i in ids if i not in made]
+    for message_id in missing:
+        rep.step("retry", False, t("outbox.unknown_id", id=message_id))
+    rep.step("retry", not missing, t("outbox.retry_now", n=len(made)), ids=made)
+    return rep.finish(ExitCode.USAGE if missing else ExitCode.OK, retried=made)
+
+
+def _drop(rep: Reporter, spool: Spool, message_id: str) -> int:
+    if not spool.drop_entry(message_id):
+        rep.step("drop", False, t("outbox.unknown_id", id=message_id))
+        return rep.finish(ExitCode.USAGE)
+    rep.step("drop", True, t("outbox.dropped", id=message_id), id=message_id)
+    return rep.finish(ExitCode.OK, dropped=message_id)

@@ -1,0 +1,122 @@
+"""`sms-tui relay [--once]`: the outbox sent — in the foreground as a service, or one pass for
+cron and tests. One relay at a time (a lock in the outbox); events go to `[outbox] on_event`, and
+an account that refuses (points, credentials) is told to the owner once through the watch's
+`notify_command`."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
+from sms_tui.compat import UTC
+from sms_tui.event_command import run_command
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import os_reason, t
+from sms_tui.outbox.relay import Pass, Relay, outbox_root
+from sms_tui.outbox.spool import Spool
+from sms_tui.settings import store as settings_store
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from sms_tui.settings.model import Settings
+
+POLL = 2.0  # seconds between looks into outgoing/ while the relay runs as a service
+
+
+def spool_for(settings: Settings | None) -> Spool:
+    """The outbox the settings name, with the shop software's group as the drop folder's."""
+    import grp
+
+    root = outbox_root(settings.outbox.dir if settings is not None else None)
+    group = settings.files.group if settings is not None else None
+    return Spool(root, group=grp.getgrnam(group).gr_gid if group else None)
+
+
+def run(ctx: Context, args: Namespace) -> int:
+    rep = ctx.reporter()
+    settings = load_settings(ctx, rep)
+    if isinstance(settings, int):
+        return settings
+    try:
+        spool = spool_for(settings)
+        spool.prepare()
+    except (OSError, KeyError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else t("answers.no_group", name=settings.files.group)
+        rep.step("outbox", False, t("outbox.unusable", path=outbox_root(settings.outbox.dir), reason=reason))
+        return rep.finish(ExitCode.USAGE)
+    return run_async(lambda: _relay(ctx, rep, settings, spool, once=args.once), rep)
+
+
+async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:
+    try:
+        with settings_store.locked(spool.root / "relay"):
+            conn = connect(ctx, settings.account)
+            events: list[dict[str, Any]] = []
+            relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
+                          concurrency=settings.outbox.concurrency, on_event=events.append)
+            try:
+                while True:
+                    done = await relay.run_once()
+                    _report(rep, done, quiet=not once)
+                    await asyncio.to_thread(_deliver_events, rep, settings, events[:])
+                    events.clear()
+                    if once:
+                        return _finish(rep, done, spool)
+                    await asyncio.sleep(POLL)
+            finally:
+                await conn.session.aclose()
+    except settings_store.ConfigError as exc:  # another relay holds the outbox: it sends, this one has nothing to do
+        rep.warn("relay", t("outbox.busy", **exc.params))
+        return rep.finish(ExitCode.OK, busy=True)
+
+
+def _report(rep: Reporter, done: Pass, *, quiet: bool) -> None:
+    """One line per message that moved (a service's journal reads like smsd's log)."""
+    for refused in done.refused:
+        rep.warn("refused", t("outbox.refused", name=refused.name, reason=refused.reason), id=refused.id)
+    for message_id in done.sent:
+        rep.step("sent", True, t("outbox.sent", id=message_id), id=message_id)
+    for message_id in done.failed:
+        rep.step("failed", False, t("outbox.failed", id=message_id), id=message_id)
+    if done.retrying:
+        rep.warn("retry", t("outbox.retrying", n=len(done.retrying)), ids=done.retrying)
+    if done.held is not None and not quiet:
+        rep.warn("held", t("outbox.held", reason=done.held.reason), code=done.held.code)
+
+
+def _finish(rep: Reporter, done: Pass, spool: Spool) -> int:
+    waiting = sum(1 for _ in spool.ids())
+    code = ExitCode.OK
+    if done.held is not None:
+        code = ExitCode.CREDENTIALS if done.held.code in (101, 102, 105, 401) else ExitCode.REFUSED
+    return rep.finish(code, claimed=done.claimed, sent=done.sent, failed=done.failed, retrying=done.retrying,
+                      refused=[r.__dict__ for r in done.refused], waiting=waiting, followed=done.followed,
+                      held=done.held.__dict__ if done.held is not None else None, outbox=str(spool.root))
+
+
+def _deliver_events(rep: Reporter, settings: Settings, events: list[dict[str, Any]]) -> None:
+    """`[outbox] on_event` gets each event; the owner hears of a hold through notify_command."""
+    host = socket.gethostname().split(".")[0][:24]
+    for event in events:
+        payload = {"source": "sms-tui", **event, "host": host, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        if settings.outbox.on_event:
+            outcome, detail = run_command(list(settings.outbox.on_event), payload)
+            if outcome != "sent":
+                rep.warn("on_event", t("outbox.event_failed", event=event["event"], reason=detail))
+        if event["event"] == "held":
+            _tell_owner(rep, settings, payload)
+
+
+def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> None:
+    text = t("outbox.owner_held", reason=payload["reason"], n=payload.get("waiting", 0), host=payload["host"])
+    if not settings.alerts.notify_command:
+        rep.warn("notify", t("outbox.nobody_told"))
+        return
+    notice = {**payload, "event": "outbox.held", "condition": "outbox", "state": "held", "text": text}
+    outcome, detail = run_command(list(settings.alerts.notify_command), notice)
+    if outcome != "sent":
+        rep.warn("notify", t("watch.not_sent", where=t("watch.via_command", command=settings.alerts.notify_command[0]), reason=detail))

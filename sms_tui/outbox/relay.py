@@ -1,0 +1,207 @@
+"""`sms-tui relay`'s work: claim what was dropped, send what is due — each message with an idx
+derived from its id and check_idx, so a relay killed, or a link dropped, after SMSAPI accepted it
+never sends it twice ("already accepted" counts as sent) — and follow the sent ones to the phone.
+
+What SMSAPI answers decides a message's way: accepted → sent/; the link (unreachable, TLS,
+timeout, 5xx) → kept and tried again after a growing pause; the account (no points, credentials,
+IP filter) → held, the whole queue with it, and the owner told once; anything else about the
+message itself → failed/ with SMSAPI's code and the fix, never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sms_tui import constants, operations
+from sms_tui.outbox.spool import Entry, Hold, Refused, Spool, stamp
+from sms_tui.smsapi import SmsapiError
+from sms_tui.smsapi.errors import ApiError, Category
+from sms_tui.smsapi_texts import describe
+
+BACKOFF = (15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)  # seconds after the 1st, 2nd… failure
+HOLD_PAUSE = 300.0  # seconds between tries of an account that refused (points, credentials)
+FOLLOW_BATCH = 50  # message ids per status read
+FOLLOW_FOR = 48 * 3600.0  # seconds a sent message is followed before its delivery is left unknown
+ACCOUNT = {Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER, Category.POINTS, Category.ACCOUNT}
+TRANSIENT = {Category.RETRY, Category.SERVER}
+
+Clock = Callable[[], float]
+EventSink = Callable[[dict[str, Any]], None]
+
+
+def backoff(attempts: int) -> float:
+    return BACKOFF[min(attempts, len(BACKOFF)) - 1] if attempts > 0 else 0.0
+
+
+def idx_for(username: str, message_id: str) -> str:
+    """The same message, the same idx, in every pass and after every restart."""
+    return operations.stable_idx("outbox", username, message_id)
+
+
+@dataclass
+class Pass:
+    """What one pass did, for `relay --once`'s report and the tests."""
+
+    claimed: list[str] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    held: Hold | None = None
+    followed: int = 0
+
+
+class Relay:
+    def __init__(self, spool: Spool, session: operations.Session, credentials: Any, default_sender: str, username: str, *,
+                 concurrency: int = 4, clock: Clock = time.time, on_event: EventSink | None = None) -> None:
+        self.spool, self.session, self.credentials = spool, session, credentials
+        self.default_sender, self.username = default_sender, username
+        self.concurrency, self.clock = concurrency, clock
+        self.on_event = on_event or (lambda _event: None)
+
+    async def run_once(self) -> Pass:
+        done = Pass()
+        done.claimed, done.refused = self.spool.claim()
+        for refused in done.refused:
+            self.on_event({"event": "failed", "id": refused.id, "reason": refused.reason, "file": refused.name})
+        hold = self.spool.hold()
+        if hold.until > self.clock():
+            done.held = hold
+        else:
+            await self._send_due(done)
+        done.followed = await self._follow()
+        return done
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def _due(self, stop: asyncio.Event) -> Iterator[Entry]:
+        now = self.clock()
+        for message_id in self.spool.ids():
+            if stop.is_set():
+                return
+            entry = self.spool.entry(message_id)
+            if entry is not None and (entry.state.next_try <= now or entry.state.held):
+                yield entry
+
+    async def _send_due(self, done: Pass) -> None:
+        """In order of arrival, at most `concurrency` requests in flight; an account refusal stops
+        the pass (every message would meet it)."""
+        stop = asyncio.Event()
+        due = self._due(stop)
+
+        async def worker() -> None:
+            for entry in due:  # one shared iterator: each message goes to exactly one worker
+                await self._send_one(entry, done, stop)
+                if stop.is_set():
+                    return
+
+        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        if done.held is None and (hold := self.spool.hold()).reason:
+            self._release(hold)
+
+    async def _send_one(self, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
+        draft, state = entry.draft, entry.state
+        sender = draft.sender or self.default_sender
+        api = self.session.client(self.credentials)
+        try:
+            result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id))
+        except ApiError as exc:
+            if exc.category in ACCOUNT:
+                state.held, state.last_reason = True, describe(exc)
+                self.spool.save_state(entry.id, state)
+                done.held = self._hold(exc)
+                stop.set()
+            elif exc.category in TRANSIENT:
+                self._retry(entry, describe(exc), done)
+            else:
+                self.spool.mark_failed(entry, describe(exc), exc.code)
+                done.failed.append(entry.id)
+                self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": describe(exc), "code": exc.code})
+            return
+        except SmsapiError as exc:  # the link: unreachable, TLS, timeout, 5xx, a dropped answer
+            self._retry(entry, describe(exc), done)
+            return
+        message = result.messages[0] if result.messages else None
+        extra = {"Sent": stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)}
+        if result.already_accepted:
+            extra["Already_accepted"] = "yes"  # SMSAPI had it from a pass that did not live to record it
+        self.spool.mark_sent(entry, extra, result.message_id if message is not None else None)
+        done.sent.append(entry.id)
+        self.on_event({"event": "sent", "id": entry.id, "to": draft.to, "message_id": result.message_id,
+                       "points": result.points, "already_accepted": result.already_accepted})
+
+    def _retry(self, entry: Entry, reason: str, done: Pass) -> None:
+        state = entry.state
+        state.attempts += 1
+        state.next_try, state.last_reason, state.held = self.clock() + backoff(state.attempts), reason, False
+        self.spool.save_state(entry.id, state)
+        done.retrying.append(entry.id)
+
+    # -- the account's hold --------------------------------------------------------------------
+
+    def _hold(self, error: ApiError) -> Hold:
+        earlier = self.spool.hold()
+        hold = Hold(reason=describe(error), code=error.code, until=self.clock() + HOLD_PAUSE, told=bool(earlier.reason) and earlier.told)
+        if not hold.told:
+            self.on_event({"event": "held", "reason": hold.reason, "code": hold.code, "waiting": sum(1 for _ in self.spool.ids())})
+            hold.told = True
+        self.spool.save_hold(hold)
+        return hold
+
+    def _release(self, hold: Hold) -> None:
+        self.on_event({"event": "released", "reason": hold.reason, "code": hold.code})
+        self.spool.clear_hold()
+
+    # -- following -----------------------------------------------------------------------------
+
+    async def _follow(self) -> int:
+        """One status read for the sent messages whose delivery is not known yet; the result is
+        written into their files, and delivered / not delivered is an event."""
+        pending = self.spool.following()
+        if not pending:
+            return 0
+        api = self.session.client(self.credentials)
+        read = 0
+        for start in range(0, len(pending), FOLLOW_BATCH):
+            batch = pending[start:start + FOLLOW_BATCH]
+            try:
+                statuses = await api.message_status([message_id for _, message_id in batch])
+            except SmsapiError:
+                return read  # the next pass reads again
+            for (local_id, message_id), status in zip(batch, statuses, strict=True):
+                read += 1
+                sent_at = self._sent_at(local_id)
+                final = status.final or (sent_at is not None and self.clock() - sent_at > FOLLOW_FOR)
+                extra = {"Status": status.status}
+                if status.delivered:
+                    extra["Delivered"] = stamp()
+                self.spool.record_status(local_id, extra, final=final)
+                if status.final:
+                    self.on_event({"event": "delivered" if status.delivered else "not_delivered", "id": local_id,
+                                   "message_id": message_id, "status": status.status})
+        return read
+
+    def _sent_at(self, local_id: str) -> float | None:
+        try:
+            return (self.spool.folder("follow") / local_id).stat().st_mtime
+        except OSError:
+            return None
+
+
+def outbox_root(configured: str | None) -> Path:
+    """`[outbox] dir`, else SMS_TUI_OUTBOX, else /var/spool/sms-tui as root, else the user's state folder."""
+    if configured:
+        return Path(configured).expanduser()
+    if (from_env := constants.outbox_path()) is not None:
+        return from_env
+    if os.geteuid() == 0:
+        return constants.SYSTEM_OUTBOX
+    import platformdirs  # noqa: PLC0415 — platformdirs only when no folder is named
+
+    return platformdirs.user_state_path("sms-tui") / "outbox"
