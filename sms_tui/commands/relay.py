@@ -6,11 +6,12 @@ an account that refuses (points, credentials) is told to the owner once through 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
+from sms_tui.commands.common import Connection, Context, Reporter, load_settings, run_async
 from sms_tui.compat import UTC
 from sms_tui.event_command import run_command
 from sms_tui.exitcodes import ExitCode
@@ -54,7 +55,7 @@ def run(ctx: Context, args: Namespace) -> int:
 async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:
     try:
         with settings_store.locked(spool.root / "relay"):
-            conn = connect(ctx, settings.account)
+            conn = _connection(ctx, settings)
             events: list[dict[str, Any]] = []
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
                           concurrency=settings.outbox.concurrency, on_event=events.append)
@@ -72,6 +73,15 @@ async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
     except settings_store.ConfigError as exc:  # another relay holds the outbox: it sends, this one has nothing to do
         rep.warn("relay", t("outbox.busy", **exc.params))
         return rep.finish(ExitCode.OK, busy=True)
+
+
+def _connection(ctx: Context, settings: Settings) -> Connection:
+    """One attempt per send: a failure waits for the relay's own pause (the same idx then), not
+    for the client's quick retries, which would hold a worker while the link is down."""
+    from sms_tui.operations import Session
+
+    options = dataclasses.replace(ctx.client_options(settings.account.platform, settings.account.api_url), attempts=1)
+    return Connection(options, Session(options), settings.account.credentials())
 
 
 def _report(rep: Reporter, done: Pass, *, quiet: bool) -> None:

@@ -54,6 +54,8 @@ def queue(ctx: Context, to: str, message: str | None, use_stdin: bool, sender: s
     root = outbox_root(settings.outbox.dir if settings is not None else None)
     try:
         spool = spool_for(settings)
+        if not spool.folder("outgoing").is_dir():  # the relay has not run yet: made as it would make it, where we may
+            spool.prepare()
         message_id = spool.drop(to, text or "", sender)
     except KeyError:  # the settings name a group this server does not have
         rep.step("queue", False, t("outbox.unusable", path=root, reason=t("answers.no_group", name=settings.files.group if settings else "")))

@@ -20,12 +20,13 @@ from sms_tui.outbox.message import MAX_BYTES, Draft, Malformed, compose, parse, 
 from sms_tui.settings.files import atomic_write
 
 FOLDERS = ("outgoing", "queue", "sent", "failed", "follow")
-ID = re.compile(r"\d{8}T\d{6}-[0-9a-f]{8}")
+ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{6}")
 
 
 def new_id(now: datetime | None = None) -> str:
-    """Sortable by arrival (the relay sends in this order), unique without a counter to keep."""
-    return f"{(now or datetime.now(UTC)):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    """Sortable by arrival to the microsecond (the relay sends in this order), unique without a
+    counter to keep: 20261207T101500123456-a1b2c3."""
+    return f"{(now or datetime.now(UTC)):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
 
 
 def stamp(now: datetime | None = None) -> str:
@@ -253,7 +254,8 @@ class Spool:
 
     def retry_now(self, ids: list[str] | None = None) -> list[str]:
         """`queue retry [ID…]`: those (all without ids) due now; without ids the account's hold
-        is lifted too, so the next pass tries it at once."""
+        ends too, so the next pass tries the account at once (the owner, told already, is not
+        told again if it still refuses)."""
         made: list[str] = []
         for message_id in ids or list(self.ids()):
             entry = self.entry(message_id)
@@ -262,8 +264,9 @@ class Spool:
             entry.state.next_try = 0.0
             self.save_state(message_id, entry.state)
             made.append(message_id)
-        if not ids:
-            self.clear_hold()
+        if not ids and (hold := self.hold()).reason:
+            hold.until = 0.0
+            self.save_hold(hold)
         return made
 
     # -- the account's hold --------------------------------------------------------------------

@@ -88,6 +88,8 @@ class SmsapiClient:
                 if not exc.retry_send:
                     raise
                 last = exc
+            if attempt == self.options.attempts:
+                break  # no pause after the last attempt: the caller hears of the failure at once
             log.info("sms.do attempt %d on %s failed: %s; retrying with the same idx", attempt, host, last)
             await asyncio.sleep(self.options.retry_delay * attempt)
         assert last is not None
@@ -258,7 +260,8 @@ class SmsapiClient:
         """Calls that may be repeated: reads, and sender-name actions whose repeat SMSAPI answers
         with "already exists / already default / no such name", which the callers accept."""
         last: TransportError | None = None
-        for attempt in range(1, min(self.options.attempts, len(self.hosts) + 1) + 1):
+        attempts = min(self.options.attempts, len(self.hosts) + 1)
+        for attempt in range(1, attempts + 1):
             host = self.hosts[(attempt - 1) % len(self.hosts)]
             try:
                 status, body = await self._request(method, host, path, form=form, params=params, authenticate=authenticate)
@@ -267,7 +270,8 @@ class SmsapiClient:
                 last = exc
                 if not exc.retry_read:
                     raise
-            await asyncio.sleep(self.options.retry_delay * attempt)
+            if attempt < attempts:  # no pause after the last attempt
+                await asyncio.sleep(self.options.retry_delay * attempt)
         assert last is not None
         raise last
 

@@ -1,0 +1,150 @@
+"""The relay against the real sandbox: a backlog sent through an outage exactly once, a file that
+can never be sent set aside while the rest go on, an account that refuses holding the queue and
+telling the owner once, and `send --queue` / `queue` as a shop's program and a technician use them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sms_tui.cli import main
+from sms_tui.exitcodes import ExitCode
+from sms_tui.outbox.spool import Spool
+from sms_tui.rules import md5_hex
+from sms_tui.sandbox import Sandbox
+from sms_tui.sandbox.state import Fault
+from tests.samples import ECO_MD5, answers_file
+
+
+@pytest.fixture
+def config(tmp_path: Path, sandbox: Sandbox) -> Path:
+    path = tmp_path / "smsapi.toml"
+    assert main(["apply", answers_file(tmp_path, ECO_MD5), "--api-url", sandbox.url, "--config", str(path)]) == ExitCode.OK
+    sandbox.state.outbox.clear()  # the test SMS of the set-up: only the outbox's messages are counted
+    sandbox.state.accounts["demo"].points = 1000.0  # a backlog costs more than the demo account's 10 points
+    return path
+
+
+@pytest.fixture
+def spool() -> Spool:
+    spool = Spool(Path(os.environ["SMS_TUI_OUTBOX"]))
+    spool.prepare()
+    return spool
+
+
+def _cli(config: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    capsys.readouterr()
+    code = main([*argv, "--json", "--api-url", sandbox.url, "--config", str(config)])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _drain(config: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], spool: Spool, passes: int = 40) -> int:
+    """Passes until nothing waits; `queue retry` between them stands for the pauses' passing."""
+    for done in range(1, passes + 1):
+        _cli(config, sandbox, capsys, "relay", "--once")
+        if not list(spool.ids()) and not os.listdir(spool.folder("outgoing")):
+            return done
+        _cli(config, sandbox, capsys, "queue", "retry")
+    raise AssertionError(f"still waiting after {passes} passes: {list(spool.ids())[:5]}")
+
+
+def test_a_backlog_through_an_outage_is_delivered_exactly_once(config: Path, sandbox: Sandbox, spool: Spool,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    texts = [f"Zamówienie {n} gotowe do odbioru" for n in range(200)]
+    for text in texts:
+        spool.drop("500100200", text)
+    for fault in (Fault("http503", "/sms.do", times=150), Fault("drop_after", "/sms.do", times=150),
+                  Fault("drop_before", "/sms.do", times=100)):
+        sandbox.state.inject(fault)
+    code, first = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.OK and first["claimed"] and first["retrying"]  # the link is down: kept, not failed
+    assert first["failed"] == [] and len(list(spool.ids())) + len(first["sent"]) == 200
+    _drain(config, sandbox, capsys, spool)
+    delivered = [m.message for m in sandbox.outbox]
+    assert sorted(delivered) == sorted(texts)  # every one, none twice
+    assert len(os.listdir(spool.folder("sent"))) == 200 and os.listdir(spool.folder("failed")) == []
+    code, listed = _cli(config, sandbox, capsys, "queue")
+    assert code == ExitCode.OK and listed["waiting"] == [] and listed["failed"] == []
+
+
+def test_an_order_of_arrival_and_a_record_of_each_send(config: Path, sandbox: Sandbox, spool: Spool,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [spool.drop("500100200", f"kolejny {n}") for n in range(5)]
+    code, done = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.OK and sorted(done["sent"]) == ids  # started in order of arrival, 4 at a time
+    assert sorted(m.message for m in sandbox.outbox) == [f"kolejny {n}" for n in range(5)]
+    record = (spool.folder("sent") / f"{ids[0]}.sms").read_text()
+    assert "Message_id: " in record and "Sent: " in record and record.endswith("\nkolejny 0\n")
+    sandbox.state.advance(10)  # the sandbox's messages reach the phone
+    _cli(config, sandbox, capsys, "relay", "--once")
+    assert "Status: DELIVERED" in (spool.folder("sent") / f"{ids[0]}.sms").read_text()
+    assert os.listdir(spool.folder("follow")) == []  # nothing left to follow
+
+
+def test_files_that_can_never_be_sent_are_set_aside_and_the_rest_go_on(config: Path, sandbox: Sandbox, spool: Spool,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    outgoing = spool.folder("outgoing")
+    bad = {
+        "no-to": b"From: ECO\n\nBez numeru",
+        "landline": b"To: 22 123 45 67\n\nDo biura",
+        "cp1250": b"To: 500100200\n\nZam\xf3wienie",
+        "no-blank": b"To: 500100200",
+        "huge": b"To: 500100200\n\n" + b"x" * 20000,
+    }
+    for name, data in bad.items():
+        (outgoing / name).write_bytes(data)
+    (outgoing / "link").symlink_to("/etc/passwd")
+    (outgoing / "folder").mkdir()
+    (outgoing / ".still-writing").write_bytes(b"To: 500100200\n\nniegotowe")
+    good = spool.drop("500100200", "Ten dochodzi")
+    code, done = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.OK and done["sent"] == [good] and [m.message for m in sandbox.outbox] == ["Ten dochodzi"]
+    refused = {r["name"]: r["reason"] for r in done["refused"]}
+    assert set(refused) == {*bad, "link", "folder"}
+    assert "To:" in refused["no-to"] and "UTF-8" in refused["cp1250"] and "dowiązanie" in refused["link"]
+    assert sorted(os.listdir(outgoing)) == [".still-writing"]  # a dot name is never read
+    failed = spool.folder("failed")
+    assert len([n for n in os.listdir(failed) if n.endswith(".sms")]) == len(bad) + 2
+    assert all("Fail_reason: " in (failed / n).read_text(errors="replace") for n in os.listdir(failed) if n.endswith(".sms"))
+    _cli(config, sandbox, capsys, "relay", "--once")
+    assert len(sandbox.outbox) == 1  # never retried
+
+
+def test_an_account_that_refuses_holds_the_queue_and_the_owner_is_told_once(tmp_path: Path, sandbox: Sandbox, spool: Spool,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    told = tmp_path / "told.jsonl"
+    script = tmp_path / "powiadom"
+    script.write_text(f"#!/bin/sh\ncat >> {told}\necho >> {told}\n")
+    script.chmod(0o755)
+    config = tmp_path / "pusty.toml"  # the sandbox's account with no points: error 103
+    config.write_text(f'schema = 1\n[account]\nusername = "pusty"\npassword_md5 = "{md5_hex("pusty")}"\n'
+                      f'[alerts]\nnotify_command = ["{script}"]\n')
+    ids = [spool.drop("500100200", f"czeka {n}") for n in range(3)]
+    code, first = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.REFUSED and first["held"]["code"] == 103 and first["failed"] == []
+    assert sorted(spool.ids()) == ids and sandbox.outbox == []  # held, not failed: nothing lost
+    notices = [json.loads(line) for line in told.read_text().splitlines() if line.strip()]
+    assert [n["event"] for n in notices] == ["outbox.held"] and "3" in notices[0]["text"]
+    for _ in range(2):  # still held: not even tried, and nobody told twice
+        code, again = _cli(config, sandbox, capsys, "relay", "--once")
+        assert code == ExitCode.REFUSED and again["sent"] == []
+    _cli(config, sandbox, capsys, "queue", "retry")  # the technician tries again: refused again, told already
+    code, _ = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.REFUSED and len([line for line in told.read_text().splitlines() if line.strip()]) == 1
+    code, listed = _cli(config, sandbox, capsys, "queue")
+    assert [row["state"] for row in listed["waiting"]] == ["held", "held", "held"] and listed["held"]["code"] == 103
+
+
+def test_send_queue_drops_a_checked_message(config: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    code, queued = _cli(config, sandbox, capsys, "send", "--queue", "--to", "500 100 200", "--message", "Z programu sklepu")
+    assert code == ExitCode.OK and queued["id"]
+    code, refused = _cli(config, sandbox, capsys, "send", "--queue", "--to", "22 123 45 67", "--message", "Na stacjonarny")
+    assert code == ExitCode.USAGE and refused["problems"]
+    code, done = _cli(config, sandbox, capsys, "relay", "--once")
+    assert done["sent"] == [queued["id"]] and [m.message for m in sandbox.outbox] == ["Z programu sklepu"]
+    code, _ = _cli(config, sandbox, capsys, "queue", "drop", "nie-ma-takiego")
+    assert code == ExitCode.USAGE
