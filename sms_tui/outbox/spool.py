@@ -75,6 +75,8 @@ class Spool:
     def __init__(self, root: Path, *, group: int | None = None) -> None:
         self.root = root
         self.group = group  # the gid whose members may drop files (the folder's setgid group)
+        # What the relay writes the shop's group may read (`queue` as the shop's user); nobody else.
+        self.owner = (os.geteuid(), group) if group is not None else None
 
     def folder(self, name: str) -> Path:
         return self.root / name
@@ -184,7 +186,7 @@ class Spool:
     def _refuse(self, path: Path, message_id: str, problem: Malformed, data: bytes) -> None:
         head = f"Original_name: {path.name}\nFailed: {stamp()}\nFail_reason: {problem.describe()}\n"
         body = data if data and b"\x00" not in data else b""
-        atomic_write(self.folder("failed") / f"{message_id}.sms", head.encode() + (b"\n" + body if body else b""), mode=0o640)
+        atomic_write(self.folder("failed") / f"{message_id}.sms", head.encode() + (b"\n" + body if body else b""), mode=0o640, owner=self.owner)
         if stat.S_ISDIR(os.lstat(path).st_mode):
             os.rename(path, self.folder("failed") / f"{message_id}.dir")  # kept for a look, never read
         else:
@@ -220,26 +222,26 @@ class Spool:
             return State(received=stamp())
 
     def save_state(self, message_id: str, state: State) -> None:
-        atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640)
+        atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner)
 
     # -- done ----------------------------------------------------------------------------------
 
     def mark_sent(self, entry: Entry, extra: dict[str, str], follow_id: str | None) -> None:
         """sent/ first, then the queue's copy removed: a crash between leaves both, and the copy
         in queue/ is dropped, not sent, the next time (`entry`)."""
-        atomic_write(self.folder("sent") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640)
+        atomic_write(self.folder("sent") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner)
         if follow_id:
             atomic_write(self.folder("follow") / entry.id, follow_id.encode(), mode=0o600)
         self._forget(entry.id)
 
     def mark_failed(self, entry: Entry, reason: str, code: int | None = None) -> None:
         extra = {"Failed": stamp(), "Fail_reason": reason, **({"Error_code": str(code)} if code is not None else {})}
-        atomic_write(self.folder("failed") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640)
+        atomic_write(self.folder("failed") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner)
         self._forget(entry.id)
 
     def fail_draft(self, message_id: str, data: bytes, reason: str) -> None:
         head = f"Failed: {stamp()}\nFail_reason: {reason}\n".encode()
-        atomic_write(self.folder("failed") / f"{message_id}.sms", head + b"\n" + data, mode=0o640)
+        atomic_write(self.folder("failed") / f"{message_id}.sms", head + b"\n" + data, mode=0o640, owner=self.owner)
         self._forget(message_id)
 
     def _forget(self, message_id: str) -> None:
@@ -278,7 +280,7 @@ class Spool:
             return Hold()
 
     def save_hold(self, hold: Hold) -> None:
-        atomic_write(self.root / "hold.json", json.dumps(asdict(hold)).encode(), mode=0o640)
+        atomic_write(self.root / "hold.json", json.dumps(asdict(hold)).encode(), mode=0o640, owner=self.owner)
 
     def clear_hold(self) -> None:
         (self.root / "hold.json").unlink(missing_ok=True)
@@ -302,7 +304,7 @@ class Spool:
         except (OSError, Malformed):
             draft = None
         if draft is not None:
-            atomic_write(path, render(draft, extra), mode=0o640)
+            atomic_write(path, render(draft, extra), mode=0o640, owner=self.owner)
         if final or draft is None:
             (self.folder("follow") / message_id).unlink(missing_ok=True)
 

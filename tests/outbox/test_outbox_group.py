@@ -1,0 +1,69 @@
+"""The drop folder belongs to the shop software's group: its programs, running as their own user
+(here `nobody`, group `nogroup`, in a forked child), queue messages without the secret, and the
+relay (root) sends them; a file from a user outside the group is refused, whoever put it there."""
+
+from __future__ import annotations
+
+import grp
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sms_tui.cli import main
+from sms_tui.exitcodes import ExitCode
+from sms_tui.sandbox import Sandbox
+from tests.conftest import DEMO_MD5
+from tests.identity import as_nobody, cli_as, shared_folder
+
+GROUP = "nogroup"
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="another user of the shop's group needs root")
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    with shared_folder() as path:
+        yield path
+
+
+def test_the_shops_programs_queue_and_outsiders_are_refused(shared: Path, sandbox: Sandbox, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    gid = grp.getgrnam(GROUP).gr_gid
+    config, outbox = shared / "etc" / "smsapi.toml", shared / "spool"
+    answers = tmp_path / "answers.toml"
+    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
+                       f'[files]\ngroup = "{GROUP}"\n[outbox]\ndir = "{outbox}"\n')
+    (shared / "etc").mkdir(mode=0o755)
+    assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    sandbox.state.outbox.clear()
+    assert main(["relay", "--once", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK  # makes the folders
+    outgoing = outbox / "outgoing"
+    info = outgoing.stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_gid) == (0o2770, gid)
+
+    home = shared / "home"
+    home.mkdir(mode=0o777)
+    queued = cli_as("nobody", home, ["send", "--queue", "--to", "500100200", "--message", "Od programu sklepu", "--json",
+                                     "--config", str(config)])
+    assert queued.code == ExitCode.OK, queued.err + queued.out
+
+    def write_by_hand() -> None:  # as a program writes it: a dot name first, renamed when complete
+        (outgoing / ".zamowienie-18").write_text("To: 500100201\n\nRęcznie\n", encoding="utf-8")
+        os.rename(outgoing / ".zamowienie-18", outgoing / "zamowienie-18")
+
+    as_nobody(write_by_hand)
+    assert (outgoing / "zamowienie-18").stat().st_gid == gid  # the setgid folder gave it the group
+    outsider = outgoing / "obcy"
+    outsider.write_text("To: 500100202\n\nNie od sklepu\n")
+    os.chown(outsider, 1, 1)  # daemon:daemon, as if moved in from elsewhere
+    capsys.readouterr()
+    assert main(["relay", "--once", "--json", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    done = json.loads(capsys.readouterr().out)
+    assert sorted(m.message for m in sandbox.outbox) == ["Od programu sklepu", "Ręcznie"]
+    assert [r["name"] for r in done["refused"]] == ["obcy"] and "grupy" in done["refused"][0]["reason"]
+
+    listed = cli_as("nobody", home, ["queue", "--json", "--config", str(config)])  # the shop's user sees the queue
+    assert listed.code == ExitCode.OK and len(json.loads(listed.out)["failed"]) == 1
