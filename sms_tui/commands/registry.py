@@ -72,6 +72,9 @@ def _send(p: argparse.ArgumentParser) -> None:
 
 def _relay(p: argparse.ArgumentParser) -> None:
     p.add_argument("--once", action="store_true", help="send what is due, follow what was sent, and exit (cron, tests)")
+    p.add_argument("--install", action="store_true", help="run the relay as a systemd service (a system unit as root)")
+    p.add_argument("--uninstall", action="store_true", help="remove only the service --install wrote")
+    p.add_argument("--dry-run", action="store_true", help="with --install/--uninstall: print exactly what would be written and run")
     _json(p)
 
 

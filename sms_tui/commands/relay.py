@@ -39,6 +39,8 @@ def spool_for(settings: Settings | None) -> Spool:
 
 def run(ctx: Context, args: Namespace) -> int:
     rep = ctx.reporter()
+    if getattr(args, "install", False) or getattr(args, "uninstall", False):
+        return _service(ctx, rep, args)
     settings = load_settings(ctx, rep)
     if isinstance(settings, int):
         return settings
@@ -50,6 +52,41 @@ def run(ctx: Context, args: Namespace) -> int:
         rep.step("outbox", False, t("outbox.unusable", path=outbox_root(settings.outbox.dir), reason=reason))
         return rep.finish(ExitCode.USAGE)
     return run_async(lambda: _relay(ctx, rep, settings, spool, once=args.once), rep)
+
+
+def _service(ctx: Context, rep: Reporter, args: Namespace) -> int:
+    from sms_tui.outbox import service
+    from sms_tui.watch.schedule import ScheduleError
+
+    if args.install and args.uninstall:
+        return rep.refuse_input([t("cli.install_or_uninstall")])
+    if args.install:  # a service for settings that do not exist would fail and restart forever
+        settings = load_settings(ctx, rep)
+        if isinstance(settings, int):
+            return settings
+    try:
+        if args.install:
+            outcome = service.install(ctx.config_path, dry_run=args.dry_run)
+        else:
+            outcome = service.uninstall(ctx.config_path, dry_run=args.dry_run)
+    except (ScheduleError, OSError) as exc:
+        rep.step("service", False, t("schedule.failed", reason=exc))
+        return rep.finish(ExitCode.USAGE)
+    name = service.unit_name(ctx.config_path)
+    if not outcome.changed:
+        rep.step("service", True, t("outbox.service_absent" if args.uninstall else "outbox.service_unchanged", name=name))
+    else:
+        for where, text in outcome.written.items():
+            rep.info(t("schedule.would_write" if args.dry_run else "schedule.wrote", path=where))
+            rep.info(text.rstrip("\n"))
+        for where in outcome.removed:
+            rep.info(t("schedule.would_remove" if args.dry_run else "schedule.removed", path=where))
+        for call in outcome.ran:
+            rep.info(t("schedule.would_run" if args.dry_run else "schedule.ran", command=" ".join(call)))
+        key = "schedule.dry_run" if args.dry_run else ("outbox.service_removed" if args.uninstall else "outbox.service_installed")
+        rep.step("service", True, t(key, name=name))
+    return rep.finish(ExitCode.OK, changed=outcome.changed, written=outcome.written, removed=outcome.removed,
+                      ran=outcome.ran, dry_run=args.dry_run)
 
 
 async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:

@@ -64,7 +64,7 @@ def user_unit_dir(env: dict[str, str] | None = None) -> Path:
     return base / "systemd" / "user"
 
 
-def _systemd_quote(arg: str) -> str:
+def systemd_quote(arg: str) -> str:
     escaped = arg.replace("%", "%%").replace("$", "$$")
     if any(ch in escaped for ch in " \t\"'\\;"):
         return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -73,7 +73,7 @@ def _systemd_quote(arg: str) -> str:
 
 def systemd_units(config_path: Path, every: Every) -> dict[str, str]:
     name = unit_name(config_path)
-    exec_start = " ".join(_systemd_quote(a) for a in watch_argv(config_path))
+    exec_start = " ".join(systemd_quote(a) for a in watch_argv(config_path))
     service = (
         "[Unit]\n"
         f"Description=sms-tui: watch the SMSAPI gateway for {config_path}\n"
