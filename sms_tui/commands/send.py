@@ -56,7 +56,7 @@ def queue(ctx: Context, to: str, message: str | None, use_stdin: bool, sender: s
         spool = spool_for(settings)
         if not spool.folder("outgoing").is_dir():  # the relay has not run yet: made as it would make it, where we may
             spool.prepare()
-        message_id = spool.drop(to, text or "", sender)
+        message_id = spool.drop(check_phone(to).number, text or "", "ECO" if sender and sender.upper() == "ECO" else sender)
     except KeyError:  # the settings name a group this server does not have
         rep.step("queue", False, t("outbox.unusable", path=root, reason=t("answers.no_group", name=settings.files.group if settings else "")))
         return rep.finish(ExitCode.USAGE)

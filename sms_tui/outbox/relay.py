@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui import constants, operations
-from sms_tui.outbox.spool import Entry, Hold, Refused, Spool, stamp
+from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool, stamp
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi.errors import ApiError, Category
 from sms_tui.smsapi_texts import describe
@@ -27,6 +27,7 @@ from sms_tui.smsapi_texts import describe
 BACKOFF = (15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)  # seconds after the 1st, 2nd… failure
 HOLD_PAUSE = 300.0  # seconds between tries of an account that refused (points, credentials)
 FOLLOW_BATCH = 50  # message ids per status read
+FOLLOW_PER_PASS = 200  # sent messages read per pass
 FOLLOW_FOR = 48 * 3600.0  # seconds a sent message is followed before its delivery is left unknown
 ACCOUNT = {Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER, Category.POINTS, Category.ACCOUNT}
 TRANSIENT = {Category.RETRY, Category.SERVER}
@@ -76,6 +77,7 @@ class Relay:
         else:
             await self._send_due(done)
         done.followed = await self._follow()
+        self.spool.flush()  # the pass's records on the disk at once, not file by file
         return done
 
     # -- sending -------------------------------------------------------------------------------
@@ -161,37 +163,30 @@ class Relay:
     # -- following -----------------------------------------------------------------------------
 
     async def _follow(self) -> int:
-        """One status read for the sent messages whose delivery is not known yet; the result is
-        written into their files, and delivered / not delivered is an event."""
-        pending = self.spool.following()
+        """One status read for up to FOLLOW_PER_PASS sent messages whose delivery is not known yet
+        (a backlog's follow-up spreads over the passes instead of stalling the sending); a final
+        status goes into the message's file, and delivered / not delivered is an event."""
+        pending = self.spool.following(FOLLOW_PER_PASS)
         if not pending:
             return 0
         api = self.session.client(self.credentials)
-        read = 0
+        finished: list[tuple[Followed, dict[str, str]]] = []
         for start in range(0, len(pending), FOLLOW_BATCH):
             batch = pending[start:start + FOLLOW_BATCH]
             try:
-                statuses = await api.message_status([message_id for _, message_id in batch])
+                statuses = await api.message_status([item.message_id for item in batch])
             except SmsapiError:
-                return read  # the next pass reads again
-            for (local_id, message_id), status in zip(batch, statuses, strict=True):
-                read += 1
-                sent_at = self._sent_at(local_id)
-                final = status.final or (sent_at is not None and self.clock() - sent_at > FOLLOW_FOR)
-                extra = {"Status": status.status}
-                if status.delivered:
-                    extra["Delivered"] = stamp()
-                self.spool.record_status(local_id, extra, final=final)
+                break  # the next pass reads again
+            for item, status in zip(batch, statuses, strict=True):
+                if not status.final and self.clock() - item.sent_at <= FOLLOW_FOR:
+                    continue  # on its way: the file says so only once it is known (no rewrite per pass)
+                extra = {"Status": status.status, **({"Delivered": stamp()} if status.delivered else {})}
+                finished.append((item, extra))
                 if status.final:
-                    self.on_event({"event": "delivered" if status.delivered else "not_delivered", "id": local_id,
-                                   "message_id": message_id, "status": status.status})
-        return read
-
-    def _sent_at(self, local_id: str) -> float | None:
-        try:
-            return (self.spool.folder("follow") / local_id).stat().st_mtime
-        except OSError:
-            return None
+                    self.on_event({"event": "delivered" if status.delivered else "not_delivered", "id": item.local_id,
+                                   "message_id": item.message_id, "status": status.status})
+        self.spool.record_status(finished)
+        return len(pending)
 
 
 def outbox_root(configured: str | None) -> Path:

@@ -5,6 +5,7 @@ its idx is fixed by that id), or in sent/ or failed/ (done; a copy left in queue
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from sms_tui.compat import UTC
 from sms_tui.outbox.message import MAX_BYTES, Draft, Malformed, compose, parse, render
-from sms_tui.settings.files import atomic_write
+from sms_tui.settings.files import atomic_write, sync_folder
 
 FOLDERS = ("outgoing", "queue", "sent", "failed", "follow")
 ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{6}")
@@ -31,6 +32,14 @@ def new_id(now: datetime | None = None) -> str:
 
 def stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def received_at(message_id: str) -> str:
+    """When the message arrived, as its id says (the id starts with the time)."""
+    try:
+        return stamp(datetime.strptime(message_id[:21], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC))
+    except ValueError:
+        return stamp()
 
 
 @dataclass
@@ -77,6 +86,7 @@ class Spool:
         self.group = group  # the gid whose members may drop files (the folder's setgid group)
         # What the relay writes the shop's group may read (`queue` as the shop's user); nobody else.
         self.owner = (os.geteuid(), group) if group is not None else None
+        self._follow_fd: int | None = None
 
     def folder(self, name: str) -> Path:
         return self.root / name
@@ -103,7 +113,7 @@ class Spool:
         message_id = new_id()
         payload = compose(to, text, sender)
         tmp = self.folder("outgoing") / f".{message_id}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -118,27 +128,57 @@ class Spool:
     # -- the relay takes what was dropped ------------------------------------------------------
 
     def claim(self) -> tuple[list[str], list[Refused]]:
-        """Every complete file in outgoing/ checked and moved: into queue/ (its ids, in order of
-        arrival) or, when it can never be sent, into failed/ with the reason."""
+        """Every complete file in outgoing/ checked and taken: written into queue/ as it will be
+        sent (the number normalised, where no program can change it) and then removed — or, when
+        it can never be sent, set aside in failed/ with the reason. Its id is its name when
+        `send --queue` named it, else made from what the file is, so a file whose claim a crash
+        cut short (or a power cut undid) gets the same id again and is recognised as taken."""
         taken: list[str] = []
         refused: list[Refused] = []
         outgoing = self.folder("outgoing")
         for name in self._arrivals(outgoing):
-            message_id = name if ID.fullmatch(name) and not self.known(name) else self._fresh_id()
-            problem, data = self._take(outgoing / name)
+            path = outgoing / name
+            message_id = name if ID.fullmatch(name) else self._id_for(path)
+            if self.known(message_id):  # taken already, the original's removal lost: never twice
+                path.unlink(missing_ok=True)
+                continue
+            problem, data, info = self._take(path)
+            draft = None
             if problem is None:
                 try:
-                    parse(data)
+                    draft = parse(data)
                 except Malformed as exc:
                     problem = exc
-            if problem is not None:
-                self._refuse(outgoing / name, message_id, problem, data)
-                refused.append(Refused(message_id, name, problem.describe()))
+            if problem is not None or draft is None:
+                self._refuse(path, message_id, problem or Malformed("outbox.not_a_file"), data)
+                refused.append(Refused(message_id, name, (problem or Malformed("outbox.not_a_file")).describe()))
                 continue
-            os.rename(outgoing / name, self.folder("queue") / f"{message_id}.sms")
-            self.save_state(message_id, State(received=stamp()))
+            queued = f"{self.root}/queue/{message_id}.sms"
+            if (canonical := render(draft)) == data:  # as `send --queue` writes it: moved, not copied
+                os.rename(path, queued)
+                self._own(queued, info)
+            else:
+                atomic_write(Path(queued), canonical, mode=0o640, owner=self.owner, sync=False)
+                path.unlink()
             taken.append(message_id)
+        if taken or refused:  # the claims on the disk before anything is sent (once per pass, not per file)
+            self.flush("queue", "failed", "outgoing")
         return taken, refused
+
+    def _own(self, path: str, info: os.stat_result) -> None:
+        """A claimed file is the relay's: the program that wrote it no longer changes what is sent."""
+        owner = (os.geteuid(), self.group if self.group is not None else os.getegid())
+        if (info.st_uid, info.st_gid) != owner and (self.owner is not None or os.geteuid() == 0):
+            os.chown(path, *owner)
+        if stat.S_IMODE(info.st_mode) != 0o640:
+            os.chmod(path, 0o640)
+
+    def flush(self, *names: str) -> None:
+        if not names and self._follow_fd is not None:  # the end of a pass: its follow log is complete
+            os.close(self._follow_fd)
+            self._follow_fd = None
+        for name in names or FOLDERS:
+            sync_folder(self.folder(name))
 
     def _arrivals(self, outgoing: Path) -> list[str]:
         found = []
@@ -152,34 +192,39 @@ class Spool:
                     continue
         return [name for _, name in sorted(found)]
 
-    def _fresh_id(self) -> str:
-        while True:
-            candidate = new_id()
-            if not self.known(candidate):
-                return candidate
+    def _id_for(self, path: Path) -> str:
+        """From the file's name, inode, size and time: the same file, the same id (and idx)."""
+        import hashlib  # noqa: PLC0415 — only for files a program named itself
+
+        info = os.lstat(path)
+        when = datetime.fromtimestamp(info.st_mtime_ns / 1e9, UTC)
+        digest = hashlib.sha256(f"{path.name}\x1f{info.st_ino}\x1f{info.st_size}\x1f{info.st_mtime_ns}".encode()).hexdigest()
+        return f"{when:%Y%m%dT%H%M%S%f}-{digest[:6]}"
 
     def known(self, message_id: str) -> bool:
-        return any((self.folder(f) / f"{message_id}.sms").exists() for f in ("queue", "sent", "failed"))
+        root = str(self.root)
+        return any(os.path.exists(f"{root}/{folder}/{message_id}.sms") for folder in ("queue", "sent", "failed"))
 
-    def _take(self, path: Path) -> tuple[Malformed | None, bytes]:
+    def _take(self, path: Path) -> tuple[Malformed | None, bytes, os.stat_result]:
         """The file's bytes, or why it is not a file a program of the shop wrote: a link (which
         could lead anywhere), not a regular file, someone outside the group, too large."""
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            return Malformed("outbox.symlink"), b""
+            return Malformed("outbox.symlink"), b"", info
         if not stat.S_ISREG(info.st_mode):
-            return Malformed("outbox.not_a_file"), b""
+            return Malformed("outbox.not_a_file"), b"", info
         if info.st_nlink > 1:
-            return Malformed("outbox.linked"), b""
+            return Malformed("outbox.linked"), b"", info
         if info.st_uid != os.geteuid() and self.group is not None and info.st_gid != self.group:
-            return Malformed("outbox.foreign", uid=info.st_uid, gid=info.st_gid), b""
+            return Malformed("outbox.foreign", uid=info.st_uid, gid=info.st_gid), b"", info
         if info.st_size > MAX_BYTES:
-            return Malformed("outbox.too_large", size=info.st_size, limit=MAX_BYTES), b""
+            return Malformed("outbox.too_large", size=info.st_size, limit=MAX_BYTES), b"", info
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         try:
-            if (os.fstat(fd).st_ino, os.fstat(fd).st_dev) != (info.st_ino, info.st_dev):
-                return Malformed("outbox.not_a_file"), b""  # swapped between the look and the open
-            return None, os.read(fd, MAX_BYTES + 1)
+            opened = os.fstat(fd)
+            if (opened.st_ino, opened.st_dev) != (info.st_ino, info.st_dev):
+                return Malformed("outbox.not_a_file"), b"", info  # swapped between the look and the open
+            return None, os.read(fd, MAX_BYTES + 1), info
         finally:
             os.close(fd)
 
@@ -201,52 +246,73 @@ class Spool:
 
     def entry(self, message_id: str) -> Entry | None:
         """A queued message, or None when it is already done (a copy a crash left behind is dropped)."""
-        path = self.folder("queue") / f"{message_id}.sms"
-        if any((self.folder(f) / f"{message_id}.sms").exists() for f in ("sent", "failed")):
+        root = str(self.root)
+        if os.path.exists(f"{root}/sent/{message_id}.sms") or os.path.exists(f"{root}/failed/{message_id}.sms"):
             self._forget(message_id)
             return None
         try:
-            draft = parse(path.read_bytes())
+            with open(f"{root}/queue/{message_id}.sms", "rb") as file:
+                data = file.read()
         except FileNotFoundError:
             return None
-        except Malformed as exc:  # changed in place after it was claimed: never sent as it is now
-            self.fail_draft(message_id, path.read_bytes(), exc.describe())
+        try:
+            draft = parse(data, claimed=True)  # checked and normalised when it was claimed
+        except Malformed as exc:
+            self.fail_draft(message_id, data, exc.describe())
             return None
         return Entry(message_id, draft, self.state(message_id))
 
     def state(self, message_id: str) -> State:
         try:
-            data = json.loads((self.folder("queue") / f"{message_id}.json").read_text(encoding="utf-8"))
-            return State(**data)
-        except (OSError, ValueError, TypeError):  # a crash between the claim and its state: a fresh start
-            return State(received=stamp())
+            with open(f"{self.root}/queue/{message_id}.json", encoding="utf-8") as file:
+                return State(**json.load(file))
+        except (OSError, ValueError, TypeError):  # never tried yet (a state is written at the first failure)
+            return State(received=received_at(message_id))
 
     def save_state(self, message_id: str, state: State) -> None:
-        atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner)
+        atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner, sync=False)
 
     # -- done ----------------------------------------------------------------------------------
 
     def mark_sent(self, entry: Entry, extra: dict[str, str], follow_id: str | None) -> None:
         """sent/ first, then the queue's copy removed: a crash between leaves both, and the copy
-        in queue/ is dropped, not sent, the next time (`entry`)."""
-        atomic_write(self.folder("sent") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner)
+        in queue/ is dropped, not sent, the next time (`entry`). The record is written in place
+        (a crash may leave it short, never a second SMS); the folder is synced once per pass."""
+        self._write(f"{self.root}/sent/{entry.id}.sms", render(entry.draft, extra), 0o640)
         if follow_id:
-            atomic_write(self.folder("follow") / entry.id, follow_id.encode(), mode=0o600)
-        self._forget(entry.id)
+            self._follow_line(f"{entry.id} {follow_id}\n")
+        self._forget(entry.id, tried=entry.state.attempts > 0 or entry.state.held)
+
+    def _follow_line(self, line: str) -> None:
+        """One line per sent message in this pass's follow log (a torn last line reads as no message)."""
+        if self._follow_fd is None:
+            self._follow_fd = os.open(f"{self.root}/follow/{new_id()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.write(self._follow_fd, line.encode())
+
+    def _write(self, path: str, payload: bytes, mode: int) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            if self.owner is not None and mode & 0o070:
+                os.fchown(fd, *self.owner)
+            os.write(fd, payload)
+        finally:
+            os.close(fd)
 
     def mark_failed(self, entry: Entry, reason: str, code: int | None = None) -> None:
         extra = {"Failed": stamp(), "Fail_reason": reason, **({"Error_code": str(code)} if code is not None else {})}
-        atomic_write(self.folder("failed") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner)
-        self._forget(entry.id)
+        atomic_write(self.folder("failed") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner, sync=False)
+        self._forget(entry.id, tried=entry.state.attempts > 0 or entry.state.held)
 
     def fail_draft(self, message_id: str, data: bytes, reason: str) -> None:
         head = f"Failed: {stamp()}\nFail_reason: {reason}\n".encode()
         atomic_write(self.folder("failed") / f"{message_id}.sms", head + b"\n" + data, mode=0o640, owner=self.owner)
         self._forget(message_id)
 
-    def _forget(self, message_id: str) -> None:
-        for suffix in (".sms", ".json"):
-            (self.folder("queue") / f"{message_id}{suffix}").unlink(missing_ok=True)
+    def _forget(self, message_id: str, *, tried: bool = True) -> None:
+        """The queue's copy and (when it was ever tried) its state gone."""
+        for suffix in (".sms", ".json") if tried else (".sms",):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.root}/queue/{message_id}{suffix}")
 
     def drop_entry(self, message_id: str) -> bool:
         """`queue drop ID`: gone without a trace of a send (it never went, or will not)."""
@@ -287,24 +353,54 @@ class Spool:
 
     # -- following the sent ones to the phone --------------------------------------------------
 
-    def following(self) -> list[tuple[str, str]]:
-        """(id, SMSAPI's message id) of every sent message whose delivery is not yet known."""
-        found = []
-        for name in sorted(os.listdir(self.folder("follow"))):
+    def following(self, limit: int) -> list[Followed]:
+        """Up to `limit` sent messages whose delivery is not known yet, the oldest first."""
+        found: list[Followed] = []
+        for log in sorted(n for n in os.listdir(self.folder("follow")) if n.endswith(".log")):
             try:
-                found.append((name, (self.folder("follow") / name).read_text(encoding="utf-8").strip()))
+                with open(f"{self.root}/follow/{log}", encoding="utf-8") as file:
+                    lines = file.read().split("\n")
             except OSError:
                 continue
+            for line in lines:
+                local_id, _, message_id = line.partition(" ")
+                if message_id:
+                    found.append(Followed(local_id, message_id, log))
+                    if len(found) >= limit:
+                        return found
         return found
 
-    def record_status(self, message_id: str, extra: dict[str, str], *, final: bool) -> None:
-        path = self.folder("sent") / f"{message_id}.sms"
-        try:
-            draft = parse(path.read_bytes())
-        except (OSError, Malformed):
-            draft = None
-        if draft is not None:
-            atomic_write(path, render(draft, extra), mode=0o640, owner=self.owner)
-        if final or draft is None:
-            (self.folder("follow") / message_id).unlink(missing_ok=True)
+    def record_status(self, followed: list[tuple[Followed, dict[str, str]]]) -> None:
+        """Final statuses into their sent/ records, and those messages out of the follow logs."""
+        done_by_log: dict[str, set[str]] = {}
+        for item, extra in followed:
+            path = self.folder("sent") / f"{item.local_id}.sms"
+            try:
+                draft = parse(path.read_bytes(), claimed=True)
+                if any(draft.headers.get(k) != v for k, v in extra.items()):
+                    atomic_write(path, render(draft, extra), mode=0o640, owner=self.owner, sync=False)
+            except (OSError, Malformed):
+                pass  # the record is gone or unreadable: nothing more to follow
+            done_by_log.setdefault(item.log, set()).add(item.local_id)
+        for log, done in done_by_log.items():
+            path = self.folder("follow") / log
+            try:
+                lines = path.read_text(encoding="utf-8").split("\n")
+            except OSError:
+                continue
+            kept = [line for line in lines if line.partition(" ")[2] and line.partition(" ")[0] not in done]
+            if kept:
+                atomic_write(path, ("\n".join(kept) + "\n").encode(), mode=0o600, sync=False)
+            else:
+                path.unlink(missing_ok=True)
 
+
+@dataclass(frozen=True)
+class Followed:
+    local_id: str
+    message_id: str
+    log: str  # the follow log that names it; its name is the time of the pass that sent it
+
+    @property
+    def sent_at(self) -> float:
+        return datetime.strptime(received_at(self.log), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()

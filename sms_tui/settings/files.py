@@ -17,9 +17,11 @@ def private_folder(folder: Path) -> None:
             part.mkdir(mode=0o700)
 
 
-def atomic_write(path: Path, payload: bytes, *, mode: int = 0o600, owner: tuple[int, int] | None = None) -> None:
+def atomic_write(path: Path, payload: bytes, *, mode: int = 0o600, owner: tuple[int, int] | None = None, sync: bool = True) -> None:
     """`mode` (0600 unless a reader is named) and `owner` set on the temp file, fsynced, then renamed
-    over `path` and the folder fsynced: never half a file, never a moment with the wrong reader."""
+    over `path` and the folder fsynced: never half a file, never a moment with the wrong reader.
+    `sync=False` keeps the rename's all-or-nothing but leaves the flush to the caller (the relay
+    syncs its folders once per pass: a record lost to a power cut is re-made from SMSAPI's idx)."""
     import tempfile  # noqa: PLC0415 — tempfile adds 5 ms to sms_tui.settings.files (python -X importtime); `show` and `check` only read
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -31,13 +33,20 @@ def atomic_write(path: Path, payload: bytes, *, mode: int = 0o600, owner: tuple[
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    if sync:
+        sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """The folder's entries (a rename, an unlink) on the disk."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:

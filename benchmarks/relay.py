@@ -1,0 +1,154 @@
+"""The outbox relay's pace and weight against the sandbox, beside a floor measured in the same run:
+
+    python benchmarks/relay.py [--messages N] [--backlog N]
+
+- throughput: `sms-tui relay --once` draining N queued messages (claimed, sent with an idx,
+  recorded in sent/ with fsync, followed) beside a bare httpx loop POSTing the same N messages to
+  a fresh sandbox: messages per second, and the ratio (the issue's floor: at least 0.80);
+- weight: the relay's peak RSS with a backlog of 10,000 files queued, beside `sms-tui --version`.
+
+Each side gets a fresh sandbox in its own process (an account with points enough), so neither
+pays for the other's state. No timed assertion anywhere: this table is the judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sms_tui.outbox.spool import Spool  # noqa: E402
+
+PY = sys.executable
+# sms-tui as `python -m sms_tui` would run it, printing its own peak RSS (kB) on the way out.
+MEASURED = ("import atexit, resource, sys\n"
+            "atexit.register(lambda: print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))\n"
+            "from sms_tui.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
+SANDBOX = """
+import sys, time
+from sms_tui.sandbox import Sandbox
+with Sandbox(int(sys.argv[1])) as sandbox:
+    sandbox.state.accounts["demo"].points = 1e9
+    print("ready", flush=True)
+    while True:
+        time.sleep(3600)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SandboxProcess:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen([PY, "-c", SANDBOX, str(self.port)], stdout=subprocess.PIPE, cwd=ROOT, text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def outbox(self) -> int:
+        return len(httpx.get(f"{self.url}__sandbox/outbox", timeout=30).json())
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def home() -> dict[str, str]:
+    folder = tempfile.mkdtemp(prefix="sms-tui-bench-")
+    return {**os.environ, "HOME": folder, "XDG_CONFIG_HOME": f"{folder}/.config", "XDG_STATE_HOME": f"{folder}/.state",
+            "SMS_TUI_OUTBOX": f"{folder}/spool", "SMS_TUI_SYSTEM_CONFIG": f"{folder}/etc/smsapi.toml", "LANG": "C.UTF-8"}
+
+
+def settings(env: dict[str, str], url: str) -> Path:
+    path = Path(env["HOME"]) / "smsapi.toml"
+    path.write_text(f'schema = 1\n[account]\nusername = "demo"\npassword_md5 = "{MD5}"\napi_url = "{url}"\n')
+    path.chmod(0o600)
+    return path
+
+
+def texts(count: int) -> list[str]:
+    return [f"Zamówienie {n} gotowe do odbioru" for n in range(count)]
+
+
+def bare_loop(count: int) -> float:
+    """The floor: one keep-alive httpx client POSTing each message with its own idx, one by one."""
+    sandbox = SandboxProcess()
+    try:
+        start = time.perf_counter()
+        with httpx.Client(timeout=30) as client:
+            for n, text in enumerate(texts(count)):
+                form = {"username": "demo", "password": MD5, "to": "48500100200", "message": text, "from": "ECO",
+                        "format": "json", "encoding": "utf-8", "idx": f"bench-{n}", "check_idx": "1"}
+                client.post(f"{sandbox.url}sms.do", data=form).raise_for_status()
+        seconds = time.perf_counter() - start
+        assert sandbox.outbox() == count
+        return count / seconds
+    finally:
+        sandbox.stop()
+
+
+def relay(count: int) -> tuple[float, int]:
+    """Messages per second of `sms-tui relay --once` draining `count` queued messages, and its peak RSS (kB)."""
+    sandbox = SandboxProcess()
+    env = home()
+    config = settings(env, sandbox.url)
+    try:
+        spool = Spool(Path(env["SMS_TUI_OUTBOX"]))
+        spool.prepare()
+        for text in texts(count):
+            spool.drop("48500100200", text)  # as `send --queue` writes it
+        start = time.perf_counter()
+        done = subprocess.run([PY, "-c", MEASURED, "relay", "--once", "--config", str(config)], env=env, cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - start
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert sandbox.outbox() == count and not list(spool.ids())
+        return count / seconds, peak_of(done.stderr)
+    finally:
+        sandbox.stop()
+
+
+def peak_of(stderr: str) -> int:
+    return int(next(line.split()[1] for line in stderr.splitlines() if line.startswith("PEAK ")))
+
+
+def version_rss() -> int:
+    done = subprocess.run([PY, "-c", MEASURED, "--version"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return peak_of(done.stderr)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=1000, help="messages for the throughput pair (default 1000)")
+    parser.add_argument("--backlog", type=int, default=10000, help="files queued for the weight (default 10000)")
+    args = parser.parse_args()
+    floor = bare_loop(args.messages)
+    pace, _ = relay(args.messages)
+    smallest = version_rss()
+    _, peak = relay(args.backlog)
+    ratio = pace / floor
+    print(f"{'goal':<44} {'figure':>14} {'floor':>14} {'ratio':>10}")
+    print(f"{'relay throughput (' + str(args.messages) + ' messages)':<44} {pace:>10.0f} /s {floor:>10.0f} /s {ratio:>9.2f}× "
+          f"{'ok' if ratio >= 0.8 else 'UNDER 0.80'}")
+    print(f"{'relay peak RSS, ' + str(args.backlog) + ' queued':<44} {peak / 1024:>11.1f} MB {smallest / 1024:>11.1f} MB "
+          f"{peak / smallest:>9.2f}×  (floor: sms-tui --version)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
