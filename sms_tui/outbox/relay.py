@@ -170,9 +170,10 @@ class Relay:
         if not pending:
             return 0
         api = self.session.client(self.credentials)
-        finished: list[tuple[Followed, dict[str, str]]] = []
-        for start in range(0, len(pending), FOLLOW_BATCH):
-            batch = pending[start:start + FOLLOW_BATCH]
+        finished: list[tuple[Followed, dict[str, str]]] = [(item, {}) for item in pending if not item.message_id]
+        readable = [item for item in pending if item.message_id]
+        for start in range(0, len(readable), FOLLOW_BATCH):
+            batch = readable[start:start + FOLLOW_BATCH]
             try:
                 statuses = await api.message_status([item.message_id for item in batch])
             except SmsapiError:

@@ -12,7 +12,7 @@ import re
 import secrets
 import stat
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -275,28 +275,18 @@ class Spool:
     # -- done ----------------------------------------------------------------------------------
 
     def mark_sent(self, entry: Entry, extra: dict[str, str], follow_id: str | None) -> None:
-        """sent/ first, then the queue's copy removed: a crash between leaves both, and the copy
-        in queue/ is dropped, not sent, the next time (`entry`). The record is written in place
-        (a crash may leave it short, never a second SMS); the folder is synced once per pass."""
-        self._write(f"{self.root}/sent/{entry.id}.sms", render(entry.draft, extra), 0o640)
-        if follow_id:
-            self._follow_line(f"{entry.id} {follow_id}\n")
-        self._forget(entry.id, tried=entry.state.attempts > 0 or entry.state.held)
-
-    def _follow_line(self, line: str) -> None:
-        """One line per sent message in this pass's follow log (a torn last line reads as no message)."""
+        """Moved to sent/ (one rename: never in two places, never half a file), and what SMSAPI
+        said goes into this pass's follow log; the record gets those headers (Sent:, Message_id:,
+        Points:, then Status:) once its delivery is known — or at the end of the pass when there
+        is nothing to follow. A crash between the two costs the headers, never a second SMS."""
+        os.rename(f"{self.root}/queue/{entry.id}.sms", f"{self.root}/sent/{entry.id}.sms")
+        line = json.dumps({"id": entry.id, "message_id": follow_id or "", "headers": extra}, ensure_ascii=False)
         if self._follow_fd is None:
             self._follow_fd = os.open(f"{self.root}/follow/{new_id()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.write(self._follow_fd, line.encode())
-
-    def _write(self, path: str, payload: bytes, mode: int) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        try:
-            if self.owner is not None and mode & 0o070:
-                os.fchown(fd, *self.owner)
-            os.write(fd, payload)
-        finally:
-            os.close(fd)
+        os.write(self._follow_fd, (line + "\n").encode())
+        if entry.state.attempts > 0 or entry.state.held:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.root}/queue/{entry.id}.json")
 
     def mark_failed(self, entry: Entry, reason: str, code: int | None = None) -> None:
         extra = {"Failed": stamp(), "Fail_reason": reason, **({"Error_code": str(code)} if code is not None else {})}
@@ -354,7 +344,7 @@ class Spool:
     # -- following the sent ones to the phone --------------------------------------------------
 
     def following(self, limit: int) -> list[Followed]:
-        """Up to `limit` sent messages whose delivery is not known yet, the oldest first."""
+        """Up to `limit` sent messages whose record is not complete yet, the oldest first."""
         found: list[Followed] = []
         for log in sorted(n for n in os.listdir(self.folder("follow")) if n.endswith(".log")):
             try:
@@ -363,22 +353,24 @@ class Spool:
             except OSError:
                 continue
             for line in lines:
-                local_id, _, message_id = line.partition(" ")
-                if message_id:
-                    found.append(Followed(local_id, message_id, log))
-                    if len(found) >= limit:
-                        return found
+                try:
+                    item = json.loads(line)
+                    found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item["headers"])))
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line a crash cut short: that record keeps the headers it has
+                if len(found) >= limit:
+                    return found
         return found
 
     def record_status(self, followed: list[tuple[Followed, dict[str, str]]]) -> None:
-        """Final statuses into their sent/ records, and those messages out of the follow logs."""
+        """Completed records: the send's headers and the final status into sent/, and those
+        messages out of the follow logs."""
         done_by_log: dict[str, set[str]] = {}
         for item, extra in followed:
             path = self.folder("sent") / f"{item.local_id}.sms"
             try:
                 draft = parse(path.read_bytes(), claimed=True)
-                if any(draft.headers.get(k) != v for k, v in extra.items()):
-                    atomic_write(path, render(draft, extra), mode=0o640, owner=self.owner, sync=False)
+                atomic_write(path, render(draft, {**item.headers, **extra}), mode=0o640, owner=self.owner, sync=False)
             except (OSError, Malformed):
                 pass  # the record is gone or unreadable: nothing more to follow
             done_by_log.setdefault(item.log, set()).add(item.local_id)
@@ -388,18 +380,26 @@ class Spool:
                 lines = path.read_text(encoding="utf-8").split("\n")
             except OSError:
                 continue
-            kept = [line for line in lines if line.partition(" ")[2] and line.partition(" ")[0] not in done]
+            kept = [line for line in lines if line.strip() and _line_id(line) not in done]
             if kept:
                 atomic_write(path, ("\n".join(kept) + "\n").encode(), mode=0o600, sync=False)
             else:
                 path.unlink(missing_ok=True)
 
 
+def _line_id(line: str) -> str | None:
+    try:
+        return str(json.loads(line)["id"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 @dataclass(frozen=True)
 class Followed:
     local_id: str
-    message_id: str
+    message_id: str  # "" when SMSAPI gave none (an "already accepted" answer): nothing to read
     log: str  # the follow log that names it; its name is the time of the pass that sent it
+    headers: dict[str, str] = field(default_factory=dict)  # what the send's record gets: Sent:, Message_id:…
 
     @property
     def sent_at(self) -> float:

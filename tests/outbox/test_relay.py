@@ -77,12 +77,12 @@ def test_an_order_of_arrival_and_a_record_of_each_send(config: Path, sandbox: Sa
     code, done = _cli(config, sandbox, capsys, "relay", "--once")
     assert code == ExitCode.OK and sorted(done["sent"]) == ids  # started in order of arrival, 4 at a time
     assert sorted(m.message for m in sandbox.outbox) == [f"kolejny {n}" for n in range(5)]
-    record = (spool.folder("sent") / f"{ids[0]}.sms").read_text()
-    assert "Message_id: " in record and "Sent: " in record and record.endswith("\nkolejny 0\n")
+    assert (spool.folder("sent") / f"{ids[0]}.sms").read_text().endswith("\nkolejny 0\n")  # in sent/ at once
     sandbox.state.advance(10)  # the sandbox's messages reach the phone
     _cli(config, sandbox, capsys, "relay", "--once")
-    assert "Status: DELIVERED" in (spool.folder("sent") / f"{ids[0]}.sms").read_text()
-    assert os.listdir(spool.folder("follow")) == []  # nothing left to follow
+    record = (spool.folder("sent") / f"{ids[0]}.sms").read_text()
+    assert all(f"{h}: " in record for h in ("Sent", "Message_id", "Points", "Status")) and "Status: DELIVERED" in record
+    assert record.endswith("\nkolejny 0\n") and os.listdir(spool.folder("follow")) == []  # the record complete, nothing left to follow
 
 
 def test_files_that_can_never_be_sent_are_set_aside_and_the_rest_go_on(config: Path, sandbox: Sandbox, spool: Spool,
