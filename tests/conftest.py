@@ -41,6 +41,15 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 @pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder root and `nobody` can both reach and write (pytest's tmp_path is 0700)."""
+    from tests.identity import shared_folder
+
+    with shared_folder() as path:
+        yield path
+
+
+@pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox() as server:
         yield server

@@ -10,7 +10,6 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ import pytest
 from sms_tui import __version__
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
-from tests.identity import shared_folder
 
 ROOT = Path(__file__).parents[2]
 pytestmark = pytest.mark.slow
@@ -65,12 +63,6 @@ def test_apply_and_a_watch_that_runs_this_file(pyz: Path, sandbox: Sandbox, tmp_
     assert argv[:3] == [sys.executable, str(pyz), "watch"] and "-m" not in argv
     watched = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)  # what cron would run
     assert watched.returncode == 0, watched.stdout + watched.stderr
-
-
-@pytest.fixture
-def shared() -> Iterator[Path]:
-    with shared_folder() as path:
-        yield path
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="becoming a user without a HOME needs root")

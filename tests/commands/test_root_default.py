@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from sms_tui.i18n import t
 from sms_tui.sandbox import Sandbox
 from sms_tui.settings import store as settings_store
 from tests.conftest import DEMO_MD5
-from tests.identity import cli_as, shared_folder
+from tests.identity import cli_as
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="root's default is what is tested")
 
@@ -28,12 +27,6 @@ def _answers(folder: Path) -> str:
     path = folder / "answers.toml"
     path.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n')
     return str(path)
-
-
-@pytest.fixture
-def shared() -> Iterator[Path]:
-    with shared_folder() as path:
-        yield path
 
 
 def test_root_without_config_uses_the_system_file(sandbox: Sandbox, tmp_path: Path, isolated_home: Path,

@@ -10,7 +10,6 @@ import json
 import os
 import stat
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
-from tests.identity import cli_as, shared_folder
+from tests.identity import cli_as
 
 GROUP = "nogroup"  # nobody's own group on Debian and Ubuntu
 
@@ -31,12 +30,6 @@ def _answers(folder: Path, extra: str) -> str:
     path.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n'
                     f'[test]\nto = "500000000"\n{extra}')
     return str(path)
-
-
-@pytest.fixture
-def shared() -> Iterator[Path]:
-    with shared_folder() as path:
-        yield path
 
 
 def test_a_named_group_reads_and_nothing_tightens_it_away(sandbox: Sandbox, shared: Path) -> None:

@@ -8,7 +8,6 @@ import grp
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,10 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
-from tests.identity import as_nobody, cli_as, shared_folder
+from tests.identity import as_nobody, cli_as
 
 GROUP = "nogroup"
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="another user of the shop's group needs root")
-
-
-@pytest.fixture
-def shared() -> Iterator[Path]:
-    with shared_folder() as path:
-        yield path
 
 
 def test_the_shops_programs_queue_and_outsiders_are_refused(shared: Path, sandbox: Sandbox, tmp_path: Path,
