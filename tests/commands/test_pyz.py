@@ -77,7 +77,8 @@ def test_a_user_without_a_writable_home_runs_it(pyz: Path, shared: Path, planted
         cache.chmod(0o777)
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "XDG_", "SHIV"))}
     env = {**clean, "HOME": "/nonexistent", "TMPDIR": str(shared)}
-    argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", sys.executable, str(copy), "--version"]
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    argv = [*drop, _python_for_nobody(drop, env), str(copy), "--version"]
     for _ in range(2):  # the second run reuses what the first unpacked
         done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env, check=False)
         assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}"), done.stderr[-2000:]
@@ -86,3 +87,15 @@ def test_a_user_without_a_writable_home_runs_it(pyz: Path, shared: Path, planted
     else:
         info = cache.stat()
         assert info.st_uid == 65534 and info.st_mode & 0o077 == 0 and any(cache.iterdir())
+
+
+def _python_for_nobody(drop: list[str], env: dict[str, str]) -> str:
+    """An interpreter of this Python version that nobody can start: this one, unless it lives
+    where nobody cannot go (pyenv's under /root, with its libpython), else the system's."""
+    wanted = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for python in (sys.executable, f"/usr/bin/python{wanted}"):
+        done = subprocess.run([*drop, python, "-c", "import sys; print(*sys.version_info[:2], sep='.')"], capture_output=True,
+                              text=True, env=env, timeout=60, check=False)
+        if done.returncode == 0 and done.stdout.strip() == wanted:
+            return python
+    pytest.skip(f"no Python {wanted} that nobody can start here (this one is under a folder nobody cannot enter)")
