@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import socket
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,17 @@ def _service(ctx: Context, rep: Reporter, args: Namespace) -> int:
 
 
 async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:
+    requests = logging.getLogger("sms_tui.smsapi")
+    level = requests.level
+    if not ctx.debug:  # every message has its record in sent/ or failed/: a log line per request would only double it
+        requests.setLevel(logging.WARNING)
+    try:
+        return await _serve(ctx, rep, settings, spool, once=once)
+    finally:
+        requests.setLevel(level)
+
+
+async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:
     try:
         with settings_store.locked(spool.root / "relay"):
             conn = _connection(ctx, settings)
