@@ -112,7 +112,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                 while True:
                     done = await relay.run_once()
                     _report(rep, done, quiet=not once)
-                    await asyncio.to_thread(_deliver_events, rep, settings, events[:])
+                    await asyncio.to_thread(_deliver_events, rep, settings, spool, events[:])
                     events.clear()
                     if once:
                         return _finish(rep, done, spool)
@@ -157,7 +157,7 @@ def _finish(rep: Reporter, done: Pass, spool: Spool) -> int:
                       held=done.held.__dict__ if done.held is not None else None, outbox=str(spool.root))
 
 
-def _deliver_events(rep: Reporter, settings: Settings, events: list[dict[str, Any]]) -> None:
+def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: list[dict[str, Any]]) -> None:
     """`[outbox] on_event` gets each event; the owner hears of a hold through notify_command."""
     host = socket.gethostname().split(".")[0][:24]
     for event in events:
@@ -166,16 +166,19 @@ def _deliver_events(rep: Reporter, settings: Settings, events: list[dict[str, An
             outcome, detail = run_command(list(settings.outbox.on_event), payload)
             if outcome != "sent":
                 rep.warn("on_event", t("outbox.event_failed", event=event["event"], reason=detail))
-        if event["event"] == "held":
-            _tell_owner(rep, settings, payload)
+        if event["event"] == "held" and _tell_owner(rep, settings, payload):
+            spool.owner_told()
 
 
-def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> None:
+def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> bool:
+    """Whether the hold is told (or nobody could be): a failing command is tried at the next refusal."""
     text = t("outbox.owner_held", reason=payload["reason"], n=payload.get("waiting", 0), host=payload["host"])
     if not settings.alerts.notify_command:
         rep.warn("notify", t("outbox.nobody_told"))
-        return
+        return True
     notice = {**payload, "event": "outbox.held", "condition": "outbox", "state": "held", "text": text}
     outcome, detail = run_command(list(settings.alerts.notify_command), notice)
     if outcome != "sent":
         rep.warn("notify", t("watch.not_sent", where=t("watch.via_command", command=settings.alerts.notify_command[0]), reason=detail))
+        return False
+    return True

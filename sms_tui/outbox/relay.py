@@ -117,7 +117,7 @@ class Relay:
             if exc.category in ACCOUNT:
                 state.held, state.last_reason = True, describe(exc)
                 self.spool.save_state(entry.id, state)
-                done.held = self._hold(exc)
+                done.held = done.held or self._hold(exc)  # once per pass, however many workers met it
                 stop.set()
             elif exc.category in TRANSIENT:
                 self._retry(entry, describe(exc), done)
@@ -150,10 +150,9 @@ class Relay:
     def _hold(self, error: ApiError) -> Hold:
         earlier = self.spool.hold()
         hold = Hold(reason=describe(error), code=error.code, until=self.clock() + HOLD_PAUSE, told=bool(earlier.reason) and earlier.told)
-        if not hold.told:
-            self.on_event({"event": "held", "reason": hold.reason, "code": hold.code, "waiting": sum(1 for _ in self.spool.ids())})
-            hold.told = True
         self.spool.save_hold(hold)
+        if not hold.told:  # `told` is set by whoever reached the owner (Spool.owner_told): until then, every refusal tries again
+            self.on_event({"event": "held", "reason": hold.reason, "code": hold.code, "waiting": sum(1 for _ in self.spool.ids())})
         return hold
 
     def _release(self, hold: Hold) -> None:

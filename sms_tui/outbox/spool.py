@@ -338,6 +338,13 @@ class Spool:
     def save_hold(self, hold: Hold) -> None:
         atomic_write(self.root / "hold.json", json.dumps(asdict(hold)).encode(), mode=0o640, owner=self.owner)
 
+    def owner_told(self) -> None:
+        """The owner heard of the hold (or there is nobody who could): not again while it lasts."""
+        hold = self.hold()
+        if hold.reason and not hold.told:
+            hold.told = True
+            self.save_hold(hold)
+
     def clear_hold(self) -> None:
         (self.root / "hold.json").unlink(missing_ok=True)
 

@@ -148,3 +148,22 @@ def test_send_queue_drops_a_checked_message(config: Path, sandbox: Sandbox, caps
     assert done["sent"] == [queued["id"]] and [m.message for m in sandbox.outbox] == ["Z programu sklepu"]
     code, _ = _cli(config, sandbox, capsys, "queue", "drop", "nie-ma-takiego")
     assert code == ExitCode.USAGE
+
+
+def test_a_notice_that_could_not_go_out_is_tried_again(tmp_path: Path, sandbox: Sandbox, spool: Spool,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    told, first = tmp_path / "told.jsonl", tmp_path / "first-try"
+    script = tmp_path / "powiadom"
+    script.write_text(f'#!/bin/sh\nif [ ! -f {first} ]; then touch {first}; exit 1; fi\ncat >> {told}\necho >> {told}\n')
+    script.chmod(0o755)  # the mail server is down the first time
+    config = tmp_path / "pusty.toml"
+    config.write_text(f'schema = 1\n[account]\nusername = "pusty"\npassword_md5 = "{md5_hex("pusty")}"\n'
+                      f'[alerts]\nnotify_command = ["{script}"]\n')
+    spool.drop("500100200", "czeka")
+    code, held = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.REFUSED and first.exists() and not told.exists()
+    assert any(s["step"] == "notify" for s in held["steps"])  # said: the owner was not reached
+    for _ in range(2):  # the next refusals: told once, then not again
+        _cli(config, sandbox, capsys, "queue", "retry")
+        _cli(config, sandbox, capsys, "relay", "--once")
+    assert len([line for line in told.read_text().splitlines() if line.strip()]) == 1
