@@ -420,6 +420,7 @@ MESSAGES: dict[str, str] = {
     "wiz.save.outbox": "Sandbox outbox (demo) — the SMS that \"arrived\":",
     "wiz.save.restart": "Restart the program",
     "wiz.save.files_group": "Shop software's group that reads the settings:",
+    "wiz.save.files_group_unknown": "This server has no group “{name}” (check: getent group {name}). Type the group the shop software runs as (e.g. www-data), or leave the field empty — then only this user reads the settings.",
     "wiz.save.files_both": "The settings already belong to the user {user} ([files] user in the file): a group or a user, not both. Leave the field empty or remove [files] user from the file.",
     "wiz.save.finish": "Finish",
     "wiz.save.save": "Save",

@@ -425,6 +425,7 @@ MESSAGES: dict[str, str] = {
     "wiz.save.outbox": "Skrzynka piaskownicy (demo) — SMS-y, które „doszły”:",
     "wiz.save.restart": "Uruchom ponownie program",
     "wiz.save.files_group": "Grupa programu sklepu, która czyta ustawienia:",
+    "wiz.save.files_group_unknown": "Na tym serwerze nie ma grupy „{name}” (sprawdź: getent group {name}). Wpisz grupę, z którą działa program sklepu (np. www-data), albo zostaw pole puste — wtedy ustawienia czyta tylko ten użytkownik.",
     "wiz.save.files_both": "Ustawienia należą już do użytkownika {user} ([files] user w pliku): grupa albo użytkownik, nie oba. Zostaw pole puste albo usuń [files] user z pliku.",
     "wiz.save.finish": "Zakończ",
     "wiz.save.save": "Zapisz",

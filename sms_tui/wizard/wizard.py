@@ -425,8 +425,8 @@ class Wizard:
         settings), or why it was refused: a name this server does not know would leave the shop
         unable to read them."""
         name = raw.strip() or None
-        if name is not None and (problem := reader_problem(group=name)):
-            return problem
+        if name is not None and reader_problem(group=name):
+            return t("wiz.save.files_group_unknown", name=name)
         if name is not None and self.setup.files_user:
             return t("wiz.save.files_both", user=self.setup.files_user)
         self.setup.files_group = name

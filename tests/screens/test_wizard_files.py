@@ -37,7 +37,7 @@ async def _save_with_group(sandbox: Sandbox, config: Path, group: str) -> str | 
 async def test_an_unknown_group_is_refused_on_the_step(sandbox: Sandbox, tmp_path: Path) -> None:
     config = tmp_path / "shop" / "smsapi.toml"
     refused = await _save_with_group(sandbox, config, "nie-ma-takiej")
-    assert refused is not None and t("answers.no_group", name="nie-ma-takiej") in refused
+    assert refused is not None and t("wiz.save.files_group_unknown", name="nie-ma-takiej") in refused
     assert not config.exists()
 
 
