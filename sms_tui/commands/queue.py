@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sms_tui.commands.common import Context, Reporter
@@ -15,7 +14,7 @@ from sms_tui.delivery import elapsed_text
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.message import headers_of
-from sms_tui.outbox.spool import Spool
+from sms_tui.outbox.spool import Spool, arrival
 from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ def _list(rep: Reporter, spool: Spool) -> int:
         if entry is None:
             continue
         state = entry.state
-        age = now - datetime.fromisoformat(state.received.replace("Z", "+00:00")).timestamp()
+        age = now - arrival(message_id).timestamp()
         due_in = max(0, round(state.next_try - now))
         row: dict[str, Any] = {"id": message_id, "to": entry.draft.to, "state": "held" if state.held else "waiting", "age": round(age),
                "attempts": state.attempts, "next_try": due_in, "last_reason": state.last_reason}

@@ -16,13 +16,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sms_tui import constants, operations
 from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool, stamp
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi.errors import ApiError, Category
 from sms_tui.smsapi_texts import describe
+
+if TYPE_CHECKING:
+    from sms_tui.smsapi.client import SmsapiClient
 
 BACKOFF = (15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)  # seconds after the 1st, 2nd… failure
 HOLD_PAUSE = 300.0  # seconds between tries of an account that refused (points, credentials)
@@ -96,10 +99,11 @@ class Relay:
         the pass (every message would meet it)."""
         stop = asyncio.Event()
         due = self._due(stop)
+        api = self.session.client(self.credentials)
 
         async def worker() -> None:
             for entry in due:  # one shared iterator: each message goes to exactly one worker
-                await self._send_one(entry, done, stop)
+                await self._send_one(api, entry, done, stop)
                 if stop.is_set():
                     return
 
@@ -107,10 +111,9 @@ class Relay:
         if done.held is None and (hold := self.spool.hold()).reason:
             self._release(hold)
 
-    async def _send_one(self, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
+    async def _send_one(self, api: SmsapiClient, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
         draft, state = entry.draft, entry.state
         sender = draft.sender or self.default_sender
-        api = self.session.client(self.credentials)
         try:
             result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id))
         except ApiError as exc:

@@ -34,19 +34,21 @@ def stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def received_at(message_id: str) -> str:
+def arrival(message_id: str) -> datetime:
     """When the message arrived, as its id says (the id starts with the time)."""
     try:
-        return stamp(datetime.strptime(message_id[:21], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC))
+        return datetime.strptime(message_id[:21], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
     except ValueError:
-        return stamp()
+        return datetime.now(UTC)
 
 
 @dataclass
 class State:
-    """A queued message's attempts: what `queue` lists and what decides its next try."""
+    """A queued message's attempts: what `queue` lists and what decides its next try. When it
+    arrived is its id's to say (`arrival`), not the state's: a message never tried has no state
+    file, and reading none is what the relay does for nearly every message of a backlog."""
 
-    received: str
+    received: str | None = None  # kept for state files written before; never read
     attempts: int = 0
     next_try: float = 0.0  # epoch seconds; 0: due now
     last_reason: str | None = None
@@ -267,7 +269,7 @@ class Spool:
             with open(f"{self.root}/queue/{message_id}.json", encoding="utf-8") as file:
                 return State(**json.load(file))
         except (OSError, ValueError, TypeError):  # never tried yet (a state is written at the first failure)
-            return State(received=received_at(message_id))
+            return State()
 
     def save_state(self, message_id: str, state: State) -> None:
         atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner, sync=False)
@@ -410,4 +412,4 @@ class Followed:
 
     @property
     def sent_at(self) -> float:
-        return datetime.strptime(received_at(self.log), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+        return arrival(self.log).timestamp()

@@ -35,19 +35,21 @@ def check_phone(raw: str, default_region: str = "PL") -> PhoneCheck:
         parsed = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
         return PhoneCheck(False, reason="phone.invalid")
-    if not phonenumbers.is_valid_number(parsed) and not text.startswith(("+", "00")) and len(digits) > 9:
+    # One walk of the metadata per number (an outbox backlog's costliest check): number_type is
+    # UNKNOWN exactly when the number is not valid (phonenumbers' documented contract).
+    kind = phonenumbers.number_type(parsed)
+    if kind == PhoneNumberType.UNKNOWN and not text.startswith(("+", "00")) and len(digits) > 9:
         # SMSAPI's own format, and what this function returns: the country code without "+".
         with contextlib.suppress(phonenumbers.NumberParseException):
             international = phonenumbers.parse("+" + digits, None)
-            if phonenumbers.is_valid_number(international):
-                parsed = international
-    if not phonenumbers.is_valid_number(parsed):
+            if (international_kind := phonenumbers.number_type(international)) != PhoneNumberType.UNKNOWN:
+                parsed, kind = international, international_kind
+    if kind == PhoneNumberType.UNKNOWN:
         if parsed.country_code == 48 and len(str(parsed.national_number)) != 9:
             return PhoneCheck(False, reason="phone.length_pl", country_code=48)
         return PhoneCheck(False, reason="phone.invalid", country_code=parsed.country_code or 0)
     number = f"{parsed.country_code}{parsed.national_number}"
     country = int(parsed.country_code or 0)
-    kind = phonenumbers.number_type(parsed)
     if kind == PhoneNumberType.FIXED_LINE:
         return PhoneCheck(False, number, "phone.landline", country)
     if kind not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.PAGER):
