@@ -150,6 +150,7 @@ def main() -> int:
     args = parser.parse_args()
     pairs = sorted(((pace := relay(args.messages)[0]) / (floor := bare_loop(args.messages)), pace, floor) for _ in range(args.rounds))
     ratio, pace, floor = pairs[len(pairs) // 2]
+    print("pairs:", ", ".join(f"{r:.2f}" for r, _, _ in pairs))
     smallest = version_rss()
     _, peak = relay(args.backlog)
     print(f"{'goal':<44} {'figure':>14} {'floor':>14} {'ratio':>10}")

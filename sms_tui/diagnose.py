@@ -6,11 +6,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sms_tui import constants
 from sms_tui.i18n import t
 from sms_tui.smsapi import ApiError, AuthMode, Category, ClientOptions, Credentials, Platform, SmsapiError
+
+if TYPE_CHECKING:
+    from sms_tui.smsapi.http import ApiHttp
 
 PANEL = {
     "registration": constants.REGISTRATION_LINK,
@@ -145,7 +148,7 @@ async def dns_finding(host: str) -> Finding:
     return Finding("dns", "ok", t("doctor.dns", host=host, addresses=", ".join(addresses[:3])), {"addresses": addresses})
 
 
-async def tls_clock_findings(http: Any, base_url: str, now: float | None = None) -> list[Finding]:
+async def tls_clock_findings(http: ApiHttp, base_url: str, now: float | None = None) -> list[Finding]:
     """One request: TLS verified (any HTTP answer means the handshake passed) and the clock
     compared with the server's Date header — a wrong clock breaks TLS."""
     import time
@@ -157,7 +160,7 @@ async def tls_clock_findings(http: Any, base_url: str, now: float | None = None)
     from sms_tui.smsapi_texts import describe
 
     try:
-        response = await http.get(base_url + "ping")
+        response = await http.request("GET", base_url + "ping")
     except httpx.HTTPError as exc:
         error = classify(exc, base_url)
         # Filed where it happened: a refused or timed-out connection never reached TLS.

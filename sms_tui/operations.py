@@ -14,17 +14,16 @@ from sms_tui.compat import UTC
 from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
-    import httpx
-
     from sms_tui.delivery import Delivery
     from sms_tui.settings.model import SenderSettings, Settings, Verified
     from sms_tui.smsapi import Balance, ClientOptions, Credentials, SenderName, SendResult, SmsapiClient, SmsapiError
+    from sms_tui.smsapi.http import ApiHttp
 
 
 class Session:
     """One HTTP client (one SSL context) for the program's life, whatever credentials are tried."""
 
-    def __init__(self, options: ClientOptions, *, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, options: ClientOptions, *, http: ApiHttp | None = None) -> None:
         self.options = options
         self._http = http
         self._own = http is None

@@ -29,7 +29,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
                      ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache")):
         monkeypatch.setenv(var, str(home / sub))
     for var in ("SMS_TUI_CONFIG", "SMS_TUI_LOG", "SMSAPI_PASSWORD", "SMSAPI_PASSWORD_MD5", "SMSAPI_TOKEN",
-                "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+                "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(var, raising=False)
     # As root (CI) the default settings are /etc/sms-tui/smsapi.toml: never the machine's own.
     monkeypatch.setenv("SMS_TUI_SYSTEM_CONFIG", str(home / "etc" / "sms-tui" / "smsapi.toml"))

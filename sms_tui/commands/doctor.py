@@ -11,8 +11,6 @@ import os
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import httpx
-
 from sms_tui import constants, diagnose, operations, rules
 from sms_tui.commands.common import Context, Reporter, run_async
 from sms_tui.diagnose import Finding
@@ -23,6 +21,7 @@ from sms_tui.settings.model import Settings
 from sms_tui.smsapi import ApiError, AuthMode, ClientOptions, Platform, SmsapiError, base_urls
 from sms_tui.smsapi.client import make_http
 from sms_tui.smsapi.errors import BadCaBundle
+from sms_tui.smsapi.http import ApiHttp
 from sms_tui.smsapi_texts import describe
 
 
@@ -99,7 +98,7 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
 
 
 async def _account_checks(settings: Settings, options: ClientOptions, add: Callable[[Finding], None],
-                          http: httpx.AsyncClient) -> ExitCode:
+                          http: ApiHttp) -> ExitCode:
     session = operations.Session(options, http=http)
     credentials = settings.account.credentials()
     test_number = settings.verified.to if settings.verified and settings.verified.to else constants.PROBE_NUMBER

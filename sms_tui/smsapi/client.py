@@ -1,4 +1,4 @@
-"""The async SMSAPI client: one httpx.AsyncClient for the app's life, failover, no double sends."""
+"""The async SMSAPI client: one connection pool for the app's life (smsapi/http.py), failover, no double sends."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from sms_tui import __version__
 from sms_tui.smsapi.auth import AuthMode, Credentials, base_urls
 from sms_tui.smsapi.errors import ApiError, Category, MissingCredentials, TransportError
+from sms_tui.smsapi.http import ApiHttp
 from sms_tui.smsapi.idx import new_idx
 from sms_tui.smsapi.models import Balance, SenderName, SendResult
 from sms_tui.smsapi.options import ClientOptions
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # the status, statement, ping and price models load with the 
     from sms_tui.smsapi.message_status import MessageStatus
     from sms_tui.smsapi.profile_models import Ping, Price
     from sms_tui.smsapi.sender_statement import SenderStatement
-from sms_tui.smsapi.tls import context as tls_context
 from sms_tui.smsapi.transport import classify
 
 log = logging.getLogger("sms_tui.smsapi")
@@ -36,7 +35,7 @@ UNKNOWN_MESSAGE_ID = (301, 400)  # "ID of messages doesn't exist", "Invalid mess
 class SmsapiClient:
     """Use as `async with SmsapiClient(creds, options) as api:`; every call may raise SmsapiError."""
 
-    def __init__(self, credentials: Credentials, options: ClientOptions | None = None, *, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, credentials: Credentials, options: ClientOptions | None = None, *, http: ApiHttp | None = None) -> None:
         self.credentials = credentials
         self.options = options or ClientOptions()
         self.hosts = base_urls(self.options.platform, self.options.api_url)
@@ -319,13 +318,6 @@ def _created_or_none(body: str, *, http_status: int | None = None) -> SenderName
         return None
 
 
-def make_http(options: ClientOptions) -> httpx.AsyncClient:
+def make_http(options: ClientOptions) -> ApiHttp:
     """Built once per program: the SSL context is shared (see tls.py). Proxies come from the env."""
-    timeout = httpx.Timeout(options.read_timeout, connect=options.connect_timeout)
-    return httpx.AsyncClient(
-        timeout=timeout,
-        verify=tls_context(options.ca_bundle),
-        trust_env=True,
-        headers={"User-Agent": f"sms-tui/{__version__}"},
-        follow_redirects=False,
-    )
+    return ApiHttp(options)

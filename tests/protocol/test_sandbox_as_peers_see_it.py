@@ -52,8 +52,7 @@ async def test_points_a_number_by_default_and_our_client_reads_both(sandbox: San
     assert isinstance(raw["list"][0]["points"], float)  # the document's `number`
     if as_text:
         sandbox.inject("points_text", "/sms.do")
-    async with httpx.AsyncClient() as http:
-        client = SmsapiClient(Credentials.bearer("demo-token"), ClientOptions(api_url=sandbox.url, retry_delay=0.01), http=http)
+    async with SmsapiClient(Credentials.bearer("demo-token"), ClientOptions(api_url=sandbox.url, retry_delay=0.01)) as client:
         result = await client.send("48500000001", "y", "ECO")
     assert result.points == pytest.approx(0.07)
 
@@ -62,8 +61,7 @@ async def test_the_rest_ip_filter_error_is_a_string_tag_and_still_the_ip_filter(
     with Sandbox() as sandbox:
         answer = httpx.get(f"{sandbox.url}profile", headers={"Authorization": "Bearer filtr-token"}, timeout=10)
         assert answer.status_code in (401, 403) and isinstance(answer.json()["error"], str)
-        async with httpx.AsyncClient() as http:
-            client = SmsapiClient(Credentials.bearer("filtr-token"), ClientOptions(api_url=sandbox.url, retry_delay=0.01), http=http)
+        async with SmsapiClient(Credentials.bearer("filtr-token"), ClientOptions(api_url=sandbox.url, retry_delay=0.01)) as client:
             with pytest.raises(ApiError) as caught:
                 await client.balance()
     assert caught.value.code == 105 and caught.value.category is Category.IP_FILTER
