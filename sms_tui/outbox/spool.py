@@ -278,10 +278,20 @@ class Spool:
 
     def mark_sent(self, entry: Entry, extra: dict[str, str], follow_id: str | None) -> None:
         """Moved to sent/ (one rename: never in two places, never half a file), and what SMSAPI
-        said goes into this pass's follow log; the record gets those headers (Sent:, Message_id:,
-        Points:, then Status:) once its delivery is known — or at the end of the pass when there
-        is nothing to follow. A crash between the two costs the headers, never a second SMS."""
-        os.rename(f"{self.root}/queue/{entry.id}.sms", f"{self.root}/sent/{entry.id}.sms")
+        said (Sent:, Message_id:, Points:) written into that record at once — in place: the file
+        the program dropped was synced, and replacing it would free its blocks, the costliest step
+        of a send on a disk mounted with `discard`. The same headers go into this pass's follow
+        log, so a crash that cuts the record's update short is mended when the delivery is read
+        (Status: is added then). A crash anywhere here costs at most a record, never a second SMS."""
+        sent = f"{self.root}/sent/{entry.id}.sms"
+        os.rename(f"{self.root}/queue/{entry.id}.sms", sent)
+        payload = render(entry.draft, extra)
+        fd = os.open(sent, os.O_WRONLY | os.O_NOFOLLOW)
+        try:
+            os.pwrite(fd, payload, 0)
+            os.ftruncate(fd, len(payload))  # the queued file was render(draft): shorter, nothing of it left over
+        finally:
+            os.close(fd)
         line = json.dumps({"id": entry.id, "message_id": follow_id or "", "headers": extra}, ensure_ascii=False)
         if self._follow_fd is None:
             self._follow_fd = os.open(f"{self.root}/follow/{new_id()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -364,7 +374,7 @@ class Spool:
             for line in lines:
                 try:
                     item = json.loads(line)
-                    found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item["headers"])))
+                    found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item.get("headers") or {})))
                 except (ValueError, KeyError, TypeError):
                     continue  # a line a crash cut short: that record keeps the headers it has
                 if len(found) >= limit:
@@ -372,8 +382,8 @@ class Spool:
         return found
 
     def record_status(self, followed: list[tuple[Followed, dict[str, str]]]) -> None:
-        """Completed records: the send's headers and the final status into sent/, and those
-        messages out of the follow logs."""
+        """Completed records: the final status into sent/ (with the send's headers again, for a
+        record whose update a crash cut short), and those messages out of the follow logs."""
         done_by_log: dict[str, set[str]] = {}
         for item, extra in followed:
             path = self.folder("sent") / f"{item.local_id}.sms"
@@ -408,7 +418,7 @@ class Followed:
     local_id: str
     message_id: str  # "" when SMSAPI gave none (an "already accepted" answer): nothing to read
     log: str  # the follow log that names it; its name is the time of the pass that sent it
-    headers: dict[str, str] = field(default_factory=dict)  # what the send's record gets: Sent:, Message_id:…
+    headers: dict[str, str] = field(default_factory=dict)  # the send's Sent:, Message_id:…, for a record whose update a crash cut short
 
     @property
     def sent_at(self) -> float:

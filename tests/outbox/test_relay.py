@@ -77,12 +77,28 @@ def test_an_order_of_arrival_and_a_record_of_each_send(config: Path, sandbox: Sa
     code, done = _cli(config, sandbox, capsys, "relay", "--once")
     assert code == ExitCode.OK and sorted(done["sent"]) == ids  # started in order of arrival, 4 at a time
     assert sorted(m.message for m in sandbox.outbox) == [f"kolejny {n}" for n in range(5)]
-    assert (spool.folder("sent") / f"{ids[0]}.sms").read_text().endswith("\nkolejny 0\n")  # in sent/ at once
+    sent = (spool.folder("sent") / f"{ids[0]}.sms").read_text()  # in sent/ at once, with what SMSAPI said
+    assert sent.endswith("\nkolejny 0\n") and all(f"{h}: " in sent for h in ("Sent", "Message_id", "Points")) and "Status:" not in sent
     sandbox.state.advance(10)  # the sandbox's messages reach the phone
     _cli(config, sandbox, capsys, "relay", "--once")
     record = (spool.folder("sent") / f"{ids[0]}.sms").read_text()
     assert all(f"{h}: " in record for h in ("Sent", "Message_id", "Points", "Status")) and "Status: DELIVERED" in record
     assert record.endswith("\nkolejny 0\n") and os.listdir(spool.folder("follow")) == []  # the record complete, nothing left to follow
+
+
+def test_a_record_whose_update_a_crash_cut_short_is_mended_from_the_follow_log(config: Path, sandbox: Sandbox, spool: Spool,
+                                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The relay killed between moving a message to sent/ and writing what SMSAPI said into it:
+    the follow log has the same headers, and the next pass puts them into the record."""
+    message_id = "20261207T100000000000-abcdef"
+    (spool.folder("sent") / f"{message_id}.sms").write_text("To: 48500100200\n\nsprzed aktualizacji\n")
+    line = {"id": message_id, "message_id": "", "headers": {"Sent": "2026-12-07T10:00:01Z", "Message_id": "", "Points": "0",
+                                                           "Already_accepted": "yes"}}
+    (spool.folder("follow") / "20261207T100001000000-000000.log").write_text(json.dumps(line) + "\n")
+    code, _ = _cli(config, sandbox, capsys, "relay", "--once")
+    record = (spool.folder("sent") / f"{message_id}.sms").read_text()
+    assert code == ExitCode.OK and "Sent: 2026-12-07T10:00:01Z\n" in record and "Already_accepted: yes\n" in record
+    assert record.endswith("\n\nsprzed aktualizacji\n") and os.listdir(spool.folder("follow")) == []
 
 
 def test_files_that_can_never_be_sent_are_set_aside_and_the_rest_go_on(config: Path, sandbox: Sandbox, spool: Spool,
