@@ -108,20 +108,62 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
             events: list[dict[str, Any]] = []
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
                           concurrency=settings.outbox.concurrency, on_event=events.append)
+            signals = _stop_gracefully(relay, rep)
             try:
                 while True:
                     done = await relay.run_once()
                     _report(rep, done, quiet=not once)
                     await asyncio.to_thread(_deliver_events, rep, settings, spool, events[:])
                     events.clear()
+                    if signals:
+                        return _stopped(rep, signals[0], spool)
                     if once:
                         return _finish(rep, done, spool)
-                    await asyncio.sleep(POLL)
+                    await relay.pause(POLL)
+            except asyncio.CancelledError:
+                if len(signals) > 1:  # a second signal: stopped at once, each send cut short keeps its idx
+                    return rep.interrupted(signals[-1])
+                raise
             finally:
                 await conn.session.aclose()
     except settings_store.ConfigError as exc:  # another relay holds the outbox: it sends, this one has nothing to do
         rep.warn("relay", t("outbox.busy", **exc.params))
         return rep.finish(ExitCode.OK, busy=True)
+
+
+def _stop_gracefully(relay: Relay, rep: Reporter) -> list[int]:
+    """`systemctl stop` (SIGTERM), Ctrl+C, a hang-up: the first one lets the sends in flight finish
+    and be recorded, and starts nothing more; a second one stops at once. The signals caught, in order."""
+    import signal
+
+    caught: list[int] = []
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+    def on_signal(signum: int) -> None:
+        caught.append(signum)
+        if len(caught) == 1:
+            relay.stop()
+            rep.warn("stopping", t("outbox.stopping", signal=signal.Signals(signum).name))
+        elif task is not None:
+            task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        try:
+            loop.add_signal_handler(signum, on_signal, signum)
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread: run_async's cancelling stays
+            pass
+    return caught
+
+
+def _stopped(rep: Reporter, signum: int, spool: Spool) -> int:
+    import signal
+
+    from sms_tui.exitcodes import exit_code_for_signal
+
+    name = signal.Signals(signum).name
+    waiting = sum(1 for _ in spool.ids())
+    rep.step("stopped", True, t("outbox.stopped", signal=name, n=waiting), signal=name)
+    return rep.finish(exit_code_for_signal(signum), stopped=name, waiting=waiting, outbox=str(spool.root))
 
 
 def _connection(ctx: Context, settings: Settings) -> Connection:

@@ -259,6 +259,8 @@ MESSAGES: dict[str, str] = {
     "outbox.refused": "the file {name} will not be sent: {reason} (it is in failed/)",
     "outbox.retry_now": "due now: {n}",
     "outbox.retrying": "{n} waiting to be tried again (the link to SMSAPI)",
+    "outbox.stopped": "Relay stopped ({signal}): the sends in flight were finished and recorded, none was started after; {n} wait in the queue for the next start.",
+    "outbox.stopping": "Stopping the relay ({signal}): finishing the sends in flight, starting none. A second signal stops at once (a send cut short keeps its idx).",
     "outbox.row": "{id}  {to}  {state}, for {age}, {attempts} attempts, {when} — {reason}",
     "outbox.sent": "{id} sent",
     "outbox.service_absent": "there is no service {name} — nothing to remove",

@@ -264,6 +264,8 @@ MESSAGES: dict[str, str] = {
     "outbox.refused": "plik {name} nie zostanie wysłany: {reason} (leży w failed/)",
     "outbox.retry_now": "do wysłania teraz: {n}",
     "outbox.retrying": "{n} czeka na ponowną próbę (łącze z SMSAPI)",
+    "outbox.stopped": "Relay zatrzymany ({signal}): wysyłki w toku dokończone i zapisane, nowych nie zaczęto; w kolejce czeka {n} — wyśle je następne uruchomienie.",
+    "outbox.stopping": "Zatrzymuję relay ({signal}): kończę wysyłki w toku, nowych nie zaczynam. Drugi sygnał zatrzyma od razu (wysyłka przerwana zachowa swój idx).",
     "outbox.row": "{id}  {to}  {state}, od {age}, prób {attempts}, {when} — {reason}",
     "outbox.sent": "{id} wysłany",
     "outbox.service_absent": "usługi {name} nie ma — nic do usunięcia",

@@ -11,6 +11,7 @@ message itself → failed/ with SMSAPI's code and the fix, never retried.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -68,6 +69,21 @@ class Relay:
         self.default_sender, self.username = default_sender, username
         self.concurrency, self.clock = concurrency, clock
         self.on_event = on_event or (lambda _event: None)
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """A service stop: no message is started after this; the sends in flight finish and are
+        recorded (cutting them would leave each to its idx, safe but unrecorded until the next start)."""
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    async def pause(self, seconds: float) -> None:
+        """The wait between passes, cut short by stop()."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def run_once(self) -> Pass:
         done = Pass()
@@ -79,7 +95,8 @@ class Relay:
             done.held = hold
         else:
             await self._send_due(done)
-        done.followed = await self._follow()
+        if not self.stopping:
+            done.followed = await self._follow()
         self.spool.flush()  # the pass's records on the disk at once, not file by file
         return done
 
@@ -88,7 +105,7 @@ class Relay:
     def _due(self, stop: asyncio.Event) -> Iterator[Entry]:
         now = self.clock()
         for message_id in self.spool.ids():
-            if stop.is_set():
+            if stop.is_set() or self.stopping:
                 return
             entry = self.spool.entry(message_id)
             if entry is not None and (entry.state.next_try <= now or entry.state.held):
