@@ -126,15 +126,17 @@ class Reporter:
             return int(exit_code_for_signal(signum))
 
     def step(self, name: str, ok: bool, text: str, **data: Any) -> None:
-        self.steps.append({"step": name, "ok": ok, "message": text, **data})
-        if not self.as_json:
+        if self.as_json:  # kept only for the JSON at the end: a relay serving for months prints its lines and keeps none
+            self.steps.append({"step": name, "ok": ok, "message": text, **data})
+        else:
             mark = t("cli.ok") if ok else t("cli.fail")
             print(f"{mark} {text}", file=self.out if ok else self.err, flush=True)
 
     def warn(self, name: str, text: str, **data: Any) -> None:
         """Not a failure, not "ok" either: e.g. permissions that were (or could not be) tightened."""
-        self.steps.append({"step": name, "ok": True, "warning": True, "message": text, **data})
-        if not self.as_json:
+        if self.as_json:
+            self.steps.append({"step": name, "ok": True, "warning": True, "message": text, **data})
+        else:
             print(f"{t('cli.warn')} {text}", file=self.err, flush=True)
 
     def info(self, text: str) -> None:

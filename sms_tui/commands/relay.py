@@ -106,8 +106,13 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
         with settings_store.locked(spool.root / "relay"):
             conn = _connection(ctx, settings)
             events: list[dict[str, Any]] = []
+
+            def keep(event: dict[str, Any]) -> None:  # only what someone will get: a backlog's pass keeps no event per message for nobody
+                if settings.outbox.on_event or event["event"] in ("held", "released"):
+                    events.append(event)
+
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
-                          concurrency=settings.outbox.concurrency, on_event=events.append)
+                          concurrency=settings.outbox.concurrency, on_event=keep)
             signals = _stop_gracefully(relay, rep)
             try:
                 while True:
@@ -119,6 +124,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                         return _stopped(rep, signals[0], spool)
                     if once:
                         return _finish(rep, done, spool)
+                    rep.steps.clear()  # a service's --json reports its last pass, not every pass since it started
                     await relay.pause(POLL)
             except asyncio.CancelledError:
                 if len(signals) > 1:  # a second signal: stopped at once, each send cut short keeps its idx

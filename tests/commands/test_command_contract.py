@@ -65,3 +65,19 @@ def test_watch_install_and_uninstall_together_is_one_usage_error(tmp_path: Path,
     assert main(["watch", "--install", "--uninstall", "--json", "--config", str(tmp_path / "s.toml")]) == ExitCode.USAGE
     payload = json.loads(capsys.readouterr().out)
     assert payload["exit_code"] == 2 and payload["steps"][0]["step"] == "input"
+
+
+def test_a_reporter_printing_lines_keeps_none_of_them() -> None:
+    """`relay` as a service prints a line per message for months: the lines go to the journal and
+    nothing of them stays in memory; only --json keeps the steps, for the object it prints."""
+    from sms_tui.commands.common import Reporter
+
+    out, err = io.StringIO(), io.StringIO()
+    lines = Reporter(False, out, err)
+    for n in range(1000):
+        lines.step("sent", True, f"wysłano {n}")
+        lines.warn("retry", f"ponowię {n}")
+    assert lines.steps == [] and out.getvalue().count("wysłano") == 1000 and err.getvalue().count("ponowię") == 1000
+    as_json = Reporter(True, io.StringIO(), io.StringIO())
+    as_json.step("sent", True, "wysłano")
+    assert as_json.steps == [{"step": "sent", "ok": True, "message": "wysłano"}]
