@@ -246,8 +246,9 @@ class Spool:
         names = sorted(n[:-4] for n in os.listdir(self.folder("queue")) if n.endswith(".sms"))
         yield from names
 
-    def entry(self, message_id: str) -> Entry | None:
-        """A queued message, or None when it is already done (a copy a crash left behind is dropped)."""
+    def entry(self, message_id: str, state: State | None = None) -> Entry | None:
+        """A queued message, or None when it is already done (a copy a crash left behind is dropped);
+        `state` when the caller read it already."""
         root = str(self.root)
         if os.path.exists(f"{root}/sent/{message_id}.sms") or os.path.exists(f"{root}/failed/{message_id}.sms"):
             self._forget(message_id)
@@ -262,7 +263,7 @@ class Spool:
         except Malformed as exc:
             self.fail_draft(message_id, data, exc.describe())
             return None
-        return Entry(message_id, draft, self.state(message_id))
+        return Entry(message_id, draft, state or self.state(message_id))
 
     def state(self, message_id: str) -> State:
         try:
@@ -320,6 +321,8 @@ class Spool:
         """`queue drop ID`: gone without a trace of a send (it never went, or will not)."""
         existed = (self.folder("queue") / f"{message_id}.sms").exists()
         self._forget(message_id)
+        if existed:
+            self.touched()
         return existed
 
     def retry_now(self, ids: list[str] | None = None) -> list[str]:
@@ -337,7 +340,22 @@ class Spool:
         if not ids and (hold := self.hold()).reason:
             hold.until = 0.0
             self.save_hold(hold)
+        if made:
+            self.touched()
         return made
+
+    # -- what a running relay must look at again -----------------------------------------------
+
+    def generation(self) -> str:
+        """Changed by every hand laid on the queue from outside the relay (`queue retry`, `queue
+        drop`): while it is the same, what the relay last read of the waiting messages holds."""
+        try:
+            return (self.root / "queue.generation").read_text(encoding="ascii")
+        except OSError:
+            return ""
+
+    def touched(self) -> None:
+        atomic_write(self.root / "queue.generation", secrets.token_hex(8).encode(), mode=0o640, owner=self.owner, sync=False)
 
     # -- the account's hold --------------------------------------------------------------------
 
