@@ -48,17 +48,22 @@ def _wait_for(condition: object, what: str, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def _queued(texts: list[str]) -> Spool:
+    spool = Spool(Path(os.environ["SMS_TUI_OUTBOX"]))
+    spool.prepare()
+    for text in texts:
+        spool.drop("500100200", text)
+    return spool
+
+
 def _relay(sandbox: Sandbox, config: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_sigterm_finishes_the_sends_in_flight_and_starts_no_more(config: Path, sandbox: Sandbox) -> None:
-    spool = Spool(Path(os.environ["SMS_TUI_OUTBOX"]))
-    spool.prepare()
     texts = [f"Odbiór {n}" for n in range(10)]
-    for text in texts:
-        spool.drop("500100200", text)
+    spool = _queued(texts)
     sandbox.state.inject(Fault("delay", "/sms.do", seconds=3, times=100))  # every send a while in flight
     relay = _relay(sandbox, config)
     _wait_for(lambda: _sends(sandbox) >= 4, "four sends in flight (concurrency 4)")
@@ -76,11 +81,8 @@ def test_sigterm_finishes_the_sends_in_flight_and_starts_no_more(config: Path, s
 
 
 def test_a_second_signal_stops_at_once(config: Path, sandbox: Sandbox) -> None:
-    spool = Spool(Path(os.environ["SMS_TUI_OUTBOX"]))
-    spool.prepare()
     texts = [f"Zwrot {n}" for n in range(6)]
-    for text in texts:
-        spool.drop("500100200", text)
+    _queued(texts)
     sandbox.state.inject(Fault("stall", "/sms.do", seconds=30, times=4))  # four sends whose answers would hang 30 s
     relay = _relay(sandbox, config)
     lines: list[str] = []
