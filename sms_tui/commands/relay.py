@@ -128,7 +128,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                     await relay.pause(POLL)
             except asyncio.CancelledError:
                 if len(signals) > 1:  # a second signal: stopped at once, each send cut short keeps its idx
-                    return rep.interrupted(signals[-1])
+                    return _cut(rep, signals[-1], spool)
                 raise
             finally:
                 await conn.session.aclose()
@@ -170,6 +170,19 @@ def _stopped(rep: Reporter, signum: int, spool: Spool) -> int:
     waiting = sum(1 for _ in spool.ids())
     rep.step("stopped", True, t("outbox.stopped", signal=name, n=waiting), signal=name)
     return rep.finish(exit_code_for_signal(signum), stopped=name, waiting=waiting, outbox=str(spool.root))
+
+
+def _cut(rep: Reporter, signum: int, spool: Spool) -> int:
+    """Stopped mid-send: what may have reached SMSAPI is still queued under its id, so its idx is
+    the same at the next start, and SMSAPI answers "already accepted" instead of sending twice."""
+    import signal
+
+    from sms_tui.exitcodes import exit_code_for_signal
+
+    name = signal.Signals(signum).name
+    waiting = sum(1 for _ in spool.ids())
+    rep.step("stopped", False, t("outbox.cut", signal=name, n=waiting), signal=name)
+    return rep.finish(exit_code_for_signal(signum), stopped=name, cut=True, waiting=waiting, outbox=str(spool.root))
 
 
 def _connection(ctx: Context, settings: Settings) -> Connection:

@@ -241,6 +241,7 @@ MESSAGES: dict[str, str] = {
     "outbox.due_in": "next try in {wait}",
     "outbox.due_now": "due now",
     "outbox.empty": "The outbox {path} is empty.",
+    "outbox.cut": "Relay stopped at once ({signal}): the sends cut short stay queued ({n} waiting) with their idx — SMSAPI will not take them twice. The next start sends them: {prog} relay --once (or the service once it starts).",
     "outbox.event_failed": "the {event} event did not reach on_event: {reason}",
     "outbox.failed": "{id} refused — in failed/ with the reason",
     "outbox.failed_row": "{id}  cannot be sent: {reason}",

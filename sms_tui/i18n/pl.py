@@ -246,6 +246,7 @@ MESSAGES: dict[str, str] = {
     "outbox.due_in": "następna próba za {wait}",
     "outbox.due_now": "do wysłania teraz",
     "outbox.empty": "Kolejka {path} jest pusta.",
+    "outbox.cut": "Relay zatrzymany od razu ({signal}): przerwane wysyłki zostały w kolejce (czeka {n}) ze swoim idx — SMSAPI nie przyjmie ich drugi raz. Wyśle je następne uruchomienie: {prog} relay --once (albo usługa po starcie).",
     "outbox.event_failed": "zdarzenie {event} nie trafiło do on_event: {reason}",
     "outbox.failed": "{id} odrzucony — leży w failed/ z przyczyną",
     "outbox.failed_row": "{id}  nie do wysłania: {reason}",

@@ -94,6 +94,8 @@ def test_a_second_signal_stops_at_once(config: Path, sandbox: Sandbox) -> None:
     relay.send_signal(signal.SIGTERM)
     relay.wait(timeout=15)  # well before the sandbox's 30 s
     reader.join(timeout=10)
-    assert relay.returncode == 128 + signal.SIGTERM and "Traceback" not in "".join(lines)
+    said = "".join(lines)
+    assert relay.returncode == 128 + signal.SIGTERM and "Traceback" not in said
+    assert "Relay zatrzymany od razu (SIGTERM)" in said and f"--config {config} relay --once" in said
     assert main(["relay", "--once", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
     assert sorted(m.message for m in sandbox.outbox) == sorted(texts)
