@@ -14,7 +14,8 @@ from sms_tui.delivery import elapsed_text
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.message import headers_of
-from sms_tui.outbox.spool import Spool, arrival
+from sms_tui.outbox.spool import Dropped, Spool, arrival, read_record
+from sms_tui.rules.text import escape_name
 from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ def run(ctx: Context, args: Namespace) -> int:
             return _retry(rep, spool, args.ids)
         if action == "drop":
             return _drop(rep, spool, args.id)
+        if action == "resend":
+            return _resend(rep, spool, args.ids)
         return _list(rep, spool)
     except OSError as exc:
         rep.step("outbox", False, t("outbox.unusable", path=spool.root, reason=os_reason(exc)))
@@ -46,6 +49,14 @@ def run(ctx: Context, args: Namespace) -> int:
 
 def _list(rep: Reporter, spool: Spool) -> int:
     now = time.time()
+    held = spool.hold()
+    arrived = []
+    for name, info in spool.arrivals():  # not taken by the relay yet: as mailq lists what nullmailer has not sent
+        shown = escape_name(name)
+        arrived.append({"name": shown, "size": info.st_size, "age": round(now - info.st_mtime)})
+        rep.info(t("outbox.arrival_row", name=shown, size=info.st_size, age=elapsed_text(max(0.0, now - info.st_mtime))))
+    if arrived:
+        rep.warn("not_taken", t("outbox.not_taken", n=len(arrived)))
     waiting: list[dict[str, Any]] = []
     for message_id in spool.ids():
         entry = spool.entry(message_id)
@@ -53,25 +64,29 @@ def _list(rep: Reporter, spool: Spool) -> int:
             continue
         state = entry.state
         age = now - arrival(message_id).timestamp()
-        due_in = max(0, round(state.next_try - now))
-        row: dict[str, Any] = {"id": message_id, "to": entry.draft.to, "state": "held" if state.held else "waiting", "age": round(age),
-               "attempts": state.attempts, "next_try": due_in, "last_reason": state.last_reason}
+        next_try = max(state.next_try, held.until) if state.held else state.next_try
+        due_in = max(0, round(next_try - now))
+        kind = "check" if state.check else "held" if state.held else "waiting"
+        reason = t("outbox.check_panel", id=message_id) if state.check else state.last_reason
+        row: dict[str, Any] = {"id": message_id, "to": entry.draft.to, "state": kind, "age": round(age),
+                               "attempts": state.attempts, "next_try": None if state.check else due_in, "last_reason": reason,
+                               "may_have_been_sent": state.uncertain_since is not None}
         waiting.append(row)
-        when = t("outbox.due_now") if due_in == 0 else t("outbox.due_in", wait=elapsed_text(due_in))
-        rep.info(t("outbox.row", id=message_id, to=entry.draft.to, state=t(f"outbox.state.{row['state']}"),
-                   age=elapsed_text(age), attempts=state.attempts, when=when, reason=state.last_reason or "—"))
+        when = t("outbox.due_human") if state.check else t("outbox.due_now") if due_in == 0 else t("outbox.due_in", wait=elapsed_text(due_in))
+        rep.info(t("outbox.row", id=message_id, to=entry.draft.to, state=t(f"outbox.state.{kind}"),
+                   age=elapsed_text(age), attempts=state.attempts, when=when, reason=reason or "—"))
     failed = []
     for name in sorted(os.listdir(spool.folder("failed"))):
         if name.endswith(".sms"):
-            headers = headers_of((spool.folder("failed") / name).read_bytes())
+            headers = headers_of(read_record(spool.folder("failed") / name))
             failed.append({"id": name[:-4], "to": headers.get("To"), "failed": headers.get("Failed"), "reason": headers.get("Fail_reason")})
             rep.info(t("outbox.failed_row", id=name[:-4], reason=headers.get("Fail_reason", "—")))
-    held = spool.hold()
     if held.reason:
         rep.warn("held", t("outbox.held", reason=held.reason), code=held.code)
-    if not waiting and not failed:
+    if not waiting and not failed and not arrived:
         rep.info(t("outbox.empty", path=spool.root))
-    return rep.finish(ExitCode.OK, waiting=waiting, failed=failed, held=held.__dict__ if held.reason else None, outbox=str(spool.root))
+    return rep.finish(ExitCode.OK, arrived=arrived, waiting=waiting, failed=failed, held=held.__dict__ if held.reason else None,
+                      outbox=str(spool.root))
 
 
 def _retry(rep: Reporter, spool: Spool, ids: list[str]) -> int:
@@ -84,8 +99,23 @@ def _retry(rep: Reporter, spool: Spool, ids: list[str]) -> int:
 
 
 def _drop(rep: Reporter, spool: Spool, message_id: str) -> int:
-    if not spool.drop_entry(message_id):
-        rep.step("drop", False, t("outbox.unknown_id", id=message_id))
+    outcome = spool.drop_entry(message_id)
+    if outcome is Dropped.UNKNOWN:
+        rep.step("drop", False, t("outbox.unknown_id", id=escape_name(message_id)))
         return rep.finish(ExitCode.USAGE)
-    rep.step("drop", True, t("outbox.dropped", id=message_id), id=message_id)
-    return rep.finish(ExitCode.OK, dropped=message_id)
+    if outcome in (Dropped.IN_FLIGHT, Dropped.SENT, Dropped.DONE):  # never "not sent" about a request that was out
+        key = {Dropped.IN_FLIGHT: "outbox.drop_in_flight", Dropped.SENT: "outbox.drop_was_sent", Dropped.DONE: "outbox.drop_done"}[outcome]
+        rep.step("drop", False, t(key, id=message_id))
+        return rep.finish(ExitCode.USAGE, dropped=None, outcome=outcome.value)
+    key = "outbox.dropped" if outcome is Dropped.NOT_SENT else "outbox.dropped_maybe_sent"
+    rep.step("drop", True, t(key, id=escape_name(message_id)), id=message_id)
+    return rep.finish(ExitCode.OK, dropped=message_id, may_have_been_sent=outcome is Dropped.MAYBE_SENT)
+
+
+def _resend(rep: Reporter, spool: Spool, ids: list[str]) -> int:
+    made = spool.resend(ids)
+    missing = [i for i in ids if i not in made]
+    for message_id in missing:
+        rep.step("resend", False, t("outbox.unknown_id", id=escape_name(message_id)))
+    rep.step("resend", not missing, t("outbox.resend_now", n=len(made)), ids=made)
+    return rep.finish(ExitCode.USAGE if missing else ExitCode.OK, resent=made)

@@ -85,8 +85,12 @@ def _queue(p: argparse.ArgumentParser, common: Declare) -> None:
     q.add_argument("ids", nargs="*", metavar="ID")
     _json(q)
     common(q)
-    q = actions.add_parser("drop", help="remove a message that was not sent")
+    q = actions.add_parser("drop", help="remove a message that was not sent (or a file not taken from outgoing/ yet)")
     q.add_argument("id", metavar="ID")
+    _json(q)
+    common(q)
+    q = actions.add_parser("resend", help="send a message held as 'may already have been sent', after a look at SMSAPI's panel")
+    q.add_argument("ids", nargs="+", metavar="ID")
     _json(q)
     common(q)
 
@@ -141,7 +145,7 @@ def commands(common: Declare) -> tuple[Command, ...]:
         Command("sender", "own sender names: list, request (add) after the statement, switch to an approved one (use)",
                 lambda p: _sender(p, common)),
         Command("relay", "send what programs dropped into the outbox, exactly once; in the foreground, or --once", _relay),
-        Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID", lambda p: _queue(p, common), network=False),
+        Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID, resend ID…", lambda p: _queue(p, common), network=False),
         Command("doctor", "every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance",
                 _only_json),
         Command("show", "the saved settings, secrets masked", _only_json, network=False, logs=False),

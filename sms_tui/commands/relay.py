@@ -108,7 +108,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
             events: list[dict[str, Any]] = []
 
             def keep(event: dict[str, Any]) -> None:  # only what someone will get: a backlog's pass keeps no event per message for nobody
-                if settings.outbox.on_event or event["event"] in ("held", "released"):
+                if settings.outbox.on_event or event["event"] in OWNER_EVENTS or event["event"] == "released":
                     events.append(event)
 
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
@@ -116,8 +116,12 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
             signals = _stop_gracefully(relay, rep)
             try:
                 while True:
-                    done = await relay.run_once()
-                    _report(rep, done, quiet=not once)
+                    try:
+                        done = await relay.run_once()
+                    except OSError as exc:  # the outbox itself (permissions, a folder gone): named, never "-"
+                        rep.step("outbox", False, t("outbox.unusable", path=spool.root, reason=os_reason(exc)))
+                        return rep.finish(ExitCode.USAGE)
+                    _report(rep, done, quiet=not once, outbox=str(spool.root))
                     await asyncio.to_thread(_deliver_events, rep, settings, spool, events[:])
                     events.clear()
                     if signals:
@@ -194,8 +198,12 @@ def _connection(ctx: Context, settings: Settings) -> Connection:
     return Connection(options, Session(options), settings.account.credentials())
 
 
-def _report(rep: Reporter, done: Pass, *, quiet: bool) -> None:
+def _report(rep: Reporter, done: Pass, *, quiet: bool, outbox: str) -> None:
     """One line per message that moved (a service's journal reads like smsd's log)."""
+    if done.disk is not None:
+        rep.warn("disk", t("outbox.disk", path=outbox, reason=os_reason(done.disk)))
+    for message_id in done.checking:
+        rep.warn("check", t("outbox.check_panel", id=message_id), id=message_id)
     for refused in done.refused:
         rep.warn("refused", t("outbox.refused", name=refused.name, reason=refused.reason), id=refused.id)
     for message_id in done.sent:
@@ -213,9 +221,12 @@ def _finish(rep: Reporter, done: Pass, spool: Spool) -> int:
     code = ExitCode.OK
     if done.held is not None:
         code = ExitCode.CREDENTIALS if done.held.code in (101, 102, 105, 401) else ExitCode.REFUSED
+    elif done.disk is not None:
+        code = ExitCode.USAGE
     return rep.finish(code, claimed=done.claimed, sent=done.sent, failed=done.failed, retrying=done.retrying,
                       refused=[r.__dict__ for r in done.refused], waiting=waiting, followed=done.followed,
-                      held=done.held.__dict__ if done.held is not None else None, outbox=str(spool.root))
+                      held=done.held.__dict__ if done.held is not None else None, checking=done.checking,
+                      disk=os_reason(done.disk) if done.disk is not None else None, outbox=str(spool.root))
 
 
 def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: list[dict[str, Any]]) -> None:
@@ -227,17 +238,26 @@ def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: lis
             outcome, detail = run_command(list(settings.outbox.on_event), payload)
             if outcome != "sent":
                 rep.warn("on_event", t("outbox.event_failed", event=event["event"], reason=detail))
-        if event["event"] == "held" and _tell_owner(rep, settings, payload):
+        if event["event"] in OWNER_EVENTS and _tell_owner(rep, settings, payload) and event["event"] == "held":
             spool.owner_told()
 
 
+OWNER_EVENTS = ("held", "uncertain", "disk")  # what the owner hears of through notify_command, once
+
+
 def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> bool:
-    """Whether the hold is told (or nobody could be): a failing command is tried at the next refusal."""
-    text = t("outbox.owner_held", reason=payload["reason"], n=payload.get("waiting", 0), host=payload["host"])
+    """Whether the owner is told (or nobody could be): a failing command is tried at the next refusal."""
+    kind = payload["event"]
+    if kind == "held":
+        text = t("outbox.owner_held", reason=payload["reason"], n=payload.get("waiting", 0), host=payload["host"])
+    elif kind == "uncertain":
+        text = t("outbox.owner_uncertain", n=payload.get("n", 0), host=payload["host"], ids=" ".join(payload.get("ids", [])[:5]))
+    else:
+        text = t("outbox.owner_disk", host=payload["host"], path=payload.get("outbox", ""), reason=payload.get("reason", ""))
     if not settings.alerts.notify_command:
         rep.warn("notify", t("outbox.nobody_told"))
         return True
-    notice = {**payload, "event": "outbox.held", "condition": "outbox", "state": "held", "text": text}
+    notice = {**payload, "event": f"outbox.{kind}", "condition": "outbox", "state": kind, "text": text}
     outcome, detail = run_command(list(settings.alerts.notify_command), notice)
     if outcome != "sent":
         rep.warn("notify", t("watch.not_sent", where=t("watch.via_command", command=settings.alerts.notify_command[0]), reason=detail))

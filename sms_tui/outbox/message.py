@@ -13,6 +13,13 @@ from sms_tui.i18n import t
 
 MAX_BYTES = 16 * 1024  # six parts of Polish text with headers fit many times over
 _HEADER = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,40}):[ \t]*(.*)")
+# C0 controls (and DEL) other than tab and newline: no phone shows them, and they are what a binary
+# file or a terminal's escape sequence brings in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The headers the relay writes into its own records: a dropped file never sets them (a record that
+# says DELIVERED before anything was sent), and a record dropped again (smsresend) is one message.
+RELAY_HEADERS = frozenset({"sent", "message_id", "points", "attempts", "status", "delivered", "failed", "fail_reason",
+                           "error_code", "original_name", "already_accepted", "retry"})
 
 
 class Malformed(Exception):
@@ -46,15 +53,26 @@ def parse(data: bytes, *, claimed: bool = False) -> Draft:
         text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise Malformed("outbox.not_utf8", at=exc.start) from None
+    if not text.strip():
+        raise Malformed("outbox.empty_file")
     head, blank, body = text.partition("\n\n")
     if not blank:
         raise Malformed("outbox.no_blank_line")
     headers: dict[str, str] = {}
+    recipients = 0
     for number, line in enumerate(head.split("\n"), start=1):
         found = _HEADER.fullmatch(line)
         if found is None:
             raise Malformed("outbox.bad_header", line=number)
-        headers[found.group(1)] = rules.clean_field(found.group(2)).strip()
+        name = found.group(1)
+        if name.lower() == "to":
+            recipients += 1
+            name = "To"  # one spelling: the number checked is the number sent
+        elif not claimed and name.lower() in RELAY_HEADERS:
+            continue  # the relay's to write, never the dropped file's
+        headers[name] = rules.clean_field(found.group(2)).strip()
+    if recipients > 1:
+        raise Malformed("outbox.several_to", n=recipients)
     given = {name.lower(): value for name, value in headers.items()}
     if not given.get("to"):
         raise Malformed("outbox.no_to")
@@ -72,9 +90,11 @@ def parse(data: bytes, *, claimed: bool = False) -> Draft:
     elif sender is not None:
         sender = "ECO"
     message = body[:-1] if body.endswith("\n") else body  # the newline an editor adds is not part of the SMS
+    if (control := _CONTROL.search(message)) is not None:
+        raise Malformed("outbox.control", code=f"0x{ord(control.group()):02x}", at=control.start() + 1)
     if problems := checks.message_problems(message):
         raise Malformed("outbox.bad_text", reason=" ".join(problems))
-    headers = {**headers, next(n for n in headers if n.lower() == "to"): phone.number}  # kept as it will be sent
+    headers = {**headers, "To": phone.number}  # kept as it will be sent
     return Draft(to=phone.number, sender=sender, text=message, headers=headers)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sms_tui import constants, operations
 from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool, stamp
 from sms_tui.smsapi import SmsapiError
-from sms_tui.smsapi.errors import ApiError, Category
+from sms_tui.smsapi.errors import ApiError, Category, TransportError
 from sms_tui.smsapi_texts import describe
 
 if TYPE_CHECKING:
@@ -33,6 +34,13 @@ HOLD_PAUSE = 300.0  # seconds between tries of an account that refused (points, 
 FOLLOW_BATCH = 50  # message ids per status read
 FOLLOW_PER_PASS = 200  # sent messages read per pass
 FOLLOW_FOR = 48 * 3600.0  # seconds a sent message is followed before its delivery is left unknown
+# SMSAPI refuses a repeated idx (check_idx=1) only within 24 hours (smsapi-protocol-2.md): an
+# attempt whose outcome is unknown is tried again with the same idx only this long after it, which
+# leaves two hours for clocks that disagree; after that the message waits for a human.
+IDX_MEMORY = 24 * 3600.0
+RESEND_WITHIN = IDX_MEMORY - 2 * 3600.0
+MIN_FREE = 128 * 1024  # bytes the outbox's disk must have before a send: its record must fit
+DISK_PAUSE = 60.0  # seconds between looks at a full disk
 ACCOUNT = {Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER, Category.POINTS, Category.ACCOUNT}
 TRANSIENT = {Category.RETRY, Category.SERVER}
 
@@ -69,6 +77,8 @@ class Pass:
     retrying: list[str] = field(default_factory=list)
     held: Hold | None = None
     followed: int = 0
+    checking: list[str] = field(default_factory=list)  # held for a human this pass: may already have been sent
+    disk: OSError | None = None  # the outbox's disk refused a write: nothing more was sent
 
 
 class Relay:
@@ -83,6 +93,9 @@ class Relay:
         # try. Until either moves (or something new is claimed), a pass reads no message: a day's
         # backlog waiting out an outage costs a look at one small file every POLL, not 20,000 reads.
         self._quiet: tuple[str, float] | None = None
+        self._recovered = False
+        self._disk_until = 0.0
+        self._disk_told = False
 
     def stop(self) -> None:
         """A service stop: no message is started after this; the sends in flight finish and are
@@ -100,31 +113,61 @@ class Relay:
 
     async def run_once(self) -> Pass:
         done = Pass()
+        if not self._recovered:  # attempts a killed relay left without an outcome: uncertain since then
+            self.spool.recover()
+            self._recovered = True
         done.claimed, done.refused = self.spool.claim()
         if done.claimed or done.refused:
             self._quiet = None
         for refused in done.refused:
             self.on_event({"event": "failed", "id": refused.id, "reason": refused.reason, "file": refused.name})
-        hold = self.spool.hold()
-        if hold.until > self.clock():
+        hold, now = self.spool.hold(), self.clock()
+        if now < hold.until <= now + HOLD_PAUSE:  # a hold further ahead was set by a clock that was ahead
             done.held = hold
+        elif now < self._disk_until or self._no_room(done):
+            done.disk = done.disk or OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         else:
             await self._send_due(done)
+        if done.disk is not None:
+            self._disk_until = now + DISK_PAUSE
+            if not self._disk_told:
+                self._disk_told = True
+                self.on_event({"event": "disk", "reason": os.strerror(done.disk.errno or errno.EIO), "errno": done.disk.errno,
+                               "outbox": str(self.spool.root)})
+        elif done.sent:
+            self._disk_told = False
         if not self.stopping:
             done.followed = await self._follow()
         self.spool.flush()  # the pass's records on the disk at once, not file by file
         return done
 
+    def _no_room(self, done: Pass) -> bool:
+        """Checked before anything is sent: a send whose record cannot be written is not made."""
+        try:
+            room = os.statvfs(self.spool.root)
+        except OSError as exc:
+            done.disk = exc
+            return True
+        return room.f_bavail * room.f_frsize < MIN_FREE
+
     # -- sending -------------------------------------------------------------------------------
 
-    def _due(self, stop: asyncio.Event, scan: _Scan) -> Iterator[Entry]:
+    def _due(self, stop: asyncio.Event, scan: _Scan, done: Pass) -> Iterator[Entry]:
         now = self.clock()
         for message_id in self.spool.ids():
             if stop.is_set() or self.stopping:
                 scan.complete = False
                 return
             state = self.spool.state(message_id)  # the small file first: a message waiting its turn is not read
-            if state.next_try > now and not state.held:
+            if state.check:
+                continue  # waits for a human (`queue resend`)
+            if state.uncertain_since is not None and now - state.uncertain_since > RESEND_WITHIN:
+                state.check = True  # SMSAPI may have forgotten its idx: sending it again could be a second SMS
+                self.spool.save_state(message_id, state, sync=True)
+                done.checking.append(message_id)
+                continue
+            # A next try further ahead than the longest pause was set by a clock that was ahead: due.
+            if now < state.next_try <= now + BACKOFF[-1] and not state.held:
                 scan.earliest = min(scan.earliest, state.next_try)
                 continue
             entry = self.spool.entry(message_id, state)
@@ -140,7 +183,7 @@ class Relay:
             return  # nothing was due, nothing changed since, nothing is due yet
         scan = _Scan()
         stop = asyncio.Event()
-        due = self._due(stop, scan)
+        due = self._due(stop, scan, done)
         api = self.session.client(self.credentials)
 
         async def worker() -> None:
@@ -150,13 +193,28 @@ class Relay:
                     return
 
         await asyncio.gather(*(worker() for _ in range(self.concurrency)))
-        self._quiet = (generation, scan.earliest) if scan.complete and not scan.found else None
+        if done.disk is None:
+            self.spool.attempts_done()  # every attempt's outcome is on the disk: a record, or a state
+        self._quiet = (generation, scan.earliest) if scan.complete and not scan.found and not done.checking else None
+        if done.checking:
+            self.on_event({"event": "uncertain", "ids": done.checking, "n": len(done.checking)})
         if done.held is None and (hold := self.spool.hold()).reason:
             self._release(hold)
 
     async def _send_one(self, api: SmsapiClient, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
+        with self.spool.sending(entry.id) as may:
+            if may:  # else dropped by a technician right now, or gone
+                await self._send_locked(api, entry, done, stop)
+
+    async def _send_locked(self, api: SmsapiClient, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
         draft, state = entry.draft, entry.state
         sender = draft.sender or self.default_sender
+        try:
+            self.spool.attempting(entry.id, self.clock())
+        except OSError as exc:  # the outbox's disk: what is sent now could not be recorded
+            done.disk = done.disk or exc
+            stop.set()
+            return
         try:
             result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id))
         except ApiError as exc:
@@ -173,22 +231,32 @@ class Relay:
                 self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": describe(exc), "code": exc.code})
             return
         except SmsapiError as exc:  # the link: unreachable, TLS, timeout, 5xx, a dropped answer
-            self._retry(entry, describe(exc), done)
+            self._retry(entry, describe(exc), done, uncertain=not isinstance(exc, TransportError) or exc.ambiguous)
             return
         message = result.messages[0] if result.messages else None
         extra = {"Sent": stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)}
         if result.already_accepted:
             extra["Already_accepted"] = "yes"  # SMSAPI had it from a pass that did not live to record it
-        self.spool.mark_sent(entry, extra, result.message_id if message is not None else None)
+        try:
+            self.spool.mark_sent(entry, extra, result.message_id if message is not None else None)
+        except OSError as exc:  # sent, and not recorded: it stays queued under its idx and nothing more goes
+            done.disk = done.disk or exc
+            stop.set()
+            state.uncertain_since = state.uncertain_since or self.clock()
+            with contextlib.suppress(OSError):
+                self.spool.save_state(entry.id, state, sync=True)
+            return
         done.sent.append(entry.id)
         self.on_event({"event": "sent", "id": entry.id, "to": draft.to, "message_id": result.message_id,
                        "points": result.points, "already_accepted": result.already_accepted})
 
-    def _retry(self, entry: Entry, reason: str, done: Pass) -> None:
+    def _retry(self, entry: Entry, reason: str, done: Pass, *, uncertain: bool = False) -> None:
         state = entry.state
         state.attempts += 1
         state.next_try, state.last_reason, state.held = self.clock() + backoff(state.attempts), reason, False
-        self.spool.save_state(entry.id, state)
+        if uncertain and state.uncertain_since is None:
+            state.uncertain_since = self.clock()  # the first attempt that may have reached SMSAPI
+        self.spool.save_state(entry.id, state, sync=uncertain)
         done.retrying.append(entry.id)
 
     # -- the account's hold --------------------------------------------------------------------

@@ -6,22 +6,83 @@ its idx is fixed by that id), or in sent/ or failed/ (done; a copy left in queue
 from __future__ import annotations
 
 import contextlib
+import enum
+import errno
+import fcntl
 import json
 import os
 import re
 import secrets
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sms_tui import rules
 from sms_tui.compat import UTC
 from sms_tui.outbox.message import MAX_BYTES, Draft, Malformed, compose, parse, render
 from sms_tui.settings.files import atomic_write, sync_folder
 
 FOLDERS = ("outgoing", "queue", "sent", "failed", "follow")
+SETTLE = 5.0  # seconds a file written in place (not renamed in) must lie still before it is read
+SHORT = 8  # bytes: a shorter file is still being written (smsd's rule), until it has lain still for STALE
+STALE = 600.0  # seconds after which a file that stays that short is refused as empty
+_NO_FD = -1
 ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{6}")
+
+
+def _settled(info: os.stat_result, now: float) -> bool:
+    """Complete by its times: changed after its last write (a rename changes the inode's ctime, not
+    its mtime; `send --queue` sets its mtime back) or unchanged for SETTLE seconds."""
+    return info.st_ctime_ns > info.st_mtime_ns or now - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 >= SETTLE
+
+
+def _being_written(fd: int) -> bool | None:
+    """Whether any process has the file open for writing, as the kernel knows it: a read lease is
+    refused (EAGAIN) exactly then. None where no lease may be taken (another user's file without
+    CAP_LEASE, a filesystem without leases): then only its times can tell."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return None
+    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    return False
+
+
+def _read_nofollow(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        return os.read(fd, MAX_BYTES * 2)
+    finally:
+        os.close(fd)
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def read_record(path: Path) -> bytes:
+    """A record in sent/ or failed/ (for `queue`), never through a link."""
+    return _read_nofollow(str(path))
+
+
+def _read_all(path: str) -> bytes:
+    """A file of the relay's own of any length (a follow log), never through a link."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def new_id(now: datetime | None = None) -> str:
@@ -53,6 +114,11 @@ class State:
     next_try: float = 0.0  # epoch seconds; 0: due now
     last_reason: str | None = None
     held: bool = False  # waiting for the account (points, credentials), not for the link
+    # The first attempt whose outcome is unknown (an answer lost, a timeout, a kill mid-send, a
+    # record that could not be written): it may have reached SMSAPI. Tried again only with the same
+    # idx, and only while SMSAPI still remembers it (IDX_MEMORY); after that it waits for a human.
+    uncertain_since: float | None = None
+    check: bool = False  # held for a human: "may already have been sent — check the panel"
 
 
 @dataclass
@@ -73,6 +139,15 @@ class Entry:
     state: State
 
 
+class Dropped(enum.Enum):
+    NOT_SENT = "not_sent"
+    MAYBE_SENT = "maybe_sent"  # an attempt's answer was lost: it may have reached SMSAPI
+    IN_FLIGHT = "in_flight"  # its request is still out
+    SENT = "sent"  # it went while the drop waited for its request
+    DONE = "done"  # it left the queue another way (failed/) while the drop waited
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class Refused:
     """A dropped file that can never be sent, and why (already moved to failed/)."""
@@ -89,6 +164,7 @@ class Spool:
         # What the relay writes the shop's group may read (`queue` as the shop's user); nobody else.
         self.owner = (os.geteuid(), group) if group is not None else None
         self._follow_fd: int | None = None
+        self._attempts_fd: int | None = None
 
     def folder(self, name: str) -> Path:
         return self.root / name
@@ -120,6 +196,10 @@ class Spool:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
+                # Its time a second back: the rename then leaves the inode changed after its last
+                # write, which tells the relay the file is complete (no settling wait).
+                back = time.time_ns() - 1_000_000_000
+                os.utime(handle.fileno(), ns=(back, back))
                 os.fsync(handle.fileno())
             os.rename(tmp, self.folder("outgoing") / message_id)
         except BaseException:
@@ -129,51 +209,112 @@ class Spool:
 
     # -- the relay takes what was dropped ------------------------------------------------------
 
-    def claim(self) -> tuple[list[str], list[Refused]]:
+    def claim(self, now: float | None = None) -> tuple[list[str], list[Refused]]:
         """Every complete file in outgoing/ checked and taken: written into queue/ as it will be
         sent (the number normalised, where no program can change it) and then removed — or, when
         it can never be sent, set aside in failed/ with the reason. Its id is its name when
         `send --queue` named it, else made from what the file is, so a file whose claim a crash
-        cut short (or a power cut undid) gets the same id again and is recognised as taken."""
+        cut short (or a power cut undid) gets the same id again and is recognised as taken.
+
+        Every file here is another user's and may change under the relay: it is opened once,
+        `O_NOFOLLOW`, and everything after that — the checks, the read, a chown — is done on that
+        descriptor; a file that vanished, was swapped or is still being written is left for the
+        next look, never fatal."""
         taken: list[str] = []
         refused: list[Refused] = []
         outgoing = self.folder("outgoing")
-        for name in self._arrivals(outgoing):
+        clock = time.time() if now is None else now
+        for name, info in self._arrivals(outgoing):
             path = outgoing / name
-            message_id = name if ID.fullmatch(name) else self._id_for(path)
-            if self.known(message_id):  # taken already, the original's removal lost: never twice
-                path.unlink(missing_ok=True)
+            if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+                self._refuse(path, self._id_for(name, info), Malformed("outbox.not_a_file"), b"", info, refused)
                 continue
-            problem, data, info = self._take(path)
-            draft = None
-            if problem is None:
-                try:
-                    draft = parse(data)
-                except Malformed as exc:
-                    problem = exc
-            if problem is not None or draft is None:
-                self._refuse(path, message_id, problem or Malformed("outbox.not_a_file"), data)
-                refused.append(Refused(message_id, name, (problem or Malformed("outbox.not_a_file")).describe()))
+            if stat.S_ISLNK(info.st_mode):
+                self._refuse(path, self._id_for(name, info), Malformed("outbox.symlink"), b"", info, refused)
                 continue
-            queued = f"{self.root}/queue/{message_id}.sms"
-            if (canonical := render(draft)) == data:  # as `send --queue` writes it: moved, not copied
-                os.rename(path, queued)
-                self._own(queued, info)
-            else:
-                atomic_write(Path(queued), canonical, mode=0o640, owner=self.owner, sync=False)
-                path.unlink()
-            taken.append(message_id)
+            if stat.S_ISDIR(info.st_mode):
+                self._refuse(path, self._id_for(name, info), Malformed("outbox.not_a_file"), b"", info, refused)
+                continue
+            if info.st_size < SHORT and clock - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 < STALE:
+                continue  # a few bytes so far: being written (smsd's rule); refused as empty only once it lies so long
+            outcome = self._take(path, info, clock)
+            if outcome is None:
+                continue  # vanished, swapped or grew while it was read: the next look
+            problem, data, opened, fd = outcome
+            try:
+                if problem is None and not _settled(opened, clock):
+                    try:
+                        parse(data)
+                    except Malformed:
+                        continue  # young, and not a whole message yet: a writer that opens the file again to append
+                self._claim_one(path, name, problem, data, opened, fd, taken, refused)
+            finally:
+                if fd != _NO_FD:
+                    os.close(fd)
         if taken or refused:  # the claims on the disk before anything is sent (once per pass, not per file)
             self.flush("queue", "failed", "outgoing")
         return taken, refused
 
-    def _own(self, path: str, info: os.stat_result) -> None:
-        """A claimed file is the relay's: the program that wrote it no longer changes what is sent."""
+    def _claim_one(self, path: Path, name: str, problem: Malformed | None, data: bytes, opened: os.stat_result, fd: int,
+                   taken: list[str], refused: list[Refused]) -> None:
+        message_id = name if ID.fullmatch(name) else self._id_for(name, opened)
+        draft = None
+        if problem is None:
+            try:
+                draft = parse(data)
+            except Malformed as exc:
+                problem = exc
+        canonical = render(draft) if draft is not None else b""
+        if self.known(message_id):
+            if self._left_over(message_id, canonical, name):
+                self._unlink_if(path, opened)  # taken already, the original's removal lost: never twice
+                return
+            message_id = self._id_for(name, opened, fresh=True)  # a new message under a name the queue knows
+        if problem is not None or draft is None:
+            self._refuse(path, message_id, problem or Malformed("outbox.not_a_file"), data, opened, refused)
+            return
+        queued = f"{self.root}/queue/{message_id}.sms"
+        if canonical == data and opened.st_uid == os.geteuid():  # our own file, as `send --queue` writes it: moved
+            os.rename(path, queued)
+            moved = os.lstat(queued)
+            if (moved.st_ino, moved.st_dev) == (opened.st_ino, opened.st_dev):
+                self._own(fd, opened)
+                taken.append(message_id)
+                return
+            os.unlink(queued)  # something else took the name between the read and the move: not ours to keep
+        # Another user's file (which its writer may still hold open) is never moved: what was read and
+        # checked is what is written, by the relay, where only the relay writes.
+        atomic_write(Path(queued), canonical, mode=0o640, owner=self.owner, sync=False)
+        self._unlink_if(path, opened)
+        taken.append(message_id)
+
+    def _left_over(self, message_id: str, canonical: bytes, name: str) -> bool:
+        """A file whose claim copied it into queue/ and then died before removing it: the copy there
+        is what this file makes. Anything else under a known id is a new message (a record dropped
+        again by hand, a name reused)."""
+        if not ID.fullmatch(name):
+            return True  # a made-up id is the file itself (name, inode, size, time): the same file
+        try:
+            return bool(canonical) and _read_nofollow(f"{self.root}/queue/{message_id}.sms") == canonical
+        except OSError:
+            return False
+
+    @staticmethod
+    def _unlink_if(path: Path, opened: os.stat_result) -> None:
+        """The name removed only while it is still the file that was read (a swap is the next look's)."""
+        with contextlib.suppress(FileNotFoundError):
+            now = os.lstat(path)
+            if (now.st_ino, now.st_dev) == (opened.st_ino, opened.st_dev):
+                os.unlink(path)
+
+    def _own(self, fd: int, info: os.stat_result) -> None:
+        """A claimed file of the relay's own: its group the shop's (to read in `queue`), 0640 —
+        on the descriptor, never by a path someone could point elsewhere."""
         owner = (os.geteuid(), self.group if self.group is not None else os.getegid())
         if (info.st_uid, info.st_gid) != owner and (self.owner is not None or os.geteuid() == 0):
-            os.chown(path, *owner)
+            os.fchown(fd, *owner)
         if stat.S_IMODE(info.st_mode) != 0o640:
-            os.chmod(path, 0o640)
+            os.fchmod(fd, 0o640)
 
     def flush(self, *names: str) -> None:
         if not names and self._follow_fd is not None:  # the end of a pass: its follow log is complete
@@ -182,62 +323,91 @@ class Spool:
         for name in names or FOLDERS:
             sync_folder(self.folder(name))
 
-    def _arrivals(self, outgoing: Path) -> list[str]:
-        found = []
-        with os.scandir(outgoing) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):  # still being written (the documented way to drop)
-                    continue
-                try:
-                    found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
-                except FileNotFoundError:
-                    continue
-        return [name for _, name in sorted(found)]
+    def arrivals(self) -> list[tuple[str, os.stat_result]]:
+        """What waits in outgoing/ for the relay to take it, oldest first (what `queue` lists)."""
+        return self._arrivals(self.folder("outgoing"))
 
-    def _id_for(self, path: Path) -> str:
+    @staticmethod
+    def _arrivals(outgoing: Path) -> list[tuple[str, os.stat_result]]:
+        """The files a program finished, as smsd takes them: not a dot name (the documented way to
+        write one), not `NAME.LOCK` nor a file beside one, not `LOCKED…` — all still being written."""
+        found: list[tuple[int, str, os.stat_result]] = []
+        with os.scandir(outgoing) as entries:
+            listed = list(entries)
+        names = {entry.name for entry in listed}
+        for entry in listed:
+            name = entry.name
+            if name.startswith((".", "LOCKED")) or name.endswith(".LOCK") or f"{name}.LOCK" in names:
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:  # gone since the listing
+                continue
+            found.append((info.st_mtime_ns, name, info))
+        return [(name, info) for _, name, info in sorted(found, key=lambda item: item[:2])]
+
+    @staticmethod
+    def _id_for(name: str, info: os.stat_result, *, fresh: bool = False) -> str:
         """From the file's name, inode, size and time: the same file, the same id (and idx)."""
         import hashlib  # noqa: PLC0415 — only for files a program named itself
 
-        info = os.lstat(path)
         when = datetime.fromtimestamp(info.st_mtime_ns / 1e9, UTC)
-        digest = hashlib.sha256(f"{path.name}\x1f{info.st_ino}\x1f{info.st_size}\x1f{info.st_mtime_ns}".encode()).hexdigest()
+        salt = f"\x1f{secrets.token_hex(8)}" if fresh else ""
+        digest = hashlib.sha256(f"{name}\x1f{info.st_ino}\x1f{info.st_size}\x1f{info.st_mtime_ns}{salt}".encode("utf-8", "surrogateescape")).hexdigest()
         return f"{when:%Y%m%dT%H%M%S%f}-{digest[:6]}"
 
     def known(self, message_id: str) -> bool:
         root = str(self.root)
-        return any(os.path.exists(f"{root}/{folder}/{message_id}.sms") for folder in ("queue", "sent", "failed"))
+        return any(os.path.lexists(f"{root}/{folder}/{message_id}.sms") for folder in ("queue", "sent", "failed"))
 
-    def _take(self, path: Path) -> tuple[Malformed | None, bytes, os.stat_result]:
-        """The file's bytes, or why it is not a file a program of the shop wrote: a link (which
-        could lead anywhere), not a regular file, someone outside the group, too large."""
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            return Malformed("outbox.symlink"), b"", info
-        if not stat.S_ISREG(info.st_mode):
-            return Malformed("outbox.not_a_file"), b"", info
-        if info.st_nlink > 1:
-            return Malformed("outbox.linked"), b"", info
-        if info.st_uid != os.geteuid() and self.group is not None and info.st_gid != self.group:
-            return Malformed("outbox.foreign", uid=info.st_uid, gid=info.st_gid), b"", info
-        if info.st_size > MAX_BYTES:
-            return Malformed("outbox.too_large", size=info.st_size, limit=MAX_BYTES), b"", info
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    def _take(self, path: Path, info: os.stat_result, now: float) -> tuple[Malformed | None, bytes, os.stat_result, int] | None:
+        """The file opened once and read on that descriptor: its bytes, or why it is not a file a
+        program of the shop wrote (outside the group, several links, too large, unreadable) —
+        or None when it is not the file listed any more, is still open for writing (or, where that
+        cannot be asked, changed within SETTLE seconds), or changed while it was read."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        except PermissionError:
+            return Malformed("outbox.unreadable", mode=f"{stat.S_IMODE(info.st_mode):04o}"), b"", info, _NO_FD
+        except OSError:  # vanished, or swapped for a link (ELOOP), a FIFO…: the next look sees what it is
+            return None
+        keep = False
         try:
             opened = os.fstat(fd)
-            if (opened.st_ino, opened.st_dev) != (info.st_ino, info.st_dev):
-                return Malformed("outbox.not_a_file"), b"", info  # swapped between the look and the open
-            return None, os.read(fd, MAX_BYTES + 1), info
+            if (opened.st_ino, opened.st_dev) != (info.st_ino, info.st_dev) or not stat.S_ISREG(opened.st_mode) or opened.st_nlink == 0:
+                return None  # swapped or removed between the look and the open
+            keep = True
+            if opened.st_nlink > 1:
+                return Malformed("outbox.linked"), b"", opened, fd
+            if opened.st_uid != os.geteuid() and self.group is not None and opened.st_gid != self.group:
+                return Malformed("outbox.foreign", uid=opened.st_uid, gid=opened.st_gid), b"", opened, fd
+            if opened.st_size > MAX_BYTES:
+                return Malformed("outbox.too_large", size=opened.st_size, limit=MAX_BYTES), b"", opened, fd
+            writing = _being_written(fd)
+            if writing or (writing is None and not _settled(opened, now)):
+                keep = False
+                return None  # its writer is not done: the next look
+            data = os.read(fd, MAX_BYTES + 1)
+            after = os.fstat(fd)
+            if (after.st_size, after.st_mtime_ns) != (opened.st_size, opened.st_mtime_ns) or len(data) != opened.st_size:
+                keep = False
+                return None  # written to while it was read: the next look, once it is still
+            return None, data, opened, fd
         finally:
-            os.close(fd)
+            if not keep:
+                os.close(fd)
 
-    def _refuse(self, path: Path, message_id: str, problem: Malformed, data: bytes) -> None:
-        head = f"Original_name: {path.name}\nFailed: {stamp()}\nFail_reason: {problem.describe()}\n"
+    def _refuse(self, path: Path, message_id: str, problem: Malformed, data: bytes, info: os.stat_result, refused: list[Refused]) -> None:
+        shown = rules.escape_name(path.name)
+        head = f"Original_name: {shown}\nFailed: {stamp()}\nFail_reason: {problem.describe()}\n"
         body = data if data and b"\x00" not in data else b""
         atomic_write(self.folder("failed") / f"{message_id}.sms", head.encode() + (b"\n" + body if body else b""), mode=0o640, owner=self.owner)
-        if stat.S_ISDIR(os.lstat(path).st_mode):
-            os.rename(path, self.folder("failed") / f"{message_id}.dir")  # kept for a look, never read
+        if stat.S_ISDIR(info.st_mode):
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(path, self.folder("failed") / f"{message_id}.dir")  # kept for a look, never read
         else:
-            os.unlink(path)
+            self._unlink_if(path, info)
+        refused.append(Refused(message_id, shown, problem.describe()))
 
     # -- what waits ----------------------------------------------------------------------------
 
@@ -254,9 +424,8 @@ class Spool:
             self._forget(message_id)
             return None
         try:
-            with open(f"{root}/queue/{message_id}.sms", "rb") as file:
-                data = file.read()
-        except FileNotFoundError:
+            data = _read_nofollow(f"{root}/queue/{message_id}.sms")
+        except OSError:  # gone (dropped, sent by another hand) or not a file of the relay's
             return None
         try:
             draft = parse(data, claimed=True)  # checked and normalised when it was claimed
@@ -267,13 +436,79 @@ class Spool:
 
     def state(self, message_id: str) -> State:
         try:
-            with open(f"{self.root}/queue/{message_id}.json", encoding="utf-8") as file:
-                return State(**json.load(file))
+            return State(**json.loads(_read_nofollow(f"{self.root}/queue/{message_id}.json")))
         except (OSError, ValueError, TypeError):  # never tried yet (a state is written at the first failure)
             return State()
 
-    def save_state(self, message_id: str, state: State) -> None:
-        atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner, sync=False)
+    def save_state(self, message_id: str, state: State, *, sync: bool = False) -> None:
+        atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner, sync=sync)
+
+    # -- a send in flight ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def sending(self, message_id: str) -> Iterator[bool]:
+        """The message's file locked while its request is out: `queue drop` cannot remove it then
+        (and says so), and a message dropped before the lock was had is not sent. True when it may go."""
+        try:
+            fd = os.open(f"{self.root}/queue/{message_id}.sms", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            yield False
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a technician is dropping it right now
+                yield False
+                return
+            yield os.fstat(fd).st_nlink > 0  # not removed between the open and the lock
+        finally:
+            os.close(fd)
+
+    def attempting(self, message_id: str, when: float) -> None:
+        """On the disk before the request goes out: an attempt of this message may reach SMSAPI.
+        A relay killed before it learnt the outcome finds this at its next start (`recover`), so
+        the message is never sent blindly once SMSAPI has forgotten its idx. Raises OSError (a
+        full disk): then nothing is sent."""
+        if self._attempts_fd is None:
+            self._attempts_fd = os.open(f"{self.root}/queue/attempts.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        line = f"{message_id} {when:.3f}\n".encode()
+        if os.write(self._attempts_fd, line) != len(line):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.fdatasync(self._attempts_fd)
+
+    def recover(self) -> list[str]:
+        """At the start: the attempts a killed relay left without an outcome become "uncertain since
+        then" in their messages' state; the log is emptied once that is on the disk."""
+        path = f"{self.root}/queue/attempts.log"
+        try:
+            lines = _read_nofollow(path).decode("ascii", "replace").split("\n")
+        except OSError:
+            return []
+        first: dict[str, float] = {}
+        for line in lines:
+            message_id, _, logged = line.partition(" ")
+            with contextlib.suppress(ValueError):
+                first.setdefault(message_id, float(logged))
+        marked = []
+        for message_id, when in first.items():
+            if not ID.fullmatch(message_id) or not os.path.lexists(f"{self.root}/queue/{message_id}.sms"):
+                continue  # recorded since (sent/, failed/) or dropped
+            state = self.state(message_id)
+            if state.uncertain_since is None:
+                state.uncertain_since = when
+                self.save_state(message_id, state, sync=True)
+                marked.append(message_id)
+        self.attempts_done()
+        return marked
+
+    def attempts_done(self) -> None:
+        """Every attempt of the pass has its outcome on the disk (a record, or a state)."""
+        with contextlib.suppress(FileNotFoundError):
+            if self._attempts_fd is not None:
+                os.ftruncate(self._attempts_fd, 0)
+                os.fdatasync(self._attempts_fd)
+            else:
+                os.truncate(f"{self.root}/queue/attempts.log", 0)
 
     # -- done ----------------------------------------------------------------------------------
 
@@ -285,45 +520,93 @@ class Spool:
         log, so a crash that cuts the record's update short is mended when the delivery is read
         (Status: is added then). A crash anywhere here costs at most a record, never a second SMS."""
         sent = f"{self.root}/sent/{entry.id}.sms"
-        os.rename(f"{self.root}/queue/{entry.id}.sms", sent)
         payload = render(entry.draft, extra)
-        fd = os.open(sent, os.O_WRONLY | os.O_NOFOLLOW)
         try:
-            os.pwrite(fd, payload, 0)
-            os.ftruncate(fd, len(payload))  # the queued file was render(draft): shorter, nothing of it left over
-        finally:
-            os.close(fd)
+            os.rename(f"{self.root}/queue/{entry.id}.sms", sent)
+        except FileNotFoundError:  # removed under the relay while it was sent: the record is made whole
+            atomic_write(Path(sent), payload, mode=0o640, owner=self.owner, sync=False)
+        else:
+            fd = os.open(sent, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                os.pwrite(fd, payload, 0)
+                os.ftruncate(fd, len(payload))  # the queued file was render(draft): shorter, nothing of it left over
+            finally:
+                os.close(fd)
         line = json.dumps({"id": entry.id, "message_id": follow_id or "", "headers": extra}, ensure_ascii=False)
         if self._follow_fd is None:
-            self._follow_fd = os.open(f"{self.root}/follow/{new_id()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._follow_fd = os.open(f"{self.root}/follow/{new_id()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         os.write(self._follow_fd, (line + "\n").encode())
-        if entry.state.attempts > 0 or entry.state.held:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(f"{self.root}/queue/{entry.id}.json")
+        with contextlib.suppress(FileNotFoundError):  # a state `queue retry` wrote for a message never tried too
+            os.unlink(f"{self.root}/queue/{entry.id}.json")
 
     def mark_failed(self, entry: Entry, reason: str, code: int | None = None) -> None:
         extra = {"Failed": stamp(), "Fail_reason": reason, **({"Error_code": str(code)} if code is not None else {})}
         atomic_write(self.folder("failed") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner, sync=False)
-        self._forget(entry.id, tried=entry.state.attempts > 0 or entry.state.held)
+        self._forget(entry.id)
 
     def fail_draft(self, message_id: str, data: bytes, reason: str) -> None:
         head = f"Failed: {stamp()}\nFail_reason: {reason}\n".encode()
         atomic_write(self.folder("failed") / f"{message_id}.sms", head + b"\n" + data, mode=0o640, owner=self.owner)
         self._forget(message_id)
 
-    def _forget(self, message_id: str, *, tried: bool = True) -> None:
-        """The queue's copy and (when it was ever tried) its state gone."""
-        for suffix in (".sms", ".json") if tried else (".sms",):
+    def _forget(self, message_id: str) -> None:
+        """The queue's copy and its state gone."""
+        for suffix in (".sms", ".json"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.root}/queue/{message_id}{suffix}")
 
-    def drop_entry(self, message_id: str) -> bool:
-        """`queue drop ID`: gone without a trace of a send (it never went, or will not)."""
-        existed = (self.folder("queue") / f"{message_id}.sms").exists()
-        self._forget(message_id)
-        if existed:
+    def drop_entry(self, message_id: str, *, wait: float = 30.0) -> Dropped:
+        """`queue drop ID`: removed from the queue — never while its request is out (the relay holds
+        its lock then: this waits up to `wait` seconds for the outcome), and "not sent" only when no
+        attempt of it may have reached SMSAPI. A file not taken from outgoing/ yet is dropped by its name."""
+        queued = f"{self.root}/queue/{message_id}.sms"
+        try:
+            fd = os.open(queued, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return self._drop_arrival(message_id)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        return Dropped.IN_FLIGHT
+                    time.sleep(0.05)  # the relay's send ends with its answer or its timeout
+            opened, now = os.fstat(fd), _lstat(queued)
+            if now is None or (now.st_ino, now.st_dev) != (opened.st_ino, opened.st_dev):
+                return Dropped.SENT if os.path.lexists(f"{self.root}/sent/{message_id}.sms") else Dropped.DONE
+            state = self.state(message_id)
+            self._forget(message_id)
+        finally:
+            os.close(fd)
+        self.touched()
+        return Dropped.MAYBE_SENT if state.uncertain_since is not None else Dropped.NOT_SENT
+
+    def _drop_arrival(self, name: str) -> Dropped:
+        if "/" in name or name in ("", ".", ".."):
+            return Dropped.UNKNOWN
+        try:
+            os.unlink(self.folder("outgoing") / name)  # a name in the drop folder: unlink never follows it
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            return Dropped.UNKNOWN
+        return Dropped.NOT_SENT
+
+    def resend(self, ids: list[str]) -> list[str]:
+        """`queue resend ID…`: a message held for a human (an attempt's outcome unknown for longer
+        than SMSAPI remembers its idx) sent after all — the human looked at the panel."""
+        made = []
+        for message_id in ids:
+            if not os.path.lexists(f"{self.root}/queue/{message_id}.sms"):
+                continue
+            state = self.state(message_id)
+            state.check, state.uncertain_since, state.next_try, state.held = False, None, 0.0, False
+            self.save_state(message_id, state, sync=True)
+            made.append(message_id)
+        if made:
             self.touched()
-        return existed
+        return made
 
     def retry_now(self, ids: list[str] | None = None) -> list[str]:
         """`queue retry [ID…]`: those (all without ids) due now; without ids the account's hold
@@ -334,6 +617,8 @@ class Spool:
             entry = self.entry(message_id)
             if entry is None:
                 continue
+            if entry.state.check:
+                continue  # only `queue resend`, after a look at the panel
             entry.state.next_try = 0.0
             self.save_state(message_id, entry.state)
             made.append(message_id)
@@ -385,8 +670,7 @@ class Spool:
         found: list[Followed] = []
         for log in sorted(n for n in os.listdir(self.folder("follow")) if n.endswith(".log")):
             try:
-                with open(f"{self.root}/follow/{log}", encoding="utf-8") as file:
-                    lines = file.read().split("\n")
+                lines = _read_all(f"{self.root}/follow/{log}").decode("utf-8", "replace").split("\n")
             except OSError:
                 continue
             for line in lines:
@@ -406,7 +690,7 @@ class Spool:
         for item, extra in followed:
             path = self.folder("sent") / f"{item.local_id}.sms"
             try:
-                draft = parse(path.read_bytes(), claimed=True)
+                draft = parse(_read_nofollow(str(path)), claimed=True)
                 atomic_write(path, render(draft, {**item.headers, **extra}), mode=0o640, owner=self.owner, sync=False)
             except (OSError, Malformed):
                 pass  # the record is gone or unreadable: nothing more to follow
@@ -414,7 +698,7 @@ class Spool:
         for log, done in done_by_log.items():
             path = self.folder("follow") / log
             try:
-                lines = path.read_text(encoding="utf-8").split("\n")
+                lines = _read_all(str(path)).decode("utf-8", "replace").split("\n")
             except OSError:
                 continue
             kept = [line for line in lines if line.strip() and _line_id(line) not in done]

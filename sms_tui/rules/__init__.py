@@ -12,7 +12,7 @@ from sms_tui.lazy import lazy_getattr
 _WHERE = {
     "Md5Check": "md5", "check_md5": "md5", "md5_hex": "md5", "MessageLength": "message", "measure": "message",
     "PhoneCheck": "phone", "check_phone": "phone", "SenderCheck": "sender", "check_sender_name": "sender",
-    "transliterate": "sender", "clean_field": "text", "plain_letters": "text", "parse_threshold": "threshold", "threshold_text": "threshold", "below_threshold": "threshold",
+    "transliterate": "sender", "clean_field": "text", "escape_name": "text", "plain_letters": "text", "parse_threshold": "threshold", "threshold_text": "threshold", "below_threshold": "threshold",
     "check_api_url": "url", "systemd_unit": "unit",
 }
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sms_tui.rules.sender import check_sender_name as check_sender_name
     from sms_tui.rules.sender import transliterate as transliterate
     from sms_tui.rules.text import clean_field as clean_field
+    from sms_tui.rules.text import escape_name as escape_name
     from sms_tui.rules.text import plain_letters as plain_letters
     from sms_tui.rules.threshold import below_threshold as below_threshold
     from sms_tui.rules.threshold import parse_threshold as parse_threshold

@@ -28,6 +28,18 @@ def clean_field(value: str, *, keep_newlines: bool = False) -> str:
     return _CONTROL.sub("", value)
 
 
+def escape_name(name: str) -> str:
+    """A file name another user chose, safe to print on a terminal or write as one header line:
+    controls, invisible characters and backslashes as `\\xNN`/`\\uNNNN` (Polish letters kept)."""
+    out = []
+    for ch in name:
+        if ch == "\\" or (unicodedata.category(ch)[0] in "CZ" and ch != " "):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def mask(secret: str) -> str:
     """Enough to tell two secrets apart, not enough to use one."""
     return "•" * 8 + (secret[-2:] if len(secret) >= 16 else "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +112,12 @@ def test_files_that_can_never_be_sent_are_set_aside_and_the_rest_go_on(config: P
         "no-blank": b"To: 500100200",
         "huge": b"To: 500100200\n\n" + b"x" * 20000,
     }
+    young = outgoing / "young-no-blank"
+    young.write_bytes(b"To: 500100200")  # just written in place: maybe the rest is coming
+    a_minute_ago = time.time() - 60
     for name, data in bad.items():
         (outgoing / name).write_bytes(data)
+        os.utime(outgoing / name, (a_minute_ago, a_minute_ago))  # written a while ago: what there is, is all
     (outgoing / "link").symlink_to("/etc/passwd")
     (outgoing / "folder").mkdir()
     (outgoing / ".still-writing").write_bytes(b"To: 500100200\n\nniegotowe")
@@ -122,7 +127,7 @@ def test_files_that_can_never_be_sent_are_set_aside_and_the_rest_go_on(config: P
     refused = {r["name"]: r["reason"] for r in done["refused"]}
     assert set(refused) == {*bad, "link", "folder"}
     assert "To:" in refused["no-to"] and "UTF-8" in refused["cp1250"] and "dowiązanie" in refused["link"]
-    assert sorted(os.listdir(outgoing)) == [".still-writing"]  # a dot name is never read
+    assert sorted(os.listdir(outgoing)) == [".still-writing", "young-no-blank"]  # a dot name is never read; a young half file waits
     failed = spool.folder("failed")
     assert len([n for n in os.listdir(failed) if n.endswith(".sms")]) == len(bad) + 2
     assert all("Fail_reason: " in (failed / n).read_text(errors="replace") for n in os.listdir(failed) if n.endswith(".sms"))
