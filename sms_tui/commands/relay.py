@@ -119,6 +119,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                     try:
                         done = await relay.run_once()
                     except OSError as exc:  # the outbox itself (permissions, a folder gone): named, never "-"
+                        logging.getLogger("sms_tui").debug("the outbox failed", exc_info=True)
                         rep.step("outbox", False, t("outbox.unusable", path=spool.root, reason=os_reason(exc)))
                         return rep.finish(ExitCode.USAGE)
                     _report(rep, done, quiet=not once, outbox=str(spool.root))

@@ -287,7 +287,7 @@ MESSAGES: dict[str, str] = {
     "outbox.drop_done": "{id} left the queue while waiting for its answer (see {prog} queue)",
     "outbox.dropped_maybe_sent": "removed {id} from the queue — an earlier attempt’s answer was lost, so it MAY have been sent: check SMSAPI’s panel before writing it again",
     "outbox.resend_now": "to be sent again (after your look at the panel): {n}",
-    "outbox.disk": "Nothing more is sent: the outbox {path} cannot record a send ({reason}). Free disk space there; what waits is sent once there is room, each message once.",
+    "outbox.disk": "Nothing more is sent: the outbox {path} cannot record a send ({reason}). Free disk space there (or give the relay back its folder); what waits is sent once there is room, each message once.",
     "outbox.owner_uncertain": "SMS from the shop {host}: {n} message(s) may already have been sent (an answer was lost long ago) and wait for a look at SMSAPI’s panel: {ids}",
     "outbox.owner_disk": "SMS from the shop {host} are not sent: the outbox {path} cannot record them ({reason}). Free disk space.",
     "outbox.unusable": "Cannot use the outbox {path}: {reason}",

@@ -292,7 +292,7 @@ MESSAGES: dict[str, str] = {
     "outbox.drop_done": "{id} opuściła kolejkę, gdy czekałem na odpowiedź (zobacz {prog} queue)",
     "outbox.dropped_maybe_sent": "usunięto {id} z kolejki — odpowiedź na wcześniejszą próbę zaginęła, więc wiadomość MOGŁA zostać wysłana: sprawdź w panelu SMSAPI, zanim zapiszesz ją ponownie",
     "outbox.resend_now": "do ponownego wysłania (po sprawdzeniu w panelu): {n}",
-    "outbox.disk": "Nic więcej nie wysyłam: skrzynka {path} nie może zapisać wysyłki ({reason}). Zwolnij tam miejsce; to, co czeka, pójdzie, gdy będzie miejsce — każda wiadomość raz.",
+    "outbox.disk": "Nic więcej nie wysyłam: skrzynka {path} nie może zapisać wysyłki ({reason}). Zwolnij tam miejsce (albo przywróć relayowi prawa do folderu); to, co czeka, pójdzie, gdy będzie miejsce — każda wiadomość raz.",
     "outbox.owner_uncertain": "SMS-y ze sklepu {host}: {n} wiadomości mogły już zostać wysłane (dawno zaginęła odpowiedź) i czekają na sprawdzenie w panelu SMSAPI: {ids}",
     "outbox.owner_disk": "SMS-y ze sklepu {host} nie są wysyłane: skrzynka {path} nie może ich zapisać ({reason}). Zwolnij miejsce na dysku.",
     "outbox.unusable": "Nie można użyć kolejki {path}: {reason}",

@@ -117,6 +117,7 @@ class Relay:
             self.spool.recover()
             self._recovered = True
         done.claimed, done.refused = self.spool.claim()
+        done.disk = self.spool.intake_error
         if done.claimed or done.refused:
             self._quiet = None
         for refused in done.refused:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sms_tui import rules
 from sms_tui.compat import UTC
-from sms_tui.outbox.message import MAX_BYTES, Draft, Malformed, compose, parse, render
+from sms_tui.outbox.message import MAX_BYTES, RELAY_HEADERS, Draft, Malformed, compose, headers_of, parse, render
 from sms_tui.settings.files import atomic_write, sync_folder
 
 FOLDERS = ("outgoing", "queue", "sent", "failed", "follow")
@@ -165,6 +165,7 @@ class Spool:
         self.owner = (os.geteuid(), group) if group is not None else None
         self._follow_fd: int | None = None
         self._attempts_fd: int | None = None
+        self.intake_error: OSError | None = None  # why the last claim stopped early (a full disk)
 
     def folder(self, name: str) -> Path:
         return self.root / name
@@ -224,6 +225,7 @@ class Spool:
         refused: list[Refused] = []
         outgoing = self.folder("outgoing")
         clock = time.time() if now is None else now
+        self.intake_error = None
         for name, info in self._arrivals(outgoing):
             path = outgoing / name
             if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode) or stat.S_ISDIR(info.st_mode)):
@@ -248,6 +250,9 @@ class Spool:
                     except Malformed:
                         continue  # young, and not a whole message yet: a writer that opens the file again to append
                 self._claim_one(path, name, problem, data, opened, fd, taken, refused)
+            except OSError as exc:  # the queue cannot be written (a full disk): the file stays where it is, nothing lost
+                self.intake_error = exc
+                break
             finally:
                 if fd != _NO_FD:
                     os.close(fd)
@@ -398,10 +403,18 @@ class Spool:
                 os.close(fd)
 
     def _refuse(self, path: Path, message_id: str, problem: Malformed, data: bytes, info: os.stat_result, refused: list[Refused]) -> None:
+        """Set aside in failed/ with the reason, as smsd does: the file's own header lines first (so
+        `formail -zx To:` and a program reading the record find them), then the relay's, the text."""
         shown = rules.escape_name(path.name)
-        head = f"Original_name: {shown}\nFailed: {stamp()}\nFail_reason: {problem.describe()}\n"
-        body = data if data and b"\x00" not in data else b""
-        atomic_write(self.folder("failed") / f"{message_id}.sms", head.encode() + (b"\n" + body if body else b""), mode=0o640, owner=self.owner)
+        ours = f"Original_name: {shown}\nFailed: {stamp()}\nFail_reason: {problem.describe()}\n".encode()
+        head, blank, body = data.replace(b"\r\n", b"\n").partition(b"\n\n") if data and b"\x00" not in data else (b"", b"", b"")
+        if blank and head and all(headers_of(line + b"\n\n") for line in head.split(b"\n")):
+            kept = b"\n".join(line for line in head.split(b"\n") if line.split(b":")[0].strip().lower().decode("ascii", "replace")
+                              not in RELAY_HEADERS)
+            record = (kept + b"\n" if kept else b"") + ours + b"\n" + body
+        else:  # not headers at all: the relay's, then whatever the file held (never a NUL-filled binary)
+            record = ours + (b"\n" + data if data and b"\x00" not in data else b"")
+        atomic_write(self.folder("failed") / f"{message_id}.sms", record, mode=0o640, owner=self.owner)
         if stat.S_ISDIR(info.st_mode):
             with contextlib.suppress(FileNotFoundError):
                 os.rename(path, self.folder("failed") / f"{message_id}.dir")  # kept for a look, never read

@@ -158,6 +158,7 @@ def test_an_account_that_refuses_holds_the_queue_and_the_owner_is_told_once(tmp_
     assert code == ExitCode.REFUSED and len([line for line in told.read_text().splitlines() if line.strip()]) == 1
     code, listed = _cli(config, sandbox, capsys, "queue")
     assert [row["state"] for row in listed["waiting"]] == ["held", "held", "held"] and listed["held"]["code"] == 103
+    assert all(row["next_try"] > 60 for row in listed["waiting"])  # the hold's end (5 min), not "due now"
 
 
 def test_send_queue_drops_a_checked_message(config: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,3 +189,54 @@ def test_a_notice_that_could_not_go_out_is_tried_again(tmp_path: Path, sandbox: 
         _cli(config, sandbox, capsys, "queue", "retry")
         _cli(config, sandbox, capsys, "relay", "--once")
     assert len([line for line in told.read_text().splitlines() if line.strip()]) == 1
+
+
+def test_a_hostile_file_name_reaches_no_terminal_and_forges_no_header(config: Path, sandbox: Sandbox, spool: Spool,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    name = "bad-\x1b]0;OWNED\x07\x1b[2Jname\nTo: 600999999"
+    (spool.folder("outgoing") / name).write_bytes(b"From: ECO\n\nbez numeru\n")
+    os.utime(spool.folder("outgoing") / name, (time.time() - 60, time.time() - 60))
+    capsys.readouterr()
+    main(["relay", "--once", "--api-url", sandbox.url, "--config", str(config)])
+    said = capsys.readouterr()
+    assert "\x1b" not in said.out + said.err and "\\x1b]0;OWNED" in said.err
+    (record,) = os.listdir(spool.folder("failed"))
+    headers = (spool.folder("failed") / record).read_text().partition("\n\n")[0].split("\n")
+    assert [h.split(":")[0] for h in headers] == ["From", "Original_name", "Failed", "Fail_reason"]  # no forged To:
+    _, listed = _cli(config, sandbox, capsys, "queue")
+    assert listed["failed"][0]["to"] is None
+
+
+def test_a_name_the_queue_knows_is_a_new_message(config: Path, sandbox: Sandbox, spool: Spool,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A failed record dropped again by hand under its id (`mv failed/ID.sms outgoing/ID`) is sent,
+    not deleted as "taken already" (finding 13); a claim a crash cut short is still recognised."""
+    first = spool.drop("22 123 45 67", "Na stacjonarny")  # refused by SMSAPI's rules: into failed/
+    _cli(config, sandbox, capsys, "relay", "--once")
+    assert (spool.folder("failed") / f"{first}.sms").exists()
+    record = (spool.folder("failed") / f"{first}.sms").read_bytes()
+    again = record.replace(b"To: 48221234567", b"To: 500100200").replace(b"To: 22 123 45 67", b"To: 500100200")
+    (spool.folder("outgoing") / f".{first}").write_bytes(again)
+    os.rename(spool.folder("outgoing") / f".{first}", spool.folder("outgoing") / first)
+    code, done = _cli(config, sandbox, capsys, "relay", "--once")
+    assert code == ExitCode.OK and len(done["sent"]) == 1 and done["sent"][0] != first
+    assert [m.message for m in sandbox.outbox] == ["Na stacjonarny"]
+    # A claim cut short: the queue has the copy and the original is still in outgoing/: taken once.
+    second = spool.drop("500100200", "Raz")
+    spool.claim()
+    queued = (spool.folder("queue") / f"{second}.sms").read_bytes()
+    (spool.folder("outgoing") / f".{second}").write_bytes(queued)
+    os.rename(spool.folder("outgoing") / f".{second}", spool.folder("outgoing") / second)
+    _cli(config, sandbox, capsys, "relay", "--once")
+    assert sorted(m.message for m in sandbox.outbox) == ["Na stacjonarny", "Raz"]
+
+
+def test_no_state_is_left_behind(config: Path, sandbox: Sandbox, spool: Spool, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [spool.drop("500100200", f"stan {n}") for n in range(3)]
+    _cli(config, sandbox, capsys, "relay", "--once")  # claimed
+    sandbox.state.inject(Fault("http503", "/sms.do", times=1))
+    spool.drop("500100200", "stan 3")
+    _cli(config, sandbox, capsys, "queue", "retry")  # never-tried messages given a state
+    _drain(config, sandbox, capsys, spool)
+    assert [n for n in os.listdir(spool.folder("queue")) if n != "attempts.log"] == []  # no orphan state files
+    assert sorted(m.message for m in sandbox.outbox) == [f"stan {n}" for n in range(4)] and ids
