@@ -6,9 +6,11 @@ an account that refuses (points, credentials) is told to the owner once through 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import socket
+import stat
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +34,18 @@ POLL = 2.0  # seconds between looks into outgoing/ while the relay runs as a ser
 def spool_for(settings: Settings | None) -> Spool:
     """The outbox the settings name, with the shop software's group as the drop folder's."""
     import grp
+    import os
 
     root = outbox_root(settings.outbox.dir if settings is not None else None)
-    group = settings.files.group if settings is not None else None
-    return Spool(root, group=grp.getgrnam(group).gr_gid if group else None)
+    group = (settings.outbox.group or settings.files.group) if settings is not None else None
+    gid = grp.getgrnam(group).gr_gid if group else None
+    owner = None
+    if os.geteuid() == 0:  # root by hand on an outbox `relay --install` gave the relay's own user: what root writes is that user's
+        with contextlib.suppress(OSError):
+            info = os.lstat(root)
+            if info.st_uid != 0 and stat.S_ISDIR(info.st_mode):
+                owner = (info.st_uid, gid if gid is not None else info.st_gid)
+    return Spool(root, group=gid, owner=owner)
 
 
 def run(ctx: Context, args: Namespace) -> int:
@@ -49,7 +59,7 @@ def run(ctx: Context, args: Namespace) -> int:
         spool = spool_for(settings)
         spool.prepare()
     except (OSError, KeyError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) else t("answers.no_group", name=settings.files.group)
+        reason = os_reason(exc) if isinstance(exc, OSError) else t("answers.no_group", name=settings.outbox.group or settings.files.group)
         rep.step("outbox", False, t("outbox.unusable", path=outbox_root(settings.outbox.dir), reason=reason))
         return rep.finish(ExitCode.USAGE)
     return run_async(lambda: _relay(ctx, rep, settings, spool, once=args.once), rep)
@@ -67,10 +77,12 @@ def _service(ctx: Context, rep: Reporter, args: Namespace) -> int:
             return settings
     try:
         if args.install:
-            outcome = service.install(ctx.config_path, dry_run=args.dry_run)
+            spool = spool_for(settings)  # type: ignore[arg-type]  # loaded above
+            group = settings.outbox.group or settings.files.group  # type: ignore[union-attr]
+            outcome = service.install(ctx.config_path, spool, group, dry_run=args.dry_run)
         else:
             outcome = service.uninstall(ctx.config_path, dry_run=args.dry_run)
-    except (ScheduleError, OSError) as exc:
+    except (ScheduleError, OSError, KeyError) as exc:
         rep.step("service", False, t("schedule.failed", reason=exc))
         return rep.finish(ExitCode.USAGE)
     name = service.unit_name(ctx.config_path)
@@ -103,7 +115,7 @@ async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
 
 async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:
     try:
-        with settings_store.locked(spool.root / "relay"):
+        with settings_store.locked(spool.root / "relay", owner=spool.owner):
             conn = _connection(ctx, settings)
             events: list[dict[str, Any]] = []
 

@@ -290,6 +290,7 @@ MESSAGES: dict[str, str] = {
     "outbox.disk": "Nothing more is sent: the outbox {path} cannot record a send ({reason}). Free disk space there (or give the relay back its folder); what waits is sent once there is room, each message once.",
     "outbox.owner_uncertain": "SMS from the shop {host}: {n} message(s) may already have been sent (an answer was lost long ago) and wait for a look at SMSAPI’s panel: {ids}",
     "outbox.owner_disk": "SMS from the shop {host} are not sent: the outbox {path} cannot record them ({reason}). Free disk space.",
+    "outbox.no_relay_user": "the user {user} the relay runs as could not be made (useradd): create it by hand (useradd --system --user-group --no-create-home --shell /usr/sbin/nologin {user}) and install again",
     "outbox.unusable": "Cannot use the outbox {path}: {reason}",
     "send.from_needs_queue": "--from works only with --queue (without it the sender comes from the settings)",
     "send.queue_alone": "--queue does not go with --idx or --wait: the queue gives the id, and the relay follows the delivery",

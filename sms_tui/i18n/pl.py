@@ -295,6 +295,7 @@ MESSAGES: dict[str, str] = {
     "outbox.disk": "Nic więcej nie wysyłam: skrzynka {path} nie może zapisać wysyłki ({reason}). Zwolnij tam miejsce (albo przywróć relayowi prawa do folderu); to, co czeka, pójdzie, gdy będzie miejsce — każda wiadomość raz.",
     "outbox.owner_uncertain": "SMS-y ze sklepu {host}: {n} wiadomości mogły już zostać wysłane (dawno zaginęła odpowiedź) i czekają na sprawdzenie w panelu SMSAPI: {ids}",
     "outbox.owner_disk": "SMS-y ze sklepu {host} nie są wysyłane: skrzynka {path} nie może ich zapisać ({reason}). Zwolnij miejsce na dysku.",
+    "outbox.no_relay_user": "nie udało się utworzyć użytkownika {user}, jako który działa relay (useradd): utwórz go ręcznie (useradd --system --user-group --no-create-home --shell /usr/sbin/nologin {user}) i zainstaluj ponownie",
     "outbox.unusable": "Nie można użyć kolejki {path}: {reason}",
     "send.from_needs_queue": "--from działa tylko z --queue (bez niego nadawca jest z ustawień)",
     "send.queue_alone": "--queue nie łączy się z --idx ani --wait: identyfikator nadaje kolejka, a doręczenie śledzi relay",

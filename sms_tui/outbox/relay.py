@@ -305,12 +305,15 @@ class Relay:
 
 
 def outbox_root(configured: str | None) -> Path:
-    """`[outbox] dir`, else SMS_TUI_OUTBOX, else /var/spool/sms-tui as root, else the user's state folder."""
+    """`[outbox] dir`, else SMS_TUI_OUTBOX, else /var/spool/sms-tui as root or for a user who may drop
+    messages there (the shop's group: its settings are not theirs to read), else the user's state folder."""
     if configured:
         return Path(configured).expanduser()
     if (from_env := constants.outbox_path()) is not None:
         return from_env
     if os.geteuid() == 0:
+        return constants.SYSTEM_OUTBOX
+    if os.access(constants.SYSTEM_OUTBOX / "outgoing", os.W_OK | os.X_OK):  # a member of the shop's group: the server's outbox
         return constants.SYSTEM_OUTBOX
     import platformdirs  # noqa: PLC0415 — platformdirs only when no folder is named
 

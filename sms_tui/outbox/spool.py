@@ -158,11 +158,12 @@ class Refused:
 
 
 class Spool:
-    def __init__(self, root: Path, *, group: int | None = None) -> None:
+    def __init__(self, root: Path, *, group: int | None = None, owner: tuple[int, int] | None = None) -> None:
         self.root = root
         self.group = group  # the gid whose members may drop files (the folder's setgid group)
         # What the relay writes the shop's group may read (`queue` as the shop's user); nobody else.
-        self.owner = (os.geteuid(), group) if group is not None else None
+        # `owner`: root by hand on an outbox that belongs to the relay's own user writes as if it were that user.
+        self.owner = owner or ((os.geteuid(), group) if group is not None else None)
         self._follow_fd: int | None = None
         self._attempts_fd: int | None = None
         self.intake_error: OSError | None = None  # why the last claim stopped early (a full disk)
@@ -172,18 +173,39 @@ class Spool:
 
     def prepare(self) -> None:
         """The folders, each with the mode the README promises: the drop folder setgid and
-        writable by the shop's group, the rest readable by it; without a group, the user's own."""
+        writable by the shop's group, the rest readable by it; without a group, the user's own.
+        Only what differs is changed (the hardened service may not set a setgid bit, only keep it)."""
         shared = self.group is not None
         self.root.mkdir(mode=0o750 if shared else 0o700, parents=True, exist_ok=True)
         for name in FOLDERS:
             self.folder(name).mkdir(exist_ok=True)
         for path, mode in ((self.root, 0o750), (self.folder("outgoing"), 0o2770), (self.folder("queue"), 0o750),
                            (self.folder("sent"), 0o750), (self.folder("failed"), 0o750), (self.folder("follow"), 0o700)):
-            if shared:
-                os.chown(path, -1, self.group)  # type: ignore[arg-type]  # checked above
-                os.chmod(path, mode)
-            else:
-                os.chmod(path, 0o700)
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+            wanted = mode if shared else 0o700
+            if shared and info.st_gid != self.group:
+                os.chown(path, -1, self.group, follow_symlinks=False)  # type: ignore[arg-type]  # checked above
+            if stat.S_IMODE(info.st_mode) != wanted:
+                os.chmod(path, wanted, follow_symlinks=False)
+
+    def hand_over(self, uid: int, gid: int) -> None:
+        """As root, for the relay's own user: the folders and everything the relay wrote become its
+        (links are changed themselves, never followed); what the shop's programs dropped stays theirs."""
+        group = self.group if self.group is not None else gid
+        os.chown(self.root, uid, group, follow_symlinks=False)
+        for name in FOLDERS:
+            os.chown(self.folder(name), uid, group, follow_symlinks=False)
+            if name == "outgoing":
+                continue
+            with os.scandir(self.folder(name)) as entries:
+                for entry in entries:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.chown(entry.path, uid, group, follow_symlinks=False)
+        for name in ("hold.json", "queue.generation", "relay.lock"):
+            with contextlib.suppress(FileNotFoundError):
+                os.chown(self.root / name, uid, group, follow_symlinks=False)
 
     # -- a program drops a message -------------------------------------------------------------
 
@@ -315,7 +337,7 @@ class Spool:
     def _own(self, fd: int, info: os.stat_result) -> None:
         """A claimed file of the relay's own: its group the shop's (to read in `queue`), 0640 —
         on the descriptor, never by a path someone could point elsewhere."""
-        owner = (os.geteuid(), self.group if self.group is not None else os.getegid())
+        owner = self.owner or (os.geteuid(), self.group if self.group is not None else os.getegid())
         if (info.st_uid, info.st_gid) != owner and (self.owner is not None or os.geteuid() == 0):
             os.fchown(fd, *owner)
         if stat.S_IMODE(info.st_mode) != 0o640:
@@ -456,6 +478,14 @@ class Spool:
     def save_state(self, message_id: str, state: State, *, sync: bool = False) -> None:
         atomic_write(self.folder("queue") / f"{message_id}.json", json.dumps(asdict(state)).encode(), mode=0o640, owner=self.owner, sync=sync)
 
+    def _create(self, path: str) -> int:
+        """An append-only log of the relay's own (0600), the outbox owner's whoever opens it."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        if self.owner is not None and (os.fstat(fd).st_uid, os.fstat(fd).st_gid) != self.owner:
+            with contextlib.suppress(PermissionError):  # not root: it is ours already
+                os.fchown(fd, *self.owner)
+        return fd
+
     # -- a send in flight ----------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -483,7 +513,7 @@ class Spool:
         the message is never sent blindly once SMSAPI has forgotten its idx. Raises OSError (a
         full disk): then nothing is sent."""
         if self._attempts_fd is None:
-            self._attempts_fd = os.open(f"{self.root}/queue/attempts.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            self._attempts_fd = self._create(f"{self.root}/queue/attempts.log")
         line = f"{message_id} {when:.3f}\n".encode()
         if os.write(self._attempts_fd, line) != len(line):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -547,7 +577,7 @@ class Spool:
                 os.close(fd)
         line = json.dumps({"id": entry.id, "message_id": follow_id or "", "headers": extra}, ensure_ascii=False)
         if self._follow_fd is None:
-            self._follow_fd = os.open(f"{self.root}/follow/{new_id()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            self._follow_fd = self._create(f"{self.root}/follow/{new_id()}.log")
         os.write(self._follow_fd, (line + "\n").encode())
         with contextlib.suppress(FileNotFoundError):  # a state `queue retry` wrote for a message never tried too
             os.unlink(f"{self.root}/queue/{entry.id}.json")
@@ -716,7 +746,7 @@ class Spool:
                 continue
             kept = [line for line in lines if line.strip() and _line_id(line) not in done]
             if kept:
-                atomic_write(path, ("\n".join(kept) + "\n").encode(), mode=0o600, sync=False)
+                atomic_write(path, ("\n".join(kept) + "\n").encode(), mode=0o600, owner=self.owner, sync=False)
             else:
                 path.unlink(missing_ok=True)
 

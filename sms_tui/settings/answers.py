@@ -72,6 +72,7 @@ class FileAnswers(_Strict):
 
 class OutboxAnswers(_Strict):
     dir: str | None = None  # the outbox folder (default /var/spool/sms-tui as root)
+    group: str | None = Field(None, pattern=ACCOUNT_NAME)  # who may drop messages, without reading the secret
     on_event: str | list[str] | None = None  # like notify_command: split like a shell, run without one
     concurrency: int = Field(4, ge=1, le=32)
 
@@ -266,7 +267,9 @@ def _outbox(given: OutboxAnswers, setup: Setup) -> list[str]:
     on_event = _command(given.on_event, "outbox.on_event", problems)
     if given.dir is not None and not Path(given.dir).expanduser().is_absolute():
         problems.append(f"outbox.dir: {t('answers.outbox_relative', path=given.dir)}")
-    setup.outbox = {"dir": given.dir, "on_event": on_event, "concurrency": given.concurrency}
+    if given.group is not None and (problem := reader_problem(group=given.group)):
+        problems.append(f"outbox.group: {problem}")
+    setup.outbox = {"dir": given.dir, "group": given.group, "on_event": on_event, "concurrency": given.concurrency}
     return problems
 
 

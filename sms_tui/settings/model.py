@@ -129,6 +129,9 @@ class Outbox(_Section):
     """Where the shop's programs drop messages for `sms-tui relay` (README: "The outbox")."""
 
     dir: str | None = None  # default: /var/spool/sms-tui as root, else the user state folder's outbox/
+    # The group whose members may drop messages (the drop folder's), without reading the settings:
+    # the relay alone holds the secret. Default: [files] group (which also lets them read the settings).
+    group: str | None = Field(None, pattern=ACCOUNT_NAME)
     on_event: list[str] | None = None  # run without a shell, one event as JSON on stdin: sent, delivered, failed…
     concurrency: int = Field(4, ge=1, le=32)  # requests in flight at once while a backlog drains
 

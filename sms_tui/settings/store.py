@@ -237,11 +237,14 @@ def file_mode(path: Path) -> int | None:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """One writer at a time; flock dies with its process, so a stale lock frees itself."""
+def locked(path: Path, *, owner: tuple[int, int] | None = None) -> Iterator[None]:
+    """One writer at a time; flock dies with its process, so a stale lock frees itself. `owner`:
+    whose the lock file is (root locking a folder of another user's leaves it that user's)."""
     lock_path = path.with_name(path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
+        if owner is not None and (info := os.fstat(fd)) and (info.st_uid, info.st_gid) != owner:
+            os.fchown(fd, *owner)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

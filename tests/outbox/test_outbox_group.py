@@ -8,6 +8,8 @@ import grp
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,47 @@ def test_the_shops_programs_queue_and_outsiders_are_refused(shared: Path, sandbo
 
     listed = cli_as("nobody", home, ["queue", "--json", "--config", str(config)])  # the shop's user sees the queue
     assert listed.code == ExitCode.OK and len(json.loads(listed.out)["failed"]) == 1
+
+
+def test_the_relay_of_its_own_user_and_a_secret_the_shop_cannot_read(shared: Path, sandbox: Sandbox, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """[outbox] group lets the shop's programs drop messages without reading the settings (root's
+    0600); the outbox belongs to the relay's own user (here `daemon`, as `relay --install` hands it
+    to `sms-tui`), and what root running the relay by hand writes there is that user's, never root's."""
+    import pwd
+
+    from sms_tui.outbox.spool import Spool
+
+    gid, relay = grp.getgrnam(GROUP).gr_gid, pwd.getpwnam("daemon")
+    config, outbox = shared / "etc" / "smsapi.toml", shared / "spool"
+    answers = tmp_path / "answers.toml"
+    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
+                       f'[outbox]\ndir = "{outbox}"\ngroup = "{GROUP}"\n')
+    (shared / "etc").mkdir(mode=0o755)
+    assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    sandbox.state.outbox.clear()
+    info = config.stat()
+    assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (0, 0o600)  # the secret stays root's
+    spool = Spool(outbox, group=gid)
+    spool.prepare()
+    spool.hand_over(relay.pw_uid, relay.pw_gid)
+    outgoing = outbox / "outgoing"
+
+    def drop() -> str:  # the shop's program: cannot read the settings, can drop a message
+        try:
+            config.read_bytes()
+        except PermissionError:
+            pass
+        else:
+            raise AssertionError("the shop's user read the settings")
+        (outgoing / ".zamowienie-19").write_text("To: 500100203\n\nOd sklepu, bez sekretu\n", encoding="utf-8")
+        os.rename(outgoing / ".zamowienie-19", outgoing / "zamowienie-19")
+        return "ok"
+
+    assert as_nobody(drop) == "ok"
+    done = subprocess.run([sys.executable, "-m", "sms_tui", "relay", "--once", "--json", "--api-url", sandbox.url, "--config", str(config)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == ExitCode.OK, done.stdout + done.stderr
+    assert [m.message for m in sandbox.outbox] == ["Od sklepu, bez sekretu"]
+    owners = {(outbox / folder / name).stat().st_uid for folder in ("queue", "sent", "follow") for name in os.listdir(outbox / folder)}
+    assert owners == {relay.pw_uid}  # everything written there is the relay user's: the service can go on from it
