@@ -69,6 +69,8 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
     except settings_store.ConfigError as exc:
         add(Finding("settings", "fail", exc.describe()))
         code = ExitCode.USAGE
+    if settings is not None:
+        _outbox(settings, add)
     add(diagnose.proxy_finding(dict(os.environ)))
 
     platform = settings.account.platform if settings else Platform.PL
@@ -95,6 +97,19 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
     finally:
         await http.aclose()
     return rep.finish(code, checks=len(findings), failed=sum(f.status == "fail" for f in findings))
+
+
+def _outbox(settings: Settings, add: Callable[[Finding], None]) -> None:
+    """The outbox, where one is in use: a relay serving it, holds, the oldest message, failures."""
+    from sms_tui.commands.relay import spool_for
+    from sms_tui.outbox import health
+
+    try:
+        spool = spool_for(settings)
+        for finding in health.findings(spool):
+            add(finding)
+    except (OSError, KeyError) as exc:
+        add(Finding("outbox", "warn", t("doctor.outbox_unreadable", reason=exc)))
 
 
 async def _account_checks(settings: Settings, options: ClientOptions, add: Callable[[Finding], None],

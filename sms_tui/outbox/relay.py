@@ -39,6 +39,7 @@ FOLLOW_FOR = 48 * 3600.0  # seconds a sent message is followed before its delive
 # leaves two hours for clocks that disagree; after that the message waits for a human.
 IDX_MEMORY = 24 * 3600.0
 RESEND_WITHIN = IDX_MEMORY - 2 * 3600.0
+ATTEMPT_BATCH = 16  # messages whose attempts are synced to the disk together, before any of them is sent
 MIN_FREE = 128 * 1024  # bytes the outbox's disk must have before a send: its record must fit
 DISK_PAUSE = 60.0  # seconds between looks at a full disk
 ACCOUNT = {Category.CREDENTIALS, Category.PERMISSION, Category.IP_FILTER, Category.POINTS, Category.ACCOUNT}
@@ -176,6 +177,33 @@ class Relay:
                 scan.found += 1
                 yield entry
 
+    def _attempted(self, due: Iterator[Entry], done: Pass, stop: asyncio.Event) -> Iterator[Entry]:
+        """The due messages in batches whose attempts are on the disk before any of them is sent:
+        one synced write per ATTEMPT_BATCH messages, not one per message. A batch the pass did not
+        finish leaves attempts that never went out; after a kill they count as uncertain, which
+        costs at most a retry with the same idx (or, a day on, a look at the panel) — never a send."""
+        batch: list[Entry] = []
+        for entry in due:
+            batch.append(entry)
+            if len(batch) >= ATTEMPT_BATCH:
+                yield from self._logged(batch, done, stop)
+                batch = []
+        yield from self._logged(batch, done, stop)
+
+    def _logged(self, batch: list[Entry], done: Pass, stop: asyncio.Event) -> Iterator[Entry]:
+        if not batch or stop.is_set():
+            return
+        try:
+            self.spool.attempting([entry.id for entry in batch], self.clock())
+        except OSError as exc:  # the outbox's disk: what would be sent now could not be recorded
+            done.disk = done.disk or exc
+            stop.set()
+            return
+        for entry in batch:
+            if stop.is_set() or self.stopping:
+                return  # a service stop or a refusal: logged, never sent (a retry of its idx at most)
+            yield entry
+
     async def _send_due(self, done: Pass) -> None:
         """In order of arrival, at most `concurrency` requests in flight; an account refusal stops
         the pass (every message would meet it)."""
@@ -184,7 +212,7 @@ class Relay:
             return  # nothing was due, nothing changed since, nothing is due yet
         scan = _Scan()
         stop = asyncio.Event()
-        due = self._due(stop, scan, done)
+        due = self._attempted(self._due(stop, scan, done), done, stop)
         api = self.session.client(self.credentials)
 
         async def worker() -> None:
@@ -210,11 +238,7 @@ class Relay:
     async def _send_locked(self, api: SmsapiClient, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
         draft, state = entry.draft, entry.state
         sender = draft.sender or self.default_sender
-        try:
-            self.spool.attempting(entry.id, self.clock())
-        except OSError as exc:  # the outbox's disk: what is sent now could not be recorded
-            done.disk = done.disk or exc
-            stop.set()
+        if stop.is_set() or self.stopping:
             return
         try:
             result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id))

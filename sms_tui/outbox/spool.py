@@ -507,15 +507,15 @@ class Spool:
         finally:
             os.close(fd)
 
-    def attempting(self, message_id: str, when: float) -> None:
-        """On the disk before the request goes out: an attempt of this message may reach SMSAPI.
+    def attempting(self, ids: list[str], when: float) -> None:
+        """On the disk before their requests go out: attempts of these messages may reach SMSAPI.
         A relay killed before it learnt the outcome finds this at its next start (`recover`), so
-        the message is never sent blindly once SMSAPI has forgotten its idx. Raises OSError (a
-        full disk): then nothing is sent."""
+        no message is sent blindly once SMSAPI has forgotten its idx. Raises OSError (a full
+        disk): then none of them is sent."""
         if self._attempts_fd is None:
             self._attempts_fd = self._create(f"{self.root}/queue/attempts.log")
-        line = f"{message_id} {when:.3f}\n".encode()
-        if os.write(self._attempts_fd, line) != len(line):
+        lines = "".join(f"{message_id} {when:.3f}\n" for message_id in ids).encode()
+        if os.write(self._attempts_fd, lines) != len(lines):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         os.fdatasync(self._attempts_fd)
 

@@ -240,3 +240,24 @@ def test_no_state_is_left_behind(config: Path, sandbox: Sandbox, spool: Spool, c
     _drain(config, sandbox, capsys, spool)
     assert [n for n in os.listdir(spool.folder("queue")) if n != "attempts.log"] == []  # no orphan state files
     assert sorted(m.message for m in sandbox.outbox) == [f"stan {n}" for n in range(4)] and ids
+
+
+def test_doctor_looks_at_the_outbox(config: Path, sandbox: Sandbox, spool: Spool, capsys: pytest.CaptureFixture[str]) -> None:
+    def outbox() -> list[dict[str, Any]]:
+        _, said = _cli(config, sandbox, capsys, "doctor")
+        return [step for step in said["steps"] if step["step"] == "outbox"]
+
+    assert [s["status"] for s in outbox()] == ["ok", "ok"]  # no relay, nothing waits, nothing failed
+    spool.drop("500100200", "Czeka na relay")
+    (spool.folder("outgoing") / "stacjonarny").write_bytes(b"To: 22 123 45 67\n\nDo biura\n")
+    os.utime(spool.folder("outgoing") / "stacjonarny", (time.time() - 7200, time.time() - 7200))
+    seen = outbox()
+    assert [s["status"] for s in seen] == ["warn", "warn", "ok"]  # nobody sends; the oldest waited two hours
+    assert seen[0]["relay_pid"] is None and seen[1]["waiting"] == 2 and seen[1]["oldest_age"] >= 7200
+    _cli(config, sandbox, capsys, "relay", "--once")
+    seen = outbox()
+    assert [s["status"] for s in seen] == ["ok", "warn"] and seen[1]["failed_24h"] == 1  # sent; the landline failed today
+    from sms_tui.settings import store as settings_store
+
+    with settings_store.locked(spool.root / "relay"):  # a relay serving the outbox holds this lock
+        assert outbox()[0]["relay_pid"] == str(os.getpid())

@@ -1,0 +1,77 @@
+"""What `doctor` says of the outbox: whether a relay serves it, whether the account holds it, how
+long the oldest message has waited, what waits for a human, what failed since yesterday. Read
+only, on descriptors like the relay, and without the settings' secret."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from typing import Literal
+
+from sms_tui.delivery import elapsed_text
+from sms_tui.diagnose import Finding
+from sms_tui.i18n import t
+from sms_tui.outbox.spool import Spool, arrival
+
+WAITED_TOO_LONG = 3600.0  # seconds: a message waiting longer means the relay does not send
+
+
+def findings(spool: Spool, now: float | None = None) -> list[Finding]:
+    if not spool.folder("queue").is_dir():
+        return [Finding("outbox", "ok", t("doctor.outbox_none", path=spool.root))]
+    clock = time.time() if now is None else now
+    found: list[Finding] = []
+    ids = list(spool.ids())
+    arrived = spool.arrivals()
+    holder = _relay_holder(spool)
+    if holder:
+        found.append(Finding("outbox", "ok", t("doctor.relay_running", pid=holder, path=spool.root), {"relay_pid": holder}))
+    else:
+        found.append(Finding("outbox", "warn" if ids or arrived else "ok",
+                             t("doctor.relay_stopped" if ids or arrived else "doctor.relay_idle", path=spool.root), {"relay_pid": None}))
+    hold = spool.hold()
+    if hold.reason:
+        found.append(Finding("outbox", "warn", t("outbox.held", reason=hold.reason), {"held_code": hold.code}))
+    oldest = min([arrival(i).timestamp() for i in ids] + [info.st_mtime for _, info in arrived], default=None)
+    if oldest is not None:
+        waited = max(0.0, clock - oldest)
+        status: Literal["ok", "warn"] = "warn" if waited > WAITED_TOO_LONG else "ok"
+        found.append(Finding("outbox", status, t("doctor.outbox_waiting", n=len(ids) + len(arrived), age=elapsed_text(waited)),
+                             {"waiting": len(ids) + len(arrived), "oldest_age": round(waited)}))
+    checking = [i for i in ids if spool.state(i).check]
+    if checking:
+        found.append(Finding("outbox", "warn", t("doctor.outbox_check", n=len(checking), ids=" ".join(checking[:3])), {"check": checking}))
+    failed = _failed_since(spool, clock - 86400)
+    found.append(Finding("outbox", "warn" if failed else "ok", t("doctor.outbox_failed", n=failed), {"failed_24h": failed}))
+    return found
+
+
+def _relay_holder(spool: Spool) -> str | None:
+    """The PID of the relay holding the outbox's lock, or None when none does."""
+    try:
+        fd = os.open(spool.root / "relay.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            words = os.pread(fd, 200, 0).decode("ascii", "replace").split()
+            return words[0] if words else "?"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _failed_since(spool: Spool, since: float) -> int:
+    count = 0
+    with os.scandir(spool.folder("failed")) as entries:
+        for entry in entries:
+            try:
+                if entry.name.endswith(".sms") and entry.stat(follow_symlinks=False).st_mtime >= since:
+                    count += 1
+            except OSError:
+                continue
+    return count
