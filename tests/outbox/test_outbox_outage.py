@@ -242,3 +242,28 @@ def test_a_full_disk_sends_nothing_it_cannot_record(shop: tuple[Path, Path], san
         assert freed.returncode == ExitCode.OK, freed.stderr
         assert sorted(m.message for m in sandbox.outbox) == sorted(texts)
         assert len(os.listdir(spool.folder("sent"))) == 10
+
+
+def test_a_message_removed_under_the_relay_mid_send_is_recorded(shop: tuple[Path, Path], sandbox: Sandbox) -> None:
+    """`rm` of a queued file while its request is out (by hand, as root): the relay records the
+    send from what it read and goes on — no "free disk space", no exit."""
+    config, _ = shop
+    spool = _spool()
+    first = spool.drop("500100200", "Usunięta w locie")
+    spool.claim()
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=2))
+    relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: _sends(sandbox) >= 1, "the send to be in flight")
+        os.unlink(spool.folder("queue") / f"{first}.sms")
+        _wait_for(lambda: (spool.folder("sent") / f"{first}.sms").exists(), "the record of the send")
+        second = spool.drop("500100200", "Następna")
+        _wait_for(lambda: (spool.folder("sent") / f"{second}.sms").exists(), "the next message")
+        assert relay.poll() is None
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        _, err = relay.communicate(timeout=60)
+    assert relay.returncode == ExitCode.TERMINATED, err
+    assert "Usunięta w locie" in (spool.folder("sent") / f"{first}.sms").read_text()
+    assert sorted(m.message for m in sandbox.outbox) == ["Następna", "Usunięta w locie"]
