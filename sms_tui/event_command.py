@@ -31,3 +31,17 @@ def run_command(argv: list[str], payload: dict[str, Any]) -> tuple[str, str]:
         log.warning("event command %s exited %s: %s", argv[0], done.returncode, last)
         return "failed", t("watch.command_failed", code=done.returncode, reason=last or "-")
     return "sent", ""
+
+
+def run_handler(argv: list[str]) -> tuple[int, str]:
+    """An smsd-style handler (checkhandler): its exit code and the last line it printed, nothing on stdin."""
+    try:
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
+    except FileNotFoundError:
+        return 127, t("watch.command_missing", command=argv[0])
+    except subprocess.TimeoutExpired:
+        return 124, t("watch.command_timeout", seconds=int(COMMAND_TIMEOUT))
+    except OSError as exc:
+        return 126, os_reason(exc)
+    said = (done.stdout or done.stderr).decode("utf-8", "replace").strip().splitlines()
+    return done.returncode, (said[-1][:200] if said else "")

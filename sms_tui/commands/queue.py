@@ -77,10 +77,16 @@ def _list(rep: Reporter, spool: Spool) -> int:
                    age=elapsed_text(age), attempts=state.attempts, when=when, reason=reason or "—"))
     failed = []
     for name in sorted(os.listdir(spool.folder("failed"))):
-        if name.endswith(".sms"):
+        if name.startswith(".") or name.endswith(".dir"):
+            continue  # a write in progress; a folder set aside (its record is beside it)
+        try:
             headers = headers_of(read_record(spool.folder("failed") / name))
-            failed.append({"id": name[:-4], "to": headers.get("To"), "failed": headers.get("Failed"), "reason": headers.get("Fail_reason")})
-            rep.info(t("outbox.failed_row", id=name[:-4], reason=headers.get("Fail_reason", "—")))
+        except OSError:
+            continue
+        shown = escape_name(name.removesuffix(".sms"))
+        failed.append({"id": shown, "file": escape_name(name), "to": headers.get("To"), "failed": headers.get("Failed"),
+                       "reason": headers.get("Fail_reason")})
+        rep.info(t("outbox.failed_row", id=shown, reason=headers.get("Fail_reason", "—")))
     if held.reason:
         rep.warn("held", t("outbox.held", reason=held.reason), code=held.code)
     if not waiting and not failed and not arrived:

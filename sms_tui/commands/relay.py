@@ -20,15 +20,14 @@ from sms_tui.event_command import run_command
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.relay import Pass, Relay, outbox_root
-from sms_tui.outbox.spool import Spool
+from sms_tui.outbox.spool import SMSD_DATE, Spool
+from sms_tui.outbox.wake import Waker
 from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
     from sms_tui.settings.model import Settings
-
-POLL = 2.0  # seconds between looks into outgoing/ while the relay runs as a service
 
 
 def spool_for(settings: Settings | None) -> Spool:
@@ -45,7 +44,8 @@ def spool_for(settings: Settings | None) -> Spool:
             info = os.lstat(root)
             if info.st_uid != 0 and stat.S_ISDIR(info.st_mode):
                 owner = (info.st_uid, gid if gid is not None else info.st_gid)
-    return Spool(root, group=gid, owner=owner)
+    return Spool(root, group=gid, owner=owner, date_format=settings.outbox.date_format if settings is not None else SMSD_DATE,
+                 checkhandler=settings.outbox.checkhandler if settings is not None else None)
 
 
 def run(ctx: Context, args: Namespace) -> int:
@@ -120,12 +120,13 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
             events: list[dict[str, Any]] = []
 
             def keep(event: dict[str, Any]) -> None:  # only what someone will get: a backlog's pass keeps no event per message for nobody
-                if settings.outbox.on_event or event["event"] in OWNER_EVENTS or event["event"] == "released":
+                if settings.outbox.on_event or settings.outbox.eventhandler or event["event"] in OWNER_EVENTS or event["event"] == "released":
                     events.append(event)
 
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
                           concurrency=settings.outbox.concurrency, on_event=keep)
             signals = _stop_gracefully(relay, rep)
+            waker: Waker | None = None
             try:
                 while True:
                     try:
@@ -142,12 +143,16 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                     if once:
                         return _finish(rep, done, spool)
                     rep.steps.clear()  # a service's --json reports its last pass, not every pass since it started
-                    await relay.pause(POLL)
+                    if waker is None:
+                        waker = Waker(spool)
+                    await waker.wait(relay.next_wake(), relay.stopped)
             except asyncio.CancelledError:
                 if len(signals) > 1:  # a second signal: stopped at once, each send cut short keeps its idx
                     return _cut(rep, signals[-1], spool)
                 raise
             finally:
+                if waker is not None:
+                    waker.close()
                 await conn.session.aclose()
     except settings_store.ConfigError as exc:  # another relay holds the outbox: it sends, this one has nothing to do
         rep.warn("relay", t("outbox.busy", **exc.params))
@@ -251,11 +256,25 @@ def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: lis
             outcome, detail = run_command(list(settings.outbox.on_event), payload)
             if outcome != "sent":
                 rep.warn("on_event", t("outbox.event_failed", event=event["event"], reason=detail))
+        if settings.outbox.eventhandler and (argv := smsd_event(settings.outbox.eventhandler, event)) is not None:
+            outcome, detail = run_command(argv, payload)
+            if outcome != "sent":
+                rep.warn("eventhandler", t("outbox.event_failed", event=argv[1], reason=detail))
         if event["event"] in OWNER_EVENTS and _tell_owner(rep, settings, payload) and event["event"] == "held":
             spool.owner_told()
 
 
-OWNER_EVENTS = ("held", "uncertain", "disk")  # what the owner hears of through notify_command, once
+OWNER_EVENTS = ("held", "uncertain", "disk")
+SMSD_EVENTS = {"sent": "SENT", "failed": "FAILED", "delivered": "REPORT", "not_delivered": "REPORT"}
+
+
+def smsd_event(handler: str, event: dict[str, Any]) -> list[str] | None:
+    """smsd's eventhandler call (eventhandler.html): `HANDLER SENT|FAILED|REPORT FILE [MESSAGE_ID]`,
+    FILE the record in sent/ or failed/; None for the relay's own events (held, released…)."""
+    kind = SMSD_EVENTS.get(event["event"])
+    if kind is None or not event.get("file"):
+        return None
+    return [handler, kind, str(event["file"]), *([str(event["message_id"])] if event.get("message_id") else [])]  # what the owner hears of through notify_command, once
 
 
 def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> bool:

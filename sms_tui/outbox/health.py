@@ -70,7 +70,7 @@ def _failed_since(spool: Spool, since: float) -> int:
     with os.scandir(spool.folder("failed")) as entries:
         for entry in entries:
             try:
-                if entry.name.endswith(".sms") and entry.stat(follow_symlinks=False).st_mtime >= since:
+                if not entry.name.startswith(".") and not entry.name.endswith(".dir") and entry.stat(follow_symlinks=False).st_mtime >= since:
                     count += 1
             except OSError:
                 continue

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sms_tui import constants, operations
-from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool, stamp
+from sms_tui.outbox.message import Draft
+from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi.errors import ApiError, Category, TransportError
 from sms_tui.smsapi_texts import describe
@@ -34,6 +35,7 @@ HOLD_PAUSE = 300.0  # seconds between tries of an account that refused (points, 
 FOLLOW_BATCH = 50  # message ids per status read
 FOLLOW_PER_PASS = 200  # sent messages read per pass
 FOLLOW_FOR = 48 * 3600.0  # seconds a sent message is followed before its delivery is left unknown
+FOLLOW_EVERY = 15.0  # seconds between status reads while sent messages are on their way to the phone
 # SMSAPI refuses a repeated idx (check_idx=1) only within 24 hours (smsapi-protocol-2.md): an
 # attempt whose outcome is unknown is tried again with the same idx only this long after it, which
 # leaves two hours for clocks that disagree; after that the message waits for a human.
@@ -80,6 +82,7 @@ class Pass:
     followed: int = 0
     checking: list[str] = field(default_factory=list)  # held for a human this pass: may already have been sent
     disk: OSError | None = None  # the outbox's disk refused a write: nothing more was sent
+    next_retry: float = float("inf")  # the earliest next try of those that failed this pass
 
 
 class Relay:
@@ -97,6 +100,8 @@ class Relay:
         self._recovered = False
         self._disk_until = 0.0
         self._disk_told = False
+        self._due_at: float | None = None  # the earliest moment the last pass knows something becomes due
+        self._earliest = float("inf")  # the earliest next try among the waiting messages, as the last look found it
 
     def stop(self) -> None:
         """A service stop: no message is started after this; the sends in flight finish and are
@@ -106,6 +111,11 @@ class Relay:
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
+
+    @property
+    def stopped(self) -> asyncio.Event:
+        """Set by stop(): what a wait between passes also ends on."""
+        return self._stopping
 
     async def pause(self, seconds: float) -> None:
         """The wait between passes, cut short by stop()."""
@@ -122,7 +132,7 @@ class Relay:
         if done.claimed or done.refused:
             self._quiet = None
         for refused in done.refused:
-            self.on_event({"event": "failed", "id": refused.id, "reason": refused.reason, "file": refused.name})
+            self.on_event({"event": "failed", "id": refused.id, "reason": refused.reason, "name": refused.name, "file": refused.record})
         hold, now = self.spool.hold(), self.clock()
         if now < hold.until <= now + HOLD_PAUSE:  # a hold further ahead was set by a clock that was ahead
             done.held = hold
@@ -141,7 +151,27 @@ class Relay:
         if not self.stopping:
             done.followed = await self._follow()
         self.spool.flush()  # the pass's records on the disk at once, not file by file
+        self._due_at = self._next_due(done, hold)
         return done
+
+    def _next_due(self, done: Pass, hold: Hold) -> float | None:
+        """When the next pass has something to do without anything arriving: a pause after a failure
+        ends, a hold or a full disk is tried again, deliveries are read, a file left to settle."""
+        moments = [self.spool.next_look]
+        if done.held is not None:
+            moments.append(hold.until)
+        elif done.disk is not None:
+            moments.append(self._disk_until)
+        elif (earliest := min(self._earliest, done.next_retry)) != float("inf"):
+            moments.append(earliest)
+        if done.followed:
+            moments.append(self.clock() + FOLLOW_EVERY)
+        known = [moment for moment in moments if moment is not None]
+        return min(known) if known else None
+
+    def next_wake(self) -> float | None:
+        """Seconds until the next pass is due by itself (None: only an arrival, or a stop, wakes it)."""
+        return None if self._due_at is None else max(0.0, self._due_at - self.clock())
 
     def _no_room(self, done: Pass) -> bool:
         """Checked before anything is sent: a send whose record cannot be written is not made."""
@@ -209,6 +239,7 @@ class Relay:
         the pass (every message would meet it)."""
         generation = self.spool.generation()
         if self._quiet is not None and self._quiet[0] == generation and self.clock() < self._quiet[1]:
+            self._earliest = self._quiet[1]
             return  # nothing was due, nothing changed since, nothing is due yet
         scan = _Scan()
         stop = asyncio.Event()
@@ -222,6 +253,7 @@ class Relay:
                     return
 
         await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        self._earliest = scan.earliest if scan.complete else self.clock()  # a look cut short: the rest is due now
         if done.disk is None:
             self.spool.attempts_done()  # every attempt's outcome is on the disk: a record, or a state
         self._quiet = (generation, scan.earliest) if scan.complete and not scan.found and not done.checking else None
@@ -240,8 +272,18 @@ class Relay:
         sender = draft.sender or self.default_sender
         if stop.is_set() or self.stopping:
             return
+        extra: dict[str, str] = {}
         try:
-            result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id))
+            try:
+                result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id), options=self._options(draft))
+            except ApiError as exc:
+                if exc.code != 14 or draft.sender in (None, "ECO", self.default_sender):
+                    raise
+                # From: named no sender name of the account (smsd only records From:): the settings' sender,
+                # and the record says so. SMSAPI refused, so nothing was sent: the same idx again is safe.
+                extra["From_ignored"] = f"{draft.sender} — {describe(exc)}"
+                result = await api.send(draft.to, draft.text, self.default_sender, idx=idx_for(self.username, entry.id),
+                                        options=self._options(draft))
         except ApiError as exc:
             if exc.category in ACCOUNT:
                 state.held, state.last_reason = True, describe(exc)
@@ -251,19 +293,20 @@ class Relay:
             elif exc.category in TRANSIENT:
                 self._retry(entry, describe(exc), done)
             else:
-                self.spool.mark_failed(entry, describe(exc), exc.code)
+                record = self.spool.mark_failed(entry, describe(exc), exc.code)
                 done.failed.append(entry.id)
-                self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": describe(exc), "code": exc.code})
+                self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": describe(exc), "code": exc.code,
+                               "file": str(self.spool.folder("failed") / record)})
             return
         except SmsapiError as exc:  # the link: unreachable, TLS, timeout, 5xx, a dropped answer
             self._retry(entry, describe(exc), done, uncertain=not isinstance(exc, TransportError) or exc.ambiguous)
             return
         message = result.messages[0] if result.messages else None
-        extra = {"Sent": stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)}
+        extra.update({"Sent": self.spool.stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)})
         if result.already_accepted:
             extra["Already_accepted"] = "yes"  # SMSAPI had it from a pass that did not live to record it
         try:
-            self.spool.mark_sent(entry, extra, result.message_id if message is not None else None)
+            record = self.spool.mark_sent(entry, extra, result.message_id if message is not None else None)
         except OSError as exc:  # sent, and not recorded: it stays queued under its idx and nothing more goes
             done.disk = done.disk or exc
             stop.set()
@@ -272,8 +315,15 @@ class Relay:
                 self.spool.save_state(entry.id, state, sync=True)
             return
         done.sent.append(entry.id)
-        self.on_event({"event": "sent", "id": entry.id, "to": draft.to, "message_id": result.message_id,
+        self.on_event({"event": "sent", "id": entry.id, "to": draft.to, "message_id": result.message_id, "file": str(self.spool.folder("sent") / record),
                        "points": result.points, "already_accepted": result.already_accepted})
+
+    def _options(self, draft: Draft) -> dict[str, str]:
+        """The draft's SMSAPI parameters, its validity made a date from now (each attempt its own)."""
+        options = {name: value for name, value in draft.options.items() if name != "validity"}
+        if "validity" in draft.options:
+            options["expiration_date"] = str(int(self.clock() + int(draft.options["validity"])))
+        return options
 
     def _retry(self, entry: Entry, reason: str, done: Pass, *, uncertain: bool = False) -> None:
         state = entry.state
@@ -283,6 +333,7 @@ class Relay:
             state.uncertain_since = self.clock()  # the first attempt that may have reached SMSAPI
         self.spool.save_state(entry.id, state, sync=uncertain)
         done.retrying.append(entry.id)
+        done.next_retry = min(done.next_retry, state.next_try)
 
     # -- the account's hold --------------------------------------------------------------------
 
@@ -319,10 +370,11 @@ class Relay:
             for item, status in zip(batch, statuses, strict=True):
                 if not status.final and self.clock() - item.sent_at <= FOLLOW_FOR:
                     continue  # on its way: the file says so only once it is known (no rewrite per pass)
-                extra = {"Status": status.status, **({"Delivered": stamp()} if status.delivered else {})}
+                extra = {"Status": status.status, **({"Delivered": self.spool.stamp()} if status.delivered else {})}
                 finished.append((item, extra))
                 if status.final:
                     self.on_event({"event": "delivered" if status.delivered else "not_delivered", "id": item.local_id,
+                                   "file": str(self.spool.folder("sent") / item.record),
                                    "message_id": item.message_id, "status": status.status})
         self.spool.record_status(finished)
         return len(pending)

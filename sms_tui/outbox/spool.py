@@ -61,6 +61,15 @@ def _read_nofollow(path: str) -> bytes:
         os.close(fd)
 
 
+def _group_name(gid: int) -> str:
+    import grp  # noqa: PLC0415 — only for a refusal
+
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
 def _lstat(path: str) -> os.stat_result | None:
     try:
         return os.lstat(path)
@@ -91,8 +100,24 @@ def new_id(now: datetime | None = None) -> str:
     return f"{(now or datetime.now(UTC)):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
 
 
-def stamp(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+SMSD_DATE = "%y-%m-%d %H:%M:%S"  # smsd's datetime_format default, local time: what programs written for it parse
+
+
+def stamp(now: datetime | None = None, date_format: str = "iso") -> str:
+    """A record's time: ISO 8601 UTC ("iso"), else a strftime format in local time (smsd's by default)."""
+    when = now or datetime.now(UTC)
+    if date_format == "iso":
+        return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return when.astimezone().strftime(date_format)
+
+
+def record_name(name: str, message_id: str) -> str:
+    """The name a record keeps in sent/ and failed/: the dropped file's (as smsd's keep_filename),
+    unless `send --queue` named it (ID.sms) or the name could not be shown or kept safely."""
+    if not name or ID.fullmatch(name) or name.startswith(".") or rules.escape_name(name) != name or len(name) > 200 \
+            or name.endswith((".json", ".log", ".dir", ".tmp")):
+        return f"{message_id}.sms"
+    return name
 
 
 def arrival(message_id: str) -> datetime:
@@ -155,11 +180,15 @@ class Refused:
     id: str
     name: str
     reason: str
+    record: str = ""  # its file in failed/
 
 
 class Spool:
-    def __init__(self, root: Path, *, group: int | None = None, owner: tuple[int, int] | None = None) -> None:
+    def __init__(self, root: Path, *, group: int | None = None, owner: tuple[int, int] | None = None, date_format: str = SMSD_DATE,
+                 checkhandler: str | None = None) -> None:
         self.root = root
+        self.date_format = date_format  # of Sent:, Failed:, Delivered: in the records
+        self.checkhandler = checkhandler  # smsd's: run on each file before it is taken
         self.group = group  # the gid whose members may drop files (the folder's setgid group)
         # What the relay writes the shop's group may read (`queue` as the shop's user); nobody else.
         # `owner`: root by hand on an outbox that belongs to the relay's own user writes as if it were that user.
@@ -167,6 +196,10 @@ class Spool:
         self._follow_fd: int | None = None
         self._attempts_fd: int | None = None
         self.intake_error: OSError | None = None  # why the last claim stopped early (a full disk)
+        self.next_look: float | None = None  # when a file the last claim left for later is to be looked at again
+
+    def stamp(self) -> str:
+        return stamp(date_format=self.date_format)
 
     def folder(self, name: str) -> Path:
         return self.root / name
@@ -248,6 +281,7 @@ class Spool:
         outgoing = self.folder("outgoing")
         clock = time.time() if now is None else now
         self.intake_error = None
+        self.next_look = None
         for name, info in self._arrivals(outgoing):
             path = outgoing / name
             if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode) or stat.S_ISDIR(info.st_mode)):
@@ -259,10 +293,15 @@ class Spool:
             if stat.S_ISDIR(info.st_mode):
                 self._refuse(path, self._id_for(name, info), Malformed("outbox.not_a_file"), b"", info, refused)
                 continue
-            if info.st_size < SHORT and clock - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 < STALE:
+            changed = max(info.st_mtime_ns, info.st_ctime_ns) / 1e9
+            if info.st_size < SHORT and clock - changed < STALE:
+                self._look_again(changed + STALE)
                 continue  # a few bytes so far: being written (smsd's rule); refused as empty only once it lies so long
             outcome = self._take(path, info, clock)
+            if outcome is not None and outcome[0] is None and self.checkhandler:
+                outcome = self._checked(path, outcome, clock)
             if outcome is None:
+                self._look_again(changed + SETTLE)  # if no event comes first (its writer closing it)
                 continue  # vanished, swapped or grew while it was read: the next look
             problem, data, opened, fd = outcome
             try:
@@ -270,6 +309,7 @@ class Spool:
                     try:
                         parse(data)
                     except Malformed:
+                        self._look_again(changed + SETTLE)
                         continue  # young, and not a whole message yet: a writer that opens the file again to append
                 self._claim_one(path, name, problem, data, opened, fd, taken, refused)
             except OSError as exc:  # the queue cannot be written (a full disk): the file stays where it is, nothing lost
@@ -281,6 +321,28 @@ class Spool:
         if taken or refused:  # the claims on the disk before anything is sent (once per pass, not per file)
             self.flush("queue", "failed", "outgoing")
         return taken, refused
+
+    def _look_again(self, when: float) -> None:
+        self.next_look = when if self.next_look is None else min(self.next_look, when)
+
+    def _checked(self, path: Path, outcome: tuple[Malformed | None, bytes, os.stat_result, int], now: float
+                 ) -> tuple[Malformed | None, bytes, os.stat_result, int] | None:
+        """smsd's checkhandler, as smsd runs it (`HANDLER FILE`, before the file is taken): 0 send,
+        2 it changed the file (read again, on a new descriptor), anything else refused with what it
+        printed as the reason."""
+        from sms_tui.event_command import run_handler  # noqa: PLC0415 — only with a checkhandler
+
+        code, said = run_handler([str(self.checkhandler), str(path)])
+        if code == 0:
+            return outcome
+        if outcome[3] != _NO_FD:
+            os.close(outcome[3])
+        if code == 2:
+            try:
+                return self._take(path, os.lstat(path), now + SETTLE)  # the handler is done with it
+            except OSError:
+                return None
+        return Malformed("outbox.checkhandler", code=code, reason=said or "—"), outcome[1], outcome[2], _NO_FD
 
     def _claim_one(self, path: Path, name: str, problem: Malformed | None, data: bytes, opened: os.stat_result, fd: int,
                    taken: list[str], refused: list[Refused]) -> None:
@@ -300,6 +362,9 @@ class Spool:
         if problem is not None or draft is None:
             self._refuse(path, message_id, problem or Malformed("outbox.not_a_file"), data, opened, refused)
             return
+        if record_name(name, message_id) == name:  # its record keeps its name: a program polls sent/NAME
+            draft = Draft(draft.to, draft.sender, draft.text, {**draft.headers, "Original_name": name}, draft.options)
+            canonical = render(draft)
         queued = f"{self.root}/queue/{message_id}.sms"
         if canonical == data and opened.st_uid == os.geteuid():  # our own file, as `send --queue` writes it: moved
             os.rename(path, queued)
@@ -407,7 +472,8 @@ class Spool:
             if opened.st_nlink > 1:
                 return Malformed("outbox.linked"), b"", opened, fd
             if opened.st_uid != os.geteuid() and self.group is not None and opened.st_gid != self.group:
-                return Malformed("outbox.foreign", uid=opened.st_uid, gid=opened.st_gid), b"", opened, fd
+                return Malformed("outbox.foreign", uid=opened.st_uid, gid=opened.st_gid, group=_group_name(opened.st_gid),
+                                 want=_group_name(self.group)), b"", opened, fd
             if opened.st_size > MAX_BYTES:
                 return Malformed("outbox.too_large", size=opened.st_size, limit=MAX_BYTES), b"", opened, fd
             writing = _being_written(fd)
@@ -428,7 +494,7 @@ class Spool:
         """Set aside in failed/ with the reason, as smsd does: the file's own header lines first (so
         `formail -zx To:` and a program reading the record find them), then the relay's, the text."""
         shown = rules.escape_name(path.name)
-        ours = f"Original_name: {shown}\nFailed: {stamp()}\nFail_reason: {problem.describe()}\n".encode()
+        ours = f"Original_name: {shown}\nFailed: {self.stamp()}\nFail_reason: {problem.describe()}\n".encode()
         head, blank, body = data.replace(b"\r\n", b"\n").partition(b"\n\n") if data and b"\x00" not in data else (b"", b"", b"")
         if blank and head and all(headers_of(line + b"\n\n") for line in head.split(b"\n")):
             kept = b"\n".join(line for line in head.split(b"\n") if line.split(b":")[0].strip().lower().decode("ascii", "replace")
@@ -436,13 +502,14 @@ class Spool:
             record = (kept + b"\n" if kept else b"") + ours + b"\n" + body
         else:  # not headers at all: the relay's, then whatever the file held (never a NUL-filled binary)
             record = ours + (b"\n" + data if data and b"\x00" not in data else b"")
-        atomic_write(self.folder("failed") / f"{message_id}.sms", record, mode=0o640, owner=self.owner)
+        target = self._record_path("failed", record_name(path.name, message_id), message_id)
+        atomic_write(target, record, mode=0o640, owner=self.owner)
         if stat.S_ISDIR(info.st_mode):
             with contextlib.suppress(FileNotFoundError):
                 os.rename(path, self.folder("failed") / f"{message_id}.dir")  # kept for a look, never read
         else:
             self._unlink_if(path, info)
-        refused.append(Refused(message_id, shown, problem.describe()))
+        refused.append(Refused(message_id, shown, problem.describe(), str(target)))
 
     # -- what waits ----------------------------------------------------------------------------
 
@@ -452,12 +519,9 @@ class Spool:
         yield from names
 
     def entry(self, message_id: str, state: State | None = None) -> Entry | None:
-        """A queued message, or None when it is already done (a copy a crash left behind is dropped);
-        `state` when the caller read it already."""
+        """A queued message, or None when it is gone; `state` when the caller read it already. A
+        message leaves the queue in one rename (to sent/ or failed/), so it is never in two places."""
         root = str(self.root)
-        if os.path.exists(f"{root}/sent/{message_id}.sms") or os.path.exists(f"{root}/failed/{message_id}.sms"):
-            self._forget(message_id)
-            return None
         try:
             data = _read_nofollow(f"{root}/queue/{message_id}.sms")
         except OSError:  # gone (dropped, sent by another hand) or not a file of the relay's
@@ -555,41 +619,54 @@ class Spool:
 
     # -- done ----------------------------------------------------------------------------------
 
-    def mark_sent(self, entry: Entry, extra: dict[str, str], follow_id: str | None) -> None:
-        """Moved to sent/ (one rename: never in two places, never half a file), and what SMSAPI
-        said (Sent:, Message_id:, Points:) written into that record at once — in place: the file
-        the program dropped was synced, and replacing it would free its blocks, the costliest step
-        of a send on a disk mounted with `discard`. The same headers go into this pass's follow
-        log, so a crash that cuts the record's update short is mended when the delivery is read
-        (Status: is added then). A crash anywhere here costs at most a record, never a second SMS."""
-        sent = f"{self.root}/sent/{entry.id}.sms"
-        payload = render(entry.draft, extra)
+    def record_of(self, entry: Entry) -> str:
+        return record_name(entry.draft.headers.get("Original_name", ""), entry.id)
+
+    def _record_path(self, folder: str, name: str, message_id: str) -> Path:
+        """Where a record goes: its name, or with the id after it when another record has that name."""
+        path = self.folder(folder) / name
+        return path if not os.path.lexists(path) or name == f"{message_id}.sms" else self.folder(folder) / f"{name}.{message_id}"
+
+    def _move_out(self, entry: Entry, folder: str, payload: bytes) -> str:
+        """The queued file renamed into `folder` under its record's name (one rename: never in two
+        places, never half a file) and its content written in place — the file the program dropped
+        was synced, and replacing it would free its blocks, the costliest step of a send on a disk
+        mounted with `discard`. A file removed under the relay is written whole. The record's name."""
+        target = self._record_path(folder, self.record_of(entry), entry.id)
         try:
-            os.rename(f"{self.root}/queue/{entry.id}.sms", sent)
-        except FileNotFoundError:  # removed under the relay while it was sent: the record is made whole
-            atomic_write(Path(sent), payload, mode=0o640, owner=self.owner, sync=False)
+            os.rename(f"{self.root}/queue/{entry.id}.sms", target)
+        except FileNotFoundError:
+            atomic_write(target, payload, mode=0o640, owner=self.owner, sync=False)
         else:
-            fd = os.open(sent, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
             try:
                 os.pwrite(fd, payload, 0)
-                os.ftruncate(fd, len(payload))  # the queued file was render(draft): shorter, nothing of it left over
+                os.ftruncate(fd, len(payload))  # the queued file was render(draft): nothing of it left over
             finally:
                 os.close(fd)
-        line = json.dumps({"id": entry.id, "message_id": follow_id or "", "headers": extra}, ensure_ascii=False)
+        with contextlib.suppress(FileNotFoundError):  # its state, a never-tried message's that `queue retry` wrote too
+            os.unlink(f"{self.root}/queue/{entry.id}.json")
+        return target.name
+
+    def mark_sent(self, entry: Entry, extra: dict[str, str], follow_id: str | None) -> str:
+        """Moved to sent/ with what SMSAPI said (Sent:, Message_id:, Points:) written into the record
+        at once. The same headers go into this pass's follow log, so a crash that cuts the record's
+        update short is mended when the delivery is read (Status: is added then). A crash anywhere
+        here costs at most a record, never a second SMS. The record's name."""
+        record = self._move_out(entry, "sent", render(entry.draft, extra))
+        line = json.dumps({"id": entry.id, "record": record, "message_id": follow_id or "", "headers": extra}, ensure_ascii=False)
         if self._follow_fd is None:
             self._follow_fd = self._create(f"{self.root}/follow/{new_id()}.log")
         os.write(self._follow_fd, (line + "\n").encode())
-        with contextlib.suppress(FileNotFoundError):  # a state `queue retry` wrote for a message never tried too
-            os.unlink(f"{self.root}/queue/{entry.id}.json")
+        return record
 
-    def mark_failed(self, entry: Entry, reason: str, code: int | None = None) -> None:
-        extra = {"Failed": stamp(), "Fail_reason": reason, **({"Error_code": str(code)} if code is not None else {})}
-        atomic_write(self.folder("failed") / f"{entry.id}.sms", render(entry.draft, extra), mode=0o640, owner=self.owner, sync=False)
-        self._forget(entry.id)
+    def mark_failed(self, entry: Entry, reason: str, code: int | None = None) -> str:
+        extra = {"Failed": self.stamp(), "Fail_reason": reason, **({"Error_code": str(code)} if code is not None else {})}
+        return self._move_out(entry, "failed", render(entry.draft, extra))
 
     def fail_draft(self, message_id: str, data: bytes, reason: str) -> None:
-        head = f"Failed: {stamp()}\nFail_reason: {reason}\n".encode()
-        atomic_write(self.folder("failed") / f"{message_id}.sms", head + b"\n" + data, mode=0o640, owner=self.owner)
+        head = f"Failed: {self.stamp()}\nFail_reason: {reason}\n".encode()
+        atomic_write(self._record_path("failed", f"{message_id}.sms", message_id), head + b"\n" + data, mode=0o640, owner=self.owner)
         self._forget(message_id)
 
     def _forget(self, message_id: str) -> None:
@@ -619,7 +696,8 @@ class Spool:
                     time.sleep(0.05)  # the relay's send ends with its answer or its timeout
             opened, now = os.fstat(fd), _lstat(queued)
             if now is None or (now.st_ino, now.st_dev) != (opened.st_ino, opened.st_dev):
-                return Dropped.SENT if os.path.lexists(f"{self.root}/sent/{message_id}.sms") else Dropped.DONE
+                record = headers_of(os.pread(fd, MAX_BYTES * 2, 0))  # the same file, now a record: what it says
+                return Dropped.SENT if "Sent" in record else Dropped.DONE
             state = self.state(message_id)
             self._forget(message_id)
         finally:
@@ -719,7 +797,8 @@ class Spool:
             for line in lines:
                 try:
                     item = json.loads(line)
-                    found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item.get("headers") or {})))
+                    found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item.get("headers") or {}),
+                                          str(item.get("record") or f"{item['id']}.sms")))
                 except (ValueError, KeyError, TypeError):
                     continue  # a line a crash cut short: that record keeps the headers it has
                 if len(found) >= limit:
@@ -731,7 +810,7 @@ class Spool:
         record whose update a crash cut short), and those messages out of the follow logs."""
         done_by_log: dict[str, set[str]] = {}
         for item, extra in followed:
-            path = self.folder("sent") / f"{item.local_id}.sms"
+            path = self.folder("sent") / item.record
             try:
                 draft = parse(_read_nofollow(str(path)), claimed=True)
                 atomic_write(path, render(draft, {**item.headers, **extra}), mode=0o640, owner=self.owner, sync=False)
@@ -764,6 +843,7 @@ class Followed:
     message_id: str  # "" when SMSAPI gave none (an "already accepted" answer): nothing to read
     log: str  # the follow log that names it; its name is the time of the pass that sent it
     headers: dict[str, str] = field(default_factory=dict)  # the send's Sent:, Message_id:…, for a record whose update a crash cut short
+    record: str = ""  # its file in sent/
 
     @property
     def sent_at(self) -> float:

@@ -35,6 +35,8 @@ class Delivered:
     points: float
     idx: str | None
     at: float
+    flash: bool = False
+    expires: float | None = None  # expiration_date, as given
 
 
 @dataclass
@@ -130,6 +132,7 @@ class SandboxState:
         length = measure(message)
         if length.empty or length.too_long:
             raise SendRefused(11, "Message too long or there is no message")
+        flash, expires = self._options(params, length)
         with self.lock:
             names.settle(account, self.now(), self.approve_after)
         sender = params.get("from") or account.default_sender
@@ -166,7 +169,7 @@ class SandboxState:
                 if not test:
                     account.points = round(account.points - price, 4)
                     self.outbox.append(Delivered(msg_id, account.username, number, "ECO" if eco else sender, message,
-                                                 length.parts, price, idx, time.time()))
+                                                 length.parts, price, idx, time.time(), flash, expires))
                     self.messages[msg_id] = Tracked(msg_id, account.username, number, price, idx, self.now())
             if idx and not test:
                 account.seen_idx[idx] = self.now()
@@ -191,6 +194,21 @@ class SandboxState:
         items = [mine[i].item(now, self.delays) if i in mine else
                  {"id": i, "points": 0, "number": None, "status": "NOT_FOUND", "error": None, "idx": None} for i in wanted]
         return {"count": len(items), "list": items}
+
+    def _options(self, params: dict[str, str], length: Any) -> tuple[bool, float | None]:
+        """max_parts (12), flash (17: GSM characters only), expiration_date (56: 15 min to 72 h from now, ±5 min)."""
+        if (limit := params.get("max_parts")) and length.parts > int(limit):
+            raise SendRefused(12, "Message has more parts than defined in max_parts parameter")
+        flash = flag(params.get("flash"))
+        if flash and length.encoding != "gsm7":
+            raise SendRefused(17, "FLASH message cannot contain special characters")
+        expires = None
+        if raw := params.get("expiration_date"):
+            expires = float(raw)
+            ahead = expires - time.time()
+            if not 15 * 60 - 300 <= ahead <= 72 * 3600 + 300:
+                raise SendRefused(56, "The difference between date sent and expiration date can't be less than 15 minutes and more than 72 hours")
+        return flash, expires
 
     # -- sender names ---------------------------------------------------------------------------
 

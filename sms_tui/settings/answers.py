@@ -73,6 +73,9 @@ class FileAnswers(_Strict):
 class OutboxAnswers(_Strict):
     dir: str | None = None  # the outbox folder (default /var/spool/sms-tui as root)
     group: str | None = Field(None, pattern=ACCOUNT_NAME)  # who may drop messages, without reading the secret
+    eventhandler: str | None = None  # smsd's: PATH SENT|FAILED|REPORT RECORD [MESSAGE_ID]
+    checkhandler: str | None = None  # smsd's: PATH FILE before a message is taken (0 send, 1 refuse, 2 read again)
+    date_format: str = "%y-%m-%d %H:%M:%S"  # of Sent:/Failed:/Delivered: (smsd's default); "iso" for ISO 8601 UTC
     on_event: str | list[str] | None = None  # like notify_command: split like a shell, run without one
     concurrency: int = Field(4, ge=1, le=32)
 
@@ -269,7 +272,11 @@ def _outbox(given: OutboxAnswers, setup: Setup) -> list[str]:
         problems.append(f"outbox.dir: {t('answers.outbox_relative', path=given.dir)}")
     if given.group is not None and (problem := reader_problem(group=given.group)):
         problems.append(f"outbox.group: {problem}")
-    setup.outbox = {"dir": given.dir, "group": given.group, "on_event": on_event, "concurrency": given.concurrency}
+    for key in ("eventhandler", "checkhandler"):
+        if (path := getattr(given, key)) is not None and not Path(path).is_absolute():
+            problems.append(f"outbox.{key}: {t('answers.handler_relative', path=path)}")
+    setup.outbox = {"dir": given.dir, "group": given.group, "on_event": on_event, "concurrency": given.concurrency,
+                    "eventhandler": given.eventhandler, "checkhandler": given.checkhandler, "date_format": given.date_format}
     return problems
 
 

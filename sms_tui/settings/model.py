@@ -134,6 +134,10 @@ class Outbox(_Section):
     group: str | None = Field(None, pattern=ACCOUNT_NAME)
     on_event: list[str] | None = None  # run without a shell, one event as JSON on stdin: sent, delivered, failed…
     concurrency: int = Field(4, ge=1, le=32)  # requests in flight at once while a backlog drains
+    # smsd's own hooks, called exactly as smsd calls them (README: "Coming from SMS Server Tools 3"):
+    eventhandler: str | None = None  # PATH: `PATH SENT|FAILED|REPORT RECORD [MESSAGE_ID]`
+    checkhandler: str | None = None  # PATH: `PATH FILE` before a message is taken; 0 send, 1 refuse, 2 read it again
+    date_format: str = "%y-%m-%d %H:%M:%S"  # Sent:/Failed:/Delivered: (smsd's datetime_format, local time); "iso": ISO 8601 UTC
 
 
 class Settings(_Section):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -54,14 +54,16 @@ class SmsapiClient:
 
     # -- public calls ---------------------------------------------------------------------------
 
-    async def send(self, to: str | Sequence[str], message: str, sender: str | None = None, *, test: bool = False, idx: str | None = None) -> SendResult:
-        """Send (or with test=True only validate) one message; `sender="ECO"` asks for ECO.
+    async def send(self, to: str | Sequence[str], message: str, sender: str | None = None, *, test: bool = False, idx: str | None = None,
+                   options: Mapping[str, str] | None = None) -> SendResult:
+        """Send (or with test=True only validate) one message; `sender="ECO"` asks for ECO;
+        `options`: SMSAPI's own parameters beside the text (flash, max_parts, expiration_date).
 
         Retries after an ambiguous failure reuse the idx with check_idx=1, so SMSAPI answers 53
         rather than delivering twice; 53 is reported as `already_accepted`.
         """
         numbers = ",".join([to] if isinstance(to, str) else list(to))
-        form: Form = {"to": numbers, "message": message, "format": "json", "encoding": "utf-8", "details": "1"}
+        form: Form = {"to": numbers, "message": message, "format": "json", "encoding": "utf-8", "details": "1", **(options or {})}
         if sender:
             form["from"] = sender
         if test:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sms_tui.i18n import t
-from sms_tui.outbox.message import MAX_BYTES, Malformed, compose, headers_of, parse, render
+from sms_tui.outbox.message import Draft
+from sms_tui.outbox.message import FATES, MAX_BYTES, Malformed, compose, headers_of, parse, render, validity_seconds
 
 
 def test_a_file_as_smstools3_writes_it() -> None:
@@ -27,7 +28,6 @@ def test_a_file_as_smstools3_writes_it() -> None:
     (b"To: 500100200\nto nie naglowek\n\nTekst", "outbox.bad_header"),
     (b"From: ECO\n\nTekst", "outbox.no_to"),
     (b"To: 22 123 45 67\n\nTekst", "outbox.bad_number"),  # a landline cannot receive SMS
-    (b"To: 500100200\nFrom: Kra\xc5\x9bnik\n\nTekst", "outbox.bad_sender"),
     (b"To: 500100200\n\n   \n", "outbox.bad_text"),
     (b"To: 500100200\n\n" + "ż".encode() * 500, "outbox.bad_text"),  # more parts than SMSAPI takes
     (b"", "outbox.empty_file"),
@@ -66,3 +66,86 @@ def test_a_file_name_is_escaped_wherever_it_is_shown() -> None:
     assert shown == "bad-\\x1b]0;OWNED\\x07\\x1b[2Jname\\x0aTo: 600999999"
     assert escape_name("zamówienie 17 (pilne)") == "zamówienie 17 (pilne)"
     assert escape_name("a\\b") == "a\\x5cb"  # an escaped name never looks like another name
+
+
+@pytest.mark.parametrize(("text", "alphabet"), [
+    ("Paczka gotowa. Dziękujemy", "UCS"),
+    ("Zażółć gęślą jaźń", "UCS"),
+    ("Zażółć gęślą jaźń", "UCS2"),
+])
+def test_alphabet_ucs_as_debians_sendsms_writes_polish_text(text: str, alphabet: str) -> None:
+    """sendsms: text that Latin-9 cannot hold goes out as `Alphabet: UCS` and `iconv -t UNICODEBIG`."""
+    data = f"To: 48600100202\nAlphabet: {alphabet}\n\n".encode() + text.encode("utf-16-be")
+    draft = parse(data)
+    assert draft.text == text and "Alphabet" not in draft.headers  # kept as UTF-8 from here on
+    assert parse(render(draft), claimed=True).text == text
+
+
+def test_alphabet_iso_is_utf8_if_it_is_else_latin9() -> None:
+    assert parse("To: 500100200\nAlphabet: ISO\n\nZamówienie €5".encode()).text == "Zamówienie €5"
+    assert parse(b"To: 500100200\nAlphabet: ISO\n\nZam\xf3wienie \xa45").text == "Zamówienie €5"  # smsd's default charset
+    assert parse(b"To: 500100200\nAlphabet: Latin\n\nZam\xf3wienie").text == "Zamówienie"
+    assert parse("To: 500100200\nAlphabet: UTF-8\n\nŻółw".encode()).text == "Żółw"
+    for data, key in ((b"To: 500100200\nAlphabet: binary\n\n\x01\x02", "outbox.binary"),
+                      (b"To: 500100200\nAlphabet: EBCDIC\n\nabc", "outbox.alphabet"),
+                      (b"To: 500100200\nAlphabet: UCS\n\n\x00a\x00", "outbox.not_ucs2")):
+        with pytest.raises(Malformed) as refused:
+            parse(data)
+        assert refused.value.key == key
+
+
+def _fate(name: str, value: str, text: str = "Tekst") -> Draft | Malformed:
+    try:
+        return parse(f"To: 500100200\n{name}: {value}\n\n{text}".encode())
+    except Malformed as exc:
+        return exc
+
+
+ON = {"flash": "yes", "class": "0", "validity": "1 hour", "autosplit": "0", "macro": "@IMIE@=Jan", "hex": "yes", "binary": "yes",
+      "udh": "true", "udh-data": "05 00 03", "voicecall": "yes", "text_is_pdu": "yes", "ping": "yes", "include": "/etc/shadow",
+      "system_message": "ToSIM"}
+
+
+@pytest.mark.parametrize("name", sorted(FATES))
+def test_every_header_of_smsds_format_has_its_fate(name: str) -> None:
+    """README's header table, a row each: mapped to SMSAPI, ignored and kept, or refused — never
+    sent as literal control syntax."""
+    fate = FATES[name]
+    header = name.capitalize() if name not in ("udh", "smsc", "udh-data") else name.upper()
+    if fate == "refused":
+        for value in {ON[name], "yes"}:
+            outcome = _fate(header, value, "05 00 03 TONE: 5 #,#,# @NAME@")
+            assert isinstance(outcome, Malformed) and outcome.key == f"outbox.header.{name}", (value, outcome)
+            assert outcome.describe() != outcome.key
+        if name not in ("udh-data", "include"):
+            assert isinstance(_fate(header, "no"), Draft)  # switched off: an ordinary message
+    elif fate == "ignored":
+        outcome = _fate(header, "yes")
+        assert isinstance(outcome, Draft) and outcome.headers[header] == "yes" and outcome.text == "Tekst" and not outcome.options
+    elif fate == "mapped":
+        outcome = _fate(header, ON[name], "Dzien dobry @IMIE@")
+        assert isinstance(outcome, Draft)
+        expected = {"flash": {"flash": "1"}, "class": {"flash": "1"}, "validity": {"validity": "3600"}, "autosplit": {"max_parts": "1"},
+                    "macro": {}}[name]
+        assert outcome.options == expected
+        assert outcome.text == ("Dzien dobry Jan" if name == "macro" else "Dzien dobry @IMIE@")
+    else:
+        assert fate in ("recipient", "sender", "charset") and name in ("to", "from", "alphabet")
+
+
+def test_headers_smsd_does_not_know_are_ignored_and_from_chooses_only_a_sender() -> None:
+    draft = parse(b"To: 500100200\nOrder Id: 17\nX-Order.Id: 18\nX-Order: 19\n\nTekst")
+    assert draft.headers == {"To": "48500100200", "X-Order": "19"}  # as smsd: an unknown line ignored, not the message
+    for value in ("48600000000", "Sklep Internetowy Kowalski", "Kraśnik"):  # informational in smsd: never fails the message
+        draft = parse(f"To: 500100200\nFrom: {value}\n\nTekst".encode())
+        assert draft.sender is None and draft.headers["From_ignored"].startswith(value[:20]) and "From" not in draft.headers
+    assert parse(b"To: 500100200\nFrom: Warsztat\n\nT").sender == "Warsztat"
+    with pytest.raises(Malformed) as refused:
+        parse("To: 500100200\nAutosplit: 0\n\n".encode() + "ż".encode() * 100)
+    assert refused.value.key == "outbox.autosplit"
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("1 hour", 3600), ("3 days", 72 * 3600), ("2 weeks", 72 * 3600), ("10 min", 3600),
+                                                ("11", 3600), ("167", 24 * 3600), ("168", 2 * 86400), ("170", 72 * 3600), ("", None), ("soon", None)])
+def test_validity_as_smsd_writes_it_within_what_smsapi_takes(value: str, seconds: int | None) -> None:
+    assert validity_seconds(value) == seconds
