@@ -7,7 +7,12 @@
   sandbox, each in a process of its own timed from start to end: messages per second, and the
   ratio (the issue's floor: at least 0.80);
 - weight: the relay's peak RSS with a backlog of 10,000 files queued, beside the same relay with
-  one: what a backlog costs in memory (names, not messages).
+  one: what a backlog costs in memory (names, not messages);
+- latency: the relay serving as a service, a message dropped every 50 ms (200 drops): from the
+  drop to the sandbox accepting the request, p50 and p95, beside the sandbox's own request time (a
+  keep-alive httpx client's POST to its acceptance, the same 200 times);
+- idle: the same relay with nothing to do for a minute: how often it woke (its threads' voluntary
+  context switches), which a relay that polls pays every POLL seconds.
 
 Each side gets a fresh sandbox in its own process (an account with points enough), so neither
 pays for the other's state. No timed assertion anywhere: this table is the judge.
@@ -139,6 +144,76 @@ def relay(count: int) -> tuple[float, int]:
         sandbox.stop()
 
 
+def accepted_at(sandbox: SandboxProcess) -> dict[str, float]:
+    return {item["message"]: item["at"] for item in httpx.get(f"{sandbox.url}__sandbox/outbox", timeout=30).json()}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def wakeups(pid: int) -> int:
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/status") as status:
+            total += int(next(line for line in status if line.startswith("voluntary_ctxt_switches")).split()[1])
+    return total
+
+
+def latency(count: int, idle: float) -> tuple[list[float], list[float], int]:
+    """Drop-to-request seconds for `count` drops to a relay serving as a service, the sandbox's own
+    request time for as many POSTs, and the relay's wake-ups in `idle` seconds with nothing to do."""
+    sandbox = SandboxProcess()
+    env = home()
+    config = settings(env, sandbox.url)
+    spool = Spool(Path(env["SMS_TUI_OUTBOX"]))
+    spool.prepare()
+    relay = subprocess.Popen([PY, "-m", "sms_tui", "relay", "--config", str(config)], env=env, cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        spool.drop("48500100200", "warm-up")  # the relay is up and connected once this is accepted
+        while "warm-up" not in accepted_at(sandbox):
+            time.sleep(0.05)
+        dropped: dict[str, float] = {}
+        for n in range(count):
+            text = f"latency {n}"
+            dropped[text] = time.time()
+            spool.drop("48500100200", text)
+            time.sleep(0.05)
+        deadline = time.monotonic() + 120
+        while len(got := accepted_at(sandbox)) < count + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        relay_times = [got[text] - at for text, at in dropped.items()]
+        with httpx.Client(timeout=30) as client:
+            floor_times = []
+            for n in range(count):
+                text = f"floor {n}"
+                start = time.time()
+                client.post(sandbox.url + "sms.do", data={"username": "demo", "password": MD5, "to": "48500100200", "message": text,
+                                                          "from": "ECO", "format": "json", "encoding": "utf-8", "idx": f"floor-{n}",
+                                                          "check_idx": "1"}).raise_for_status()
+                floor_times.append(accepted_at(sandbox)[text] - start)
+        relay.send_signal(15)
+        relay.wait(timeout=60)
+        quiet = Spool(Path(home()["SMS_TUI_OUTBOX"]))  # a relay with nothing to do, nothing to follow
+        quiet.prepare()
+        idle_env = {**env, "SMS_TUI_OUTBOX": str(quiet.root)}
+        relay = subprocess.Popen([PY, "-m", "sms_tui", "relay", "--config", str(config)], env=idle_env, cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not (quiet.root / "relay.lock").exists():
+            time.sleep(0.05)
+        time.sleep(2.0)  # past its start-up
+        before = wakeups(relay.pid)
+        time.sleep(idle)
+        woke = wakeups(relay.pid) - before
+        return relay_times, floor_times, woke
+    finally:
+        relay.kill()
+        relay.wait()
+        sandbox.stop()
+
+
 def peak_of(stderr: str) -> int:
     return int(next(line.split()[1] for line in stderr.splitlines() if line.startswith("PEAK ")))
 
@@ -148,7 +223,10 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=5000, help="messages for the throughput pair (default 5000)")
     parser.add_argument("--backlog", type=int, default=10000, help="files queued for the weight (default 10000)")
     parser.add_argument("--rounds", type=int, default=5, help="floor and relay measured in pairs; the median pair counts (default 5)")
+    parser.add_argument("--drops", type=int, default=200, help="drops for the latency (default 200)")
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds the idle relay is watched (default 60)")
     args = parser.parse_args()
+    drop_times, floor_times, woke = latency(args.drops, args.idle)
     pairs = sorted(((pace := relay(args.messages)[0]) / (floor := bare_loop(args.messages)), pace, floor) for _ in range(args.rounds))
     ratio, pace, floor = pairs[len(pairs) // 2]
     _, smallest = relay(1)
@@ -158,6 +236,13 @@ def main() -> int:
           f"{'ok' if ratio >= 0.8 else 'UNDER 0.80'}")
     print(f"{'relay peak RSS, ' + str(args.backlog) + ' queued':<44} {peak / 1024:>11.1f} MB {smallest / 1024:>11.1f} MB "
           f"{peak / smallest:>9.2f}×  (floor: the same relay with 1 queued)")
+    for share, label in ((0.5, "p50"), (0.95, "p95")):
+        mine, floor_at = percentile(drop_times, share) * 1000, percentile(floor_times, share) * 1000
+        print(f"{'drop to request, ' + label + ' (' + str(args.drops) + ' drops)':<44} {mine:>10.1f} ms {floor_at:>10.1f} ms "
+              f"{mine / floor_at:>9.1f}× {'ok' if label != 'p50' or mine <= 50 else 'OVER 50 ms'}  (floor: the sandbox's own request time)")
+    per_minute = woke * 60.0 / args.idle
+    print(f"{'idle wake-ups per minute':<44} {per_minute:>13.0f} {60 / 2.0:>14.0f}            "
+          f"{'ok' if per_minute == 0 else 'NOT 0'}  (floor: a relay looking every 2 s)")
     print(f"each pair's ratio, relay run first then its floor: {' '.join(f'{r:.2f}' for r, _, _ in pairs)} "
           "(the machine's own noise; the median counts)")
     return 0

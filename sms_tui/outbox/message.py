@@ -78,7 +78,9 @@ def parse(data: bytes, *, claimed: bool = False) -> Draft:
     headers = dict(lines)
     given = {name.lower(): value for name, value in headers.items()}
     text = _decode_body(raw_body, given.get("alphabet", "") if not claimed else "utf-8")
-    message = text[:-1] if text.endswith("\n") else text  # the newline an editor adds is not part of the SMS
+    # As smsd's trim_text (its default): trailing spaces and blank lines are no part of the SMS — the
+    # newline an editor adds, the blank line formail leaves.
+    message = text.rstrip(" \t\n") if not claimed else (text[:-1] if text.endswith("\n") else text)
     if not given.get("to"):
         raise Malformed("outbox.no_to")
     if claimed:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sms_tui.i18n import t
-from sms_tui.outbox.message import Draft
-from sms_tui.outbox.message import FATES, MAX_BYTES, Malformed, compose, headers_of, parse, render, validity_seconds
+from sms_tui.outbox.message import FATES, MAX_BYTES, Draft, Malformed, compose, headers_of, parse, render, validity_seconds
 
 
 def test_a_file_as_smstools3_writes_it() -> None:
@@ -141,7 +140,7 @@ def test_headers_smsd_does_not_know_are_ignored_and_from_chooses_only_a_sender()
         assert draft.sender is None and draft.headers["From_ignored"].startswith(value[:20]) and "From" not in draft.headers
     assert parse(b"To: 500100200\nFrom: Warsztat\n\nT").sender == "Warsztat"
     with pytest.raises(Malformed) as refused:
-        parse("To: 500100200\nAutosplit: 0\n\n".encode() + "ż".encode() * 100)
+        parse(b"To: 500100200\nAutosplit: 0\n\n" + "ż".encode() * 100)
     assert refused.value.key == "outbox.autosplit"
 
 
