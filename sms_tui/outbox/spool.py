@@ -282,8 +282,12 @@ class Spool:
         clock = time.time() if now is None else now
         self.intake_error = None
         self.next_look = None
-        for name, info in self._arrivals(outgoing):
+        for name in self._arrivals(outgoing):
             path = outgoing / name
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue  # gone since the listing
             if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode) or stat.S_ISDIR(info.st_mode)):
                 self._refuse(path, self._id_for(name, info), Malformed("outbox.not_a_file"), b"", info, refused)
                 continue
@@ -417,26 +421,33 @@ class Spool:
 
     def arrivals(self) -> list[tuple[str, os.stat_result]]:
         """What waits in outgoing/ for the relay to take it, oldest first (what `queue` lists)."""
-        return self._arrivals(self.folder("outgoing"))
+        found = []
+        for name in self._arrivals(self.folder("outgoing")):
+            with contextlib.suppress(OSError):
+                found.append((name, os.lstat(self.folder("outgoing") / name)))
+        return found
 
     @staticmethod
-    def _arrivals(outgoing: Path) -> list[tuple[str, os.stat_result]]:
-        """The files a program finished, as smsd takes them: not a dot name (the documented way to
-        write one), not `NAME.LOCK` nor a file beside one, not `LOCKED…` — all still being written."""
-        found: list[tuple[int, str, os.stat_result]] = []
+    def _arrivals(outgoing: Path) -> list[str]:
+        """The files a program finished, as smsd takes them, oldest first: not a dot name (the
+        documented way to write one), not `NAME.LOCK` nor a file beside one, not `LOCKED…` — all
+        still being written. Names only: a backlog of 10,000 costs a list of names."""
+        found: list[tuple[int, str]] = []
+        locks: set[str] = set()
         with os.scandir(outgoing) as entries:
-            listed = list(entries)
-        names = {entry.name for entry in listed}
-        for entry in listed:
-            name = entry.name
-            if name.startswith((".", "LOCKED")) or name.endswith(".LOCK") or f"{name}.LOCK" in names:
-                continue
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:  # gone since the listing
-                continue
-            found.append((info.st_mtime_ns, name, info))
-        return [(name, info) for _, name, info in sorted(found, key=lambda item: item[:2])]
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".LOCK"):
+                    locks.add(name[:-5])
+                    continue
+                if name.startswith((".", "LOCKED")):
+                    continue
+                try:
+                    found.append((entry.stat(follow_symlinks=False).st_mtime_ns, name))
+                except OSError:  # gone since the listing
+                    continue
+        found.sort()
+        return [name for _, name in found if name not in locks]
 
     @staticmethod
     def _id_for(name: str, info: os.stat_result, *, fresh: bool = False) -> str:
@@ -791,18 +802,19 @@ class Spool:
         found: list[Followed] = []
         for log in sorted(n for n in os.listdir(self.folder("follow")) if n.endswith(".log")):
             try:
-                lines = _read_all(f"{self.root}/follow/{log}").decode("utf-8", "replace").split("\n")
+                fd = os.open(f"{self.root}/follow/{log}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
             except OSError:
                 continue
-            for line in lines:
-                try:
-                    item = json.loads(line)
-                    found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item.get("headers") or {}),
-                                          str(item.get("record") or f"{item['id']}.sms")))
-                except (ValueError, KeyError, TypeError):
-                    continue  # a line a crash cut short: that record keeps the headers it has
-                if len(found) >= limit:
-                    return found
+            with open(fd, encoding="utf-8", errors="replace") as lines:  # a line at a time: a pass reads `limit`, not the log
+                for line in lines:
+                    try:
+                        item = json.loads(line)
+                        found.append(Followed(str(item["id"]), str(item["message_id"]), log, dict(item.get("headers") or {}),
+                                              str(item.get("record") or f"{item['id']}.sms")))
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line a crash cut short: that record keeps the headers it has
+                    if len(found) >= limit:
+                        return found
         return found
 
     def record_status(self, followed: list[tuple[Followed, dict[str, str]]]) -> None:
