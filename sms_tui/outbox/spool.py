@@ -767,7 +767,7 @@ class Spool:
         """Changed by every hand laid on the queue from outside the relay (`queue retry`, `queue
         drop`): while it is the same, what the relay last read of the waiting messages holds."""
         try:
-            return (self.root / "queue.generation").read_text(encoding="ascii")
+            return _read_nofollow(f"{self.root}/queue.generation").decode("ascii", "replace")
         except OSError:
             return ""
 
@@ -778,7 +778,7 @@ class Spool:
 
     def hold(self) -> Hold:
         try:
-            return Hold(**json.loads((self.root / "hold.json").read_text(encoding="utf-8")))
+            return Hold(**json.loads(_read_nofollow(f"{self.root}/hold.json")))
         except (OSError, ValueError, TypeError):
             return Hold()
 

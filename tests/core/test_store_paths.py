@@ -19,7 +19,7 @@ import pytest
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.settings import store as settings_store
-from tests.identity import as_nobody
+from tests.identity import as_nobody, need
 from tests.samples import saved_settings
 
 
@@ -139,6 +139,7 @@ def test_a_file_that_cannot_be_tightened_says_so_as_a_normal_user(shared_dir: Pa
         _, warnings = settings_store.load(path)
         return [w.key for w in warnings], warnings[0].describe()
 
+    need("nobody")
     keys, text = as_nobody(load_as_user)
     assert keys == ["config.wide"] and "0644" in text and _mode(path) == 0o644
 
@@ -155,5 +156,7 @@ def test_a_folder_is_refused_as_a_normal_user_too(shared_dir: Path) -> None:
             return exc.key
         return "loaded"
 
+    if os.geteuid() == 0:
+        need("nobody")
     key = as_nobody(load_as_user) if os.geteuid() == 0 else load_as_user()
     assert key == "config.not_file" and _mode(shop) == 0o777
