@@ -161,6 +161,8 @@ def install(config_path: Path, spool: Spool, group: str | None = None, *, dry_ru
                           "--shell", "/usr/sbin/nologin", "--comment", "sms-tui outbox relay", user])
         # What it will run, run once as that user: a program it cannot read would be a unit that only fails.
         steps.append(["runuser", "-u", user, "--", *program.argv(), "--version"])
+    else:
+        steps.append([*program.argv(), "--version"])
     outcome.ran = [*steps, _systemctl("daemon-reload"), _systemctl("enable", "--now", name)]
     if outcome.written and enabled:
         outcome.ran.append(_systemctl("restart", name))  # the running relay takes the new unit
@@ -168,15 +170,15 @@ def install(config_path: Path, spool: Spool, group: str | None = None, *, dry_ru
         return outcome
     before = path.read_text(encoding="utf-8") if path.is_file() else None
     try:
-        for call in steps[:-1] if _system() else []:
-            _must(runner, call)
         if _system():
+            for call in steps[:-1]:
+                _must(runner, call)
             spool.prepare()
             made = relay_user(user)
             if made is None:
                 raise ScheduleError(t("outbox.no_relay_user", user=user))
             spool.hand_over(*made)
-            _must(runner, steps[-1])
+        _must(runner, steps[-1])
         folder.mkdir(parents=True, exist_ok=True)
         if outcome.written:
             from sms_tui.settings.files import atomic_write  # noqa: PLC0415 — only an install writes

@@ -130,8 +130,18 @@ def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = Fals
 
         raise ScheduleError(t("schedule.bad_path", path=ascii(str(config_path))))
     if kind == "systemd":
-        return _install_systemd(config_path, every, dry_run, runner, unit_dir or user_unit_dir())
-    return _install_cron(config_path, every, dry_run, runner)
+        outcome = _install_systemd(config_path, every, dry_run, runner, unit_dir or user_unit_dir())
+    else:
+        outcome = _install_cron(config_path, every, dry_run, runner)
+    return outcome
+
+
+def runs(runner: Runner) -> list[str]:
+    """What a timer or a service will run, run once now (`--version`): a line that cannot start —
+    a program another user cannot read, a moved single file — fails the install, not the night."""
+    call = [*program.argv(), "--version"]
+    _must(runner, call)
+    return call
 
 
 def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Runner, unit_dir: Path) -> Outcome:
@@ -153,6 +163,7 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
         outcome.warnings.append("schedule.linger")
     if dry_run:
         return outcome
+    outcome.ran.insert(0, runs(runner))
     unit_dir.mkdir(parents=True, exist_ok=True)
     before = {path_text: Path(path_text).read_text(encoding="utf-8") if Path(path_text).is_file() else None
               for path_text in outcome.written}
@@ -211,6 +222,7 @@ def _install_cron(config_path: Path, every: Every, dry_run: bool, runner: Runner
     outcome.written["crontab"] = line
     outcome.ran = [["crontab", "-"]]
     if not dry_run:
+        outcome.ran.insert(0, runs(runner))
         _must(runner, ["crontab", "-"], text)
     return outcome
 

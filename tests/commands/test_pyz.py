@@ -65,6 +65,31 @@ def test_apply_and_a_watch_that_runs_this_file(pyz: Path, sandbox: Sandbox, tmp_
     assert watched.returncode == 0, watched.stdout + watched.stderr
 
 
+def test_copied_under_any_name_its_timers_and_units_run_it(pyz: Path, tmp_path: Path) -> None:
+    """Copied to bin/sms-tui as the README and site.yml do (no .pyz in its name): the cron line and the
+    relay unit it writes run this file, and that command starts (finding 37: they wrote `-m sms_tui`)."""
+    copy = tmp_path / "bin" / "sms-tui"
+    copy.parent.mkdir()
+    copy.write_bytes(pyz.read_bytes())
+    copy.chmod(0o755)
+    config = tmp_path / "smsapi.toml"
+    config.write_text(f'schema = 1\n[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n')
+    config.chmod(0o600)
+    planned = _run(copy, "watch", "--install", "--cron", "--dry-run", "--json", "--config", str(config))
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    line = json.loads(planned.stdout)["written"]["crontab"]
+    argv = shlex.split(line.split(" ", 5)[5].split(" >/dev/null")[0])
+    assert argv[:2] == [sys.executable, str(copy)] and "-m" not in argv
+    unit = _run(copy, "relay", "--install", "--dry-run", "--json", "--config", str(config))
+    assert unit.returncode == 0, unit.stdout + unit.stderr
+    (text,) = json.loads(unit.stdout)["written"].values()
+    exec_start = next(line for line in text.splitlines() if line.startswith("ExecStart="))
+    assert shlex.split(exec_start.removeprefix("ExecStart="))[:2] == [sys.executable, str(copy)]
+    for started in (argv[:2], shlex.split(exec_start.removeprefix("ExecStart="))[:2]):
+        done = subprocess.run([*started, "--version"], capture_output=True, text=True, timeout=120, check=False)
+        assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}"), done.stderr[-2000:]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="becoming a user without a HOME needs root")
 @pytest.mark.parametrize("planted", [False, True], ids=["fresh", "someone-else-made-the-cache"])
 def test_a_user_without_a_writable_home_runs_it(pyz: Path, shared: Path, planted: bool) -> None:

@@ -214,3 +214,25 @@ def test_printed_commands_name_the_settings(tools: Path, config: Path, capsys: p
     out = capsys.readouterr().out
     assert f"sms-tui --config '{config}' watch --uninstall" in out
     assert settings_store.invocation(settings_store.default_path(None, env={})) == "sms-tui"  # the default file: no --config
+
+
+def test_a_line_that_cannot_start_is_never_installed(tmp_path: Path) -> None:
+    """The command a timer would run is run once (`--version`) before anything is written: a program
+    the timer's user cannot start fails the install, not every night after it."""
+    import subprocess
+
+    from sms_tui.watch import schedule
+
+    calls: list[list[str]] = []
+
+    def broken(argv: list[str], stdin: str | None) -> subprocess.CompletedProcess[str]:
+        calls.append(argv)
+        if argv[-1] == "--version":
+            return subprocess.CompletedProcess(argv, 1, "", "No module named sms_tui")
+        return subprocess.CompletedProcess(argv, 1 if argv[:2] == ["crontab", "-l"] else 0, "", "no crontab for root")
+
+    config = tmp_path / "smsapi.toml"
+    for kind in ("cron", "systemd"):
+        with pytest.raises(schedule.ScheduleError, match="No module named sms_tui"):
+            schedule.install(config, "hourly", kind, runner=broken, unit_dir=tmp_path / "units")  # type: ignore[arg-type]
+    assert ["crontab", "-"] not in calls and not (tmp_path / "units").exists()
