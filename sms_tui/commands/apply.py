@@ -38,7 +38,7 @@ def apply(ctx: Context, path: str, *, dry_run: bool, wait: float | None = None, 
         for problem in exc.problems:
             rep.step("answers", False, problem)
         return rep.finish(ExitCode.USAGE, problems=exc.problems)
-    rep.step("answers", True, t("apply.answers_ok", path=t("answers.stdin") if path == "-" else path))
+    rep.step("answers", True, t("apply.answers_stdin_ok") if path == "-" else t("apply.answers_ok", path=path))
     retry = f"{program()} apply {shlex.quote(path)}"  # safe as it is: the test's idx comes from the answers
     return run_async(lambda: _apply(ctx, rep, setup, Plan(dry_run, wait, retest, retry)), rep)
 

@@ -54,7 +54,7 @@ def run(ctx: Context, args: Namespace) -> int:
         return settings
     values = variables(settings)
     payload = env_text(values) if args.format == "env" else json.dumps(values, ensure_ascii=False, indent=1) + "\n"
-    if args.output is None:
+    if args.output in (None, "-"):  # `-` is standard output, as everywhere: never a file named "-"
         if ctx.out.isatty():
             rep.step("export", False, t("export.terminal"))
             return rep.finish(ExitCode.USAGE)

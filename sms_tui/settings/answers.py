@@ -111,14 +111,30 @@ def read(path: Path, env: Mapping[str, str] | None = None) -> Setup:
 def read_stream(stream: TextIO, env: Mapping[str, str] | None = None) -> Setup:
     """`apply -`: the answers on standard input (a playbook pipes its rendered template, so no
     file holding a secret stays on disk)."""
-    where = t("answers.stdin")
     try:
         text = stream.read()
     except UnicodeDecodeError as exc:
-        raise AnswersError([t("answers.unreadable", path=where, reason=not_utf8(exc))]) from None
+        raise AnswersError([t("answers.stdin_unreadable", reason=not_utf8(exc))]) from None
     except (OSError, ValueError) as exc:  # closed, or not readable at all
-        raise AnswersError([t("answers.unreadable", path=where, reason=exc)]) from None
-    return parse(text, where, env)
+        raise AnswersError([t("answers.stdin_unreadable", reason=exc)]) from None
+    if not text.strip():
+        raise AnswersError([t("answers.stdin_empty")])
+    return parse(text, "-", env)
+
+
+# Python's own JSON messages, in the reader's language (the ones a hand-made or templated object meets).
+_JSON_REASONS = {"Expecting value": "json.value", "Expecting property name enclosed in double quotes": "json.name",
+                 "Expecting ',' delimiter": "json.comma", "Expecting ':' delimiter": "json.colon",
+                 "Unterminated string starting at": "json.string", "Extra data": "json.extra",
+                 "Invalid control character at": "json.control", "Invalid \\escape": "json.escape"}
+
+
+def _toml_problem(path: Path | str, reason: str) -> str:
+    return t("answers.toml_stdin", reason=reason) if str(path) == "-" else t("answers.toml", path=path, reason=reason)
+
+
+def _json_problem(path: Path | str, reason: str) -> AnswersError:
+    return AnswersError([t("answers.json_stdin", reason=reason) if str(path) == "-" else t("answers.json", path=path, reason=reason)])
 
 
 def parse(text: str, path: Path | str, env: Mapping[str, str] | None = None) -> Setup:
@@ -129,18 +145,19 @@ def parse(text: str, path: Path | str, env: Mapping[str, str] | None = None) -> 
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise AnswersError([t("answers.json", path=path, reason=f"{exc.msg} ({t('toml.line', line=exc.lineno)})")]) from None
+            said = t(_JSON_REASONS[exc.msg]) if exc.msg in _JSON_REASONS else exc.msg
+            raise _json_problem(path, f"{said} ({t('toml.line', line=exc.lineno)})") from None
         except (ValueError, RecursionError) as exc:  # nesting too deep, a number too long
-            raise AnswersError([t("answers.json", path=path, reason=unreadable_toml(exc))]) from None
+            raise _json_problem(path, unreadable_toml(exc)) from None
         if not isinstance(raw, dict):
-            raise AnswersError([t("answers.json", path=path, reason=type(raw).__name__)])
+            raise _json_problem(path, type(raw).__name__)
         return from_mapping(raw, env)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AnswersError([t("answers.toml", path=path, reason=_at_line(exc))]) from None
+        raise AnswersError([_toml_problem(path, _at_line(exc))]) from None
     except (RecursionError, ValueError, MemoryError) as exc:  # nesting too deep, an integer too long for Python
-        raise AnswersError([t("answers.toml", path=path, reason=unreadable_toml(exc))]) from None
+        raise AnswersError([_toml_problem(path, unreadable_toml(exc))]) from None
     return from_mapping(raw, env)
 
 

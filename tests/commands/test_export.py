@@ -82,3 +82,25 @@ def test_a_file_gets_the_settings_owner_and_mode_atomically(config: Path, tmp_pa
     assert (info.st_uid, info.st_gid) == (config.stat().st_uid, config.stat().st_gid)
     assert DEMO_MD5 in target.read_text() and DEMO_MD5 not in capsys.readouterr().out
     assert main(["export", "--output", str(tmp_path), "--config", str(config)]) == ExitCode.USAGE  # a folder
+
+
+def test_output_dash_is_standard_output_never_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "smsapi.toml"
+    config.write_text(f'schema = 1\n[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n')
+    config.chmod(0o600)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["export", "--format", "env", "--output", "-", "--config", str(config)]) == ExitCode.OK
+    assert f'SMSAPI_PASSWORD_MD5="{DEMO_MD5}"' in capsys.readouterr().out and not (tmp_path / "-").exists()
+
+
+def test_answers_on_standard_input_are_named_so_in_the_readers_language(capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    for text, expected in (("{nie json", "Odpowiedzi ze standardowego wejścia nie są poprawnym obiektem JSON: brak klucza w cudzysłowie"),
+                           ("", "Na standardowym wejściu nic nie ma")):
+        monkeypatch.setattr("sys.stdin", io.StringIO(text))
+        capsys.readouterr()
+        assert main(["apply", "-", "--dry-run"]) == ExitCode.USAGE
+        said = capsys.readouterr()
+        assert expected in said.out + said.err and "z ze" not in said.out + said.err and "Expecting" not in said.out + said.err
