@@ -90,6 +90,12 @@ class WizardApp(App[int]):
 
         focused = self.focused
         if isinstance(focused, Field) and focused.enter_moves_on:
+            chain = self.screen.focus_chain
+            following = chain[chain.index(focused) + 1:chain.index(focused) + 2] if focused in chain else []
+            if getattr(self.screen, "ENTER_SUBMITS", False) and not any(isinstance(w, Field) for w in following):
+                # The step's last field: Enter is the form's "Dalej" (with its check), never the "← Wstecz" after it.
+                self.call_later(self.screen.run_action, "next")
+                return
             self.action_focus_next()
             return
         raise SkipAction()

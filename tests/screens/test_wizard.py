@@ -359,3 +359,17 @@ async def test_truncated_md5_is_refused_beside_the_reason(sandbox: Sandbox, tmp_
         assert screen_name(app) == "CredentialsScreen"
         assert "długość 31, a powinno mieć 32 znaki" in problem(app)
         assert sandbox.state.requests == []  # refused locally, no round trip
+
+
+async def test_enter_in_the_secret_checks_it_and_goes_on(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Newcomer 4: Enter in the MD5 field moved focus to "← Wstecz", and a second Enter went back a
+    step. Enter in the step's last field is its "Dalej": the check, then step 4."""
+    app = make_app(sandbox, tmp_path / "smsapi.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        await pilot.press(*"demo", "enter")  # the username: Enter moves to the secret, like Tab
+        assert app.focused is not None and app.focused.id == "secret"
+        await pilot.press(*DEMO_MD5, "enter")
+        await settle(pilot, app)
+        await wait_until(pilot, lambda: screen_name(app) == "SenderScreen")
+        assert app.wizard.state.status is not None  # checked on the way

@@ -24,6 +24,7 @@ KINDS = SECRET_KINDS
 
 class CredentialsScreen(StepScreen):
     STEP = "credentials"
+    ENTER_SUBMITS = True  # Enter in the secret checks it and goes on (newcomer 4: it landed on "← Wstecz")
 
     def body(self) -> ComposeResult:
         u = self.wizard.setup
