@@ -229,6 +229,7 @@ MESSAGES: dict[str, str] = {
     "answers.no_user": "this server has no user {name} (getent passwd {name})",
     "answers.accept_statement": "requesting a name needs accept_statement = true — the account owner must accept SMSAPI's statement (its text: sms-tui sender add NAME).",
     "apply.request_would": "dry run: the name \u201c{name}\u201d would be requested for approval",
+    "apply.api_url_kept": "the saved api_url is kept: {url} (api_url = \"\" in the answers for SMSAPI itself)",
     "apply.answers_ok": "answers file {path} is valid",
     "apply.credentials_ok": "credentials accepted, {points} points on the account",
     "apply.sender_ok": "sender: {sender}",

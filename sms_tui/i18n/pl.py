@@ -234,6 +234,7 @@ MESSAGES: dict[str, str] = {
     "answers.no_user": "na tym serwerze nie ma użytkownika {name} (getent passwd {name})",
     "answers.accept_statement": "zgłoszenie nazwy wymaga accept_statement = true — właściciel konta musi zaakceptować oświadczenie SMSAPI (tekst: sms-tui sender add NAZWA).",
     "apply.request_would": "próba: nazwa „{name}” zostałaby zgłoszona do zatwierdzenia",
+    "apply.api_url_kept": "zostaje zapisany api_url: {url} (api_url = \"\" w odpowiedziach: samo SMSAPI)",
     "apply.answers_ok": "plik odpowiedzi {path} jest poprawny",
     "apply.credentials_ok": "dane logowania przyjęte, na koncie {points} pkt",
     "apply.sender_ok": "nadawca: {sender}",

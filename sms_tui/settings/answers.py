@@ -212,7 +212,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
             secret, secret_problems = secret_from(kind, given_secret.get_secret_value())
             problems += [f"account.password_md5: {problem}" for problem in secret_problems]
             md5 = secret.get_secret_value() if secret else None
-    if acc.api_url is not None and (url_problem := check_api_url(acc.api_url)):
+    if acc.api_url and (url_problem := check_api_url(acc.api_url)):  # "": SMSAPI itself, whatever was saved
         problems.append(f"account.api_url: {t(url_problem)}")
     if md5 is not None and not acc.username.strip():
         problems.append(f"account.username: {t('answers.no_username')}")

@@ -133,3 +133,33 @@ def test_sender_use_says_whether_it_changed_anything(tmp_path: Path, sandbox: Sa
     assert main(argv) == ExitCode.OK
     again = json.loads(capsys.readouterr().out)
     assert (again["changed"], again["diff"], _stamp(config)) == (False, {}, stamp)
+
+
+def test_already_accepted_converges(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """Finding 37: the settings removed and applied again (or two shops on one account testing the
+    same phone) meet SMSAPI's "already accepted"; the record kept then makes every later run
+    unchanged — the same inode and mtime, no restart of the shop's software, no SMS."""
+    config, answers = tmp_path / "smsapi.toml", answers_file(tmp_path, ECO_MD5)
+    _apply(sandbox, config, capsys, answers)
+    config.unlink()  # /etc/sms-tui removed by hand
+    code, again = _apply(sandbox, config, capsys, answers)
+    assert code == ExitCode.OK and any(s.get("already_accepted") for s in again["steps"]) and len(sandbox.outbox) == 1
+    stamp = _stamp(config)
+    for _ in range(2):
+        code, later = _apply(sandbox, config, capsys, answers)
+        assert (code, later["changed"], later["diff"]) == (ExitCode.OK, False, {})
+        assert _stamp(config) == stamp and len(sandbox.outbox) == 1
+
+
+def test_the_saved_api_url_is_used_and_a_dry_run_invents_no_message_id(tmp_path: Path, sandbox: Sandbox,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    config, answers = tmp_path / "smsapi.toml", answers_file(tmp_path, ECO_MD5)
+    _apply(sandbox, config, capsys, answers)  # --api-url: the sandbox, saved as api_url
+    capsys.readouterr()
+    code = main(["apply", answers, "--json", "--config", str(config)])  # no --api-url: the saved one, not SMSAPI itself
+    done = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK and done["changed"] is False, done
+    moved = answers_file(tmp_path, ECO_MD5.replace("+48 500-000-000", "500 000 001"), "moved.toml")
+    code, rehearsed = _apply(sandbox, config, capsys, moved, "--dry-run")
+    assert code == ExitCode.OK and rehearsed["would_send"] is True
+    assert "verified.message_id" not in rehearsed["diff"]  # the free probe's id is no SMS anyone will find
