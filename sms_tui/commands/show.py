@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from argparse import Namespace
 
-from sms_tui.commands.common import Context, load_settings
+    from sms_tui.settings.model import Settings
+
+from sms_tui.commands.common import Context, Reporter, load_settings
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import t
 
@@ -31,4 +33,21 @@ def run(ctx: Context, args: Namespace | None = None) -> int:
             rep.info(t(key, to=verified["to"], at=at, id=verified.get("message_id")))
         else:
             rep.info(t("show.unverified"))
+        _rest(rep, settings)
     return rep.finish(ExitCode.OK, settings=data, config=str(ctx.config_path))
+
+
+def _rest(rep: Reporter, settings: Settings) -> None:
+    """What else decides where SMS go and who hears: a sandbox URL left in production, the reader,
+    the owner's alerts, the outbox (finding 37: plain `show` hid them)."""
+    if settings.account.api_url:
+        rep.info(t("show.api_url", url=settings.account.api_url))
+    if settings.files.group or settings.files.user:
+        rep.info(t("show.readers", who=settings.files.group or settings.files.user))
+    alerts = settings.alerts
+    if alerts.notify_to or alerts.notify_command or alerts.watch != "off":
+        rep.info(t("show.alerts", to=alerts.notify_to or "—", command=" ".join(alerts.notify_command or []) or "—",
+                   watch=alerts.watch, threshold=alerts.low_balance))
+    outbox = settings.outbox
+    if outbox.dir or outbox.group or outbox.on_event or outbox.eventhandler or outbox.checkhandler:
+        rep.info(t("show.outbox", dir=outbox.dir or t("show.outbox_default"), group=outbox.group or settings.files.group or "—"))

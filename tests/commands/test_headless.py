@@ -269,3 +269,15 @@ def test_a_threshold_is_written_one_way(tmp_path: Path, sandbox: Sandbox, capsys
     assert _run(sandbox, config, "check") == ExitCode.LOW_BALANCE
     err = capsys.readouterr().err
     assert "próg 50 pkt" in err and "50.0" not in err
+
+
+def test_plain_show_names_the_api_address_readers_alerts_and_outbox(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sandbox URL left in production must be seen without --json (finding 37)."""
+    config = tmp_path / "smsapi.toml"
+    config.write_text(f'schema = 1\n[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\napi_url = "http://127.0.0.1:9/"\n'
+                      '[alerts]\nnotify_to = "48600100200"\n[outbox]\ndir = "/var/spool/sklep"\n')
+    config.chmod(0o600)
+    capsys.readouterr()
+    assert main(["show", "--config", str(config)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:9/" in out and "48600100200" in out and "/var/spool/sklep" in out and DEMO_MD5 not in out
