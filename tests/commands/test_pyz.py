@@ -109,6 +109,8 @@ def test_a_user_without_a_writable_home_runs_it(pyz: Path, shared: Path, planted
         assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}"), done.stderr[-2000:]
     if planted:
         assert list(cache.iterdir()) == [] and cache.stat().st_uid == 0
+        own = [p for p in shared.iterdir() if p.name.startswith("sms-tui-pyz-65534-")]
+        assert len(own) == 1 and own[0].stat().st_uid == 65534  # one folder of its own, found again: not 26 MB a run
     else:
         info = cache.stat()
         assert info.st_uid == 65534 and info.st_mode & 0o077 == 0 and any(cache.iterdir())
@@ -124,3 +126,30 @@ def _python_for_nobody(drop: list[str], env: dict[str, str]) -> str:
         if done.returncode == 0 and done.stdout.strip() == wanted:
             return python
     pytest.skip(f"no Python {wanted} that nobody can start here (this one is under a folder nobody cannot enter)")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="root with another user's HOME needs root")
+def test_root_never_runs_code_another_user_planted_in_its_home(pyz: Path, shared: Path) -> None:
+    """Finding 10: `HOME=/home/tech sms-tui` as root (sudo -E, a unit with Environment=HOME=…) ran
+    what that user planted in ~/.shiv. A HOME or ~/.shiv that is not root's own is not used."""
+    home = shared / "techhome"
+    home.mkdir()
+    os.chown(home, 65534, 65534)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "XDG_", "SHIV"))}
+    done = subprocess.run([sys.executable, str(pyz), "--version"], capture_output=True, text=True, timeout=120,
+                          env={**clean, "HOME": str(home), "TMPDIR": str(shared)}, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}"), done.stderr[-2000:]
+    assert not (home / ".shiv").exists()  # nothing of root's unpacked where that user could change it, nothing run from there
+
+
+def test_built_offline_from_a_wheelhouse(tmp_path: Path) -> None:
+    """README's offline recipe: `pip download` (hatchling too: the wheel of sms-tui itself is built
+    from the checkout) on a machine with the index, then the build with no index at all."""
+    wheelhouse, out = tmp_path / "wheelhouse", tmp_path / "dist"
+    downloaded = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(wheelhouse), "-c", str(ROOT / "constraints.txt"),
+                                 str(ROOT), "hatchling"], capture_output=True, text=True, timeout=600, check=False)
+    assert downloaded.returncode == 0, downloaded.stderr[-2000:]
+    done = subprocess.run([sys.executable, str(ROOT / "packaging" / "build_pyz.py"), "--out", str(out), "--wheelhouse", str(wheelhouse)],
+                          capture_output=True, text=True, timeout=900, check=False, env={**os.environ, "PIP_NO_INDEX": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert _run(Path(done.stdout.strip().splitlines()[-1]), "--version").stdout.strip() == f"sms-tui {__version__}"

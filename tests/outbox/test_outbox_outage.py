@@ -76,7 +76,9 @@ def _faketime(offset: str | None) -> list[str]:
         return []
     tool = shutil.which("faketime")
     if tool is None:
-        pytest.fail("faketime is missing: apt-get install faketime (.ci/run installs it)")
+        if os.environ.get("CI"):
+            pytest.fail("faketime is missing: apt-get install faketime (.ci/run installs it)")
+        pytest.skip("moving the relay's clock needs faketime: apt-get install faketime")
     return [tool, "-f", offset]
 
 
