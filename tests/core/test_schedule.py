@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -139,22 +140,41 @@ def test_apply_installs_the_watch(tools: Path, tmp_path: Path, sandbox: Sandbox,
     assert 'watch = "hourly"' in text and 'notify_to = "48600100200"' in text
 
 
+ROUND_TRIP = """
+import subprocess, sys
+from pathlib import Path
+from sms_tui.watch import schedule
+config = Path(sys.argv[1])
+assert schedule.install(config, "hourly", "cron").changed
+listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=True).stdout.splitlines()
+assert schedule.cron_line(config, "hourly") in listed, listed
+assert not schedule.install(config, "hourly", "cron").changed  # what crontab -l gives back is what we wrote
+assert schedule.uninstall(config, kinds=("cron",)).changed
+assert subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False).stdout.strip() == ""
+print("round trip ok")
+"""
+
+
 @pytest.mark.skipif(shutil.which("crontab") is None, reason="cron not installed")
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="the real crontab is only tried in a private mount namespace (root, unshare): a user's own is never touched")
 def test_real_crontab_round_trip(config: Path) -> None:
-    """The user's real crontab: whatever it held before is put back exactly."""
-    before = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
-    if before.returncode != 0 and "no crontab" not in before.stderr.lower():
-        pytest.skip(f"crontab not usable here: {before.stderr.strip()}")
-    try:
-        assert schedule.install(config, "hourly", "cron").changed
-        listed = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=True).stdout.splitlines()
-        assert schedule.cron_line(config, "hourly") in listed
-        assert not schedule.install(config, "hourly", "cron").changed  # what crontab -l gives back is what we wrote
-        assert schedule.uninstall(config, kinds=("cron",)).changed
-    finally:
-        schedule.uninstall(config, kinds=("cron",))
-    after = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
-    assert after.stdout == (before.stdout if before.returncode == 0 else "")
+    """The real crontab binary, over a private, empty cron spool: this machine's crontabs are never
+    written (finding 37: the test round-tripped root's own)."""
+    import sys
+
+    spool = "/var/spool/cron/crontabs"
+    if not os.path.isdir(spool):
+        pytest.skip(f"no {spool} here (cron's spool folder)")
+    before = sorted(os.listdir(spool))
+    script = (f"mount -t tmpfs tmpfs {spool} && chgrp crontab {spool} && chmod 1730 {spool} && "
+              f'exec "$0" -c "$1" "$2"')
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, sys.executable, ROUND_TRIP,
+                           str(config)], capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0 and "Operation not permitted" in done.stderr:
+        pytest.skip(f"no private mount namespace here: {done.stderr.strip()}")
+    assert done.returncode == 0 and "round trip ok" in done.stdout, done.stdout + done.stderr
+    assert sorted(os.listdir(spool)) == before
 
 
 FAILING_SYSTEMCTL = """#!/bin/sh
