@@ -299,6 +299,7 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
                 atomic_write(path, payload, mode=settings.files.mode, owner=owner)
             if owner is not None:
                 _open_folder(path.parent, owner, group_only=settings.files.group is not None)
+                _open_the_way(path.parent)
     except OSError as exc:
         raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
     return path
@@ -413,6 +414,20 @@ def reachable(path: Path, files: Files) -> bool:
         return all(allows(os.stat(folder), (stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH)) for folder in file.parents)
     except OSError:
         return False
+
+
+def _open_the_way(folder: Path) -> None:
+    """The folders sms-tui made on the way to a new settings folder (`--config /srv/new/dir/…`:
+    ours, 0700, holding nothing but the next one): the reader may pass through them (0711), list
+    nothing. A HOME, /root, or a folder holding anything else is left as it is."""
+    child = folder
+    for above in folder.parents:
+        info = os.lstat(above)
+        if (info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) != 0o700 or above in (Path.home(), Path("/root"))
+                or os.listdir(above) != [child.name]):
+            return
+        os.chmod(above, 0o711)  # noqa: S103 — traverse only: the reader reaches its file, lists nothing
+        child = above
 
 
 def _open_folder(folder: Path, owner: tuple[int, int], *, group_only: bool) -> None:

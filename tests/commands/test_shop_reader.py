@@ -60,6 +60,20 @@ def test_a_named_group_reads_and_nothing_tightens_it_away(sandbox: Sandbox, shar
     assert stat.S_IMODE(config.stat().st_mode) == 0o640
 
 
+def test_folders_made_on_the_way_let_the_named_group_through(sandbox: Sandbox, shared: Path) -> None:
+    """Finding 37: `--config /srv/new/dir/smsapi.toml` made /srv/new 0700, and the shop's user could
+    not reach its file. What sms-tui made on the way lets it through (0711: traverse, not list)."""
+    if GROUP not in {g.gr_name for g in grp.getgrall()}:
+        pytest.skip(f"no group {GROUP} here")
+    config = shared / "srv" / "new" / "dir" / "smsapi.toml"
+    assert main(["apply", _answers(shared, f'[files]\ngroup = "{GROUP}"\n'), "--api-url", sandbox.url, "--config", str(config)]) == 0
+    assert [stat.S_IMODE((shared / p).stat().st_mode) for p in ("srv", "srv/new", "srv/new/dir")] == [0o711, 0o711, 0o750]
+    home = shared / "home"
+    home.mkdir(mode=0o777)
+    shown = cli_as("nobody", home, ["show", "--json", "--config", str(config)])
+    assert shown.code == ExitCode.OK, shown.err
+
+
 def test_without_a_named_reader_others_cannot_read(sandbox: Sandbox, shared: Path) -> None:
     config = shared / "private" / "smsapi.toml"
     assert main(["apply", _answers(shared, ""), "--api-url", sandbox.url, "--config", str(config)]) == 0
