@@ -214,7 +214,8 @@ def load_settings(ctx: Context, rep: Reporter) -> Settings | int:
     for warning in warnings:
         rep.warn("settings", warning.describe())
     if settings is None:
-        rep.step("settings", False, t("config.missing", path=ctx.config_path))
+        said = t("config.missing", path=ctx.config_path)
+        rep.step("settings", False, f"{said} {ctx.config_note}" if ctx.config_note else said)
         return rep.finish(ExitCode.USAGE)
     return settings
 

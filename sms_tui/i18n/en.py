@@ -179,6 +179,7 @@ MESSAGES: dict[str, str] = {
     "config.requested_invalid": "{value} is not a sender name SMSAPI accepts (up to 11 of A-Z, 0-9, space, dot, hyphen). Correct it or remove the line",
     "config.no_reader": "the settings are to be readable by {name}, and this server has no such group or user. Correct [files] in the settings or create the shop software's account.",
     "config.locked": "Another process is saving the settings now (PID {pid}, since {since}). Wait for it to finish and try again.",
+    "config.system_hidden": "The system settings {system} may be there, but this user may not reach them (a folder above it, or the file itself): as root, set [files] group to this user's group (sms-tui apply with [files] group = \"GROUP\"), or run with --config FILE.",
     "config.missing": "No saved settings ({path}). Run the wizard: {prog}, or: {prog} apply ANSWERS.toml",
     "cli.ok": "ok:",
     "cli.fail": "error:",

@@ -184,6 +184,7 @@ MESSAGES: dict[str, str] = {
     "config.requested_invalid": "{value} to nie jest nazwa nadawcy, którą SMSAPI przyjmuje (do 11 znaków A-Z, 0-9, spacja, kropka, myślnik). Popraw ją albo usuń ten wiersz",
     "config.no_reader": "ustawienia mają być czytelne dla {name}, a na tym serwerze nie ma takiej grupy ani użytkownika. Popraw [files] w ustawieniach albo utwórz konto programu sklepu.",
     "config.locked": "Ustawienia zapisuje teraz inny proces (PID {pid}, od {since}). Poczekaj, aż skończy, i spróbuj ponownie.",
+    "config.system_hidden": "Ustawienia systemowe {system} mogą istnieć, ale ten użytkownik nie może do nich dotrzeć (folder nad nimi albo sam plik): jako root ustaw [files] group na grupę tego użytkownika (sms-tui apply z [files] group = \"GRUPA\") albo podaj --config PLIK.",
     "config.missing": "Brak zapisanych ustawień ({path}). Uruchom kreatora: {prog}, albo: {prog} apply ODPOWIEDZI.toml",
     "cli.ok": "ok:",
     "cli.fail": "błąd:",

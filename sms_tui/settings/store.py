@@ -66,10 +66,24 @@ def resolve(cli_path: str | None = None, env: Mapping[str, str] | None = None) -
     user_file = platformdirs.user_config_path("sms-tui") / FILE_NAME
     system = constants.system_config_path(env)
     if os.geteuid() != 0:  # as msmtp: one's own file first, else the system's (the shop's user sends with root's settings)
-        return (system if not _there(user_file) and _there(system) else user_file), None
+        if _there(user_file):
+            return user_file, None
+        if _there(system):
+            return system, None
+        return user_file, (t("config.system_hidden", system=system) if _hidden(system) else None)
     if not _there(system) and _there(user_file):
         return user_file, t("config.root_user_file", path=user_file, system=system, folder=system.parent)
     return system, None
+
+
+def _hidden(path: Path) -> bool:
+    """There, but not for this user: a folder above it it may not enter, or a file it may not read."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode) and not os.access(path, os.R_OK)
+    except PermissionError:
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def _there(path: Path) -> bool:

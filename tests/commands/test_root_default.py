@@ -80,3 +80,17 @@ def test_another_user_has_its_own_file_and_else_the_systems(sandbox: Sandbox, sh
     sent = cli_as("nobody", home, ["send", "--to", "500000000", "--message", "z programu sklepu"])  # the shop's user, no option
     assert sent.code == ExitCode.OK, sent.err
     assert sandbox.outbox[-1].message == "z programu sklepu"
+
+
+def test_a_system_file_the_user_cannot_reach_is_named(sandbox: Sandbox, shared: Path, tmp_path: Path) -> None:
+    """Finding 37: the shop's user was told only that its own file is missing, while root's file
+    stood in a folder it may not enter; the error names that file and the setting that opens it."""
+    home = shared / "home"
+    home.mkdir(mode=0o777)
+    system = shared / "etc" / "sms-tui" / "smsapi.toml"
+    os.environ["SMS_TUI_SYSTEM_CONFIG"] = str(system)  # the child inherits it; the test's fixture restores it
+    (shared / "etc").mkdir(mode=0o755)
+    assert main(["apply", _answers(tmp_path), "--api-url", sandbox.url]) == ExitCode.OK  # root's own: 0600 in a 0700 folder
+    shown = cli_as("nobody", home, ["show"])
+    assert shown.code == ExitCode.USAGE
+    assert str(home / ".config" / "sms-tui" / "smsapi.toml") in shown.err and str(system) in shown.err and "[files] group" in shown.err
