@@ -56,6 +56,8 @@ class Plan:
 
 async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
     earlier = _earlier(ctx)
+    if setup.export is None and earlier is not None:  # answers without [export]: the copies named before stay named
+        setup.export = earlier.export.model_dump(by_alias=True, exclude_none=True) or None
     if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
         setup.api_url = ctx.api_url
     elif setup.api_url == "":  # the answers say: SMSAPI itself, whatever was saved

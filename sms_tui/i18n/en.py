@@ -345,6 +345,8 @@ MESSAGES: dict[str, str] = {
     "sandbox.running": "SMSAPI sandbox running: {url}  (Ctrl+C stops it)",
     "sandbox.accounts": "Accounts: demo / password demo (MD5 fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 points, senders DemoSerwis (active), NowySklep (pending), Odrzucona (rejected); pusty / pusty: 0 points.",
     "sandbox.bad_approve_after": "--approve-after {value}: give a number of seconds from 0 to 86400.",
+    "export.remembered": "[export] {kind} = {path}: every save from now on rewrites it",
+    "export.not_remembered": "{path} is not remembered in the settings (this user may not write them): after a change run export again",
     "export.terminal": "not printing the API secret to a screen. Write it to a file: {prog} export --output /etc/shop/smsapi.env (or pipe it: … | program)",
     "export.bad_output": "{path} cannot hold the SMSAPI credentials (a folder, or a path with control characters). Give a file's path.",
     "export.unwritable": "cannot write {path}: {reason}. Check the folder and its permissions.",

@@ -350,6 +350,8 @@ MESSAGES: dict[str, str] = {
     "sandbox.running": "Piaskownica SMSAPI działa: {url}  (Ctrl+C kończy)",
     "sandbox.accounts": "Konta: demo / hasło demo (MD5 fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 pkt, nadawcy DemoSerwis (aktywny), NowySklep (oczekuje), Odrzucona (odrzucona); pusty / pusty: 0 pkt.",
     "sandbox.bad_approve_after": "--approve-after {value}: podaj liczbę sekund od 0 do 86400.",
+    "export.remembered": "[export] {kind} = {path}: każdy zapis ustawień odtąd go odświeży",
+    "export.not_remembered": "{path} nie zostaje zapamiętany w ustawieniach (ten użytkownik nie może ich zapisać): po zmianie uruchom export ponownie",
     "export.terminal": "nie wypisuję hasła API na ekran. Zapisz do pliku: {prog} export --output /etc/sklep/smsapi.env (albo przekaż dalej: … | program)",
     "export.bad_output": "{path} nie nadaje się na plik z danymi SMSAPI (to folder albo ścieżka ze znakami sterującymi). Podaj ścieżkę pliku.",
     "export.unwritable": "nie mogę zapisać {path}: {reason}. Sprawdź folder i uprawnienia.",

@@ -80,6 +80,11 @@ class OutboxAnswers(_Strict):
     concurrency: int = Field(4, ge=1, le=32)
 
 
+class ExportAnswers(_Strict):
+    env: str | None = None  # a file the shop's software reads (EnvironmentFile=): rewritten by every save
+    json_: str | None = Field(None, alias="json")
+
+
 class AnswersFile(_Strict):
     account: AccountAnswers
     sender: SenderAnswers = SenderAnswers()
@@ -87,6 +92,7 @@ class AnswersFile(_Strict):
     alerts: AlertAnswers = AlertAnswers()
     files: FileAnswers = FileAnswers()
     outbox: OutboxAnswers = OutboxAnswers()
+    export: ExportAnswers | None = None  # absent: what the saved settings name stays
 
 
 class AnswersError(Exception):
@@ -237,6 +243,11 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     problems += _alerts(parsed.alerts, setup)
     problems += _files(parsed.files, setup)
     problems += _outbox(parsed.outbox, setup)
+    if parsed.export is not None:
+        for key, where in (("env", parsed.export.env), ("json", parsed.export.json_)):
+            if where is not None and not Path(where).is_absolute():
+                problems.append(f"export.{key}: {t('answers.outbox_relative', path=where)}")
+        setup.export = parsed.export.model_dump(by_alias=True, exclude_none=True)
     if problems:
         raise AnswersError(problems)
     return setup

@@ -140,6 +140,20 @@ class Outbox(_Section):
     date_format: str = "%y-%m-%d %H:%M:%S"  # Sent:/Failed:/Delivered: (smsd's datetime_format, local time); "iso": ISO 8601 UTC
 
 
+class Export(_Section):
+    """The shop software's copies of the account (`sms-tui export`), named once: every save rewrites
+    them, so a `sender use` or a changed secret never leaves the program sending with the old one."""
+
+    env: str | None = None  # a systemd EnvironmentFile= / shell file, absolute
+    json_: str | None = Field(None, alias="json")  # the same as one JSON object, absolute
+
+    def target(self, kind: str) -> str | None:
+        return self.env if kind == "env" else self.json_
+
+    def with_target(self, kind: str, path: str) -> Export:
+        return self.model_copy(update={"env" if kind == "env" else "json_": path})
+
+
 class Settings(_Section):
     schema_: int = Field(SCHEMA, alias="schema")
     account: AccountSettings
@@ -148,6 +162,7 @@ class Settings(_Section):
     alerts: Alerts = Field(default_factory=Alerts)
     files: Files = Field(default_factory=Files)
     outbox: Outbox = Field(default_factory=Outbox)
+    export: Export = Field(default_factory=Export)
 
     def to_toml_dict(self) -> dict[str, Any]:
         """Plain data for the TOML writer: secrets revealed (the file is 0600), Nones dropped."""
@@ -156,6 +171,8 @@ class Settings(_Section):
             data.pop("files", None)  # nobody named: no empty section in the file
         if self.outbox == Outbox():
             data.pop("outbox", None)  # no outbox configured: files saved before it existed keep their bytes
+        if not data.get("export"):
+            data.pop("export", None)
         account = data["account"]
         for key in ("password_md5", "token"):
             secret = getattr(self.account, key)

@@ -314,6 +314,10 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
             if owner is not None:
                 _open_folder(path.parent, owner, group_only=settings.files.group is not None)
                 _open_the_way(path.parent)
+            if settings.export.env or settings.export.json_:  # the shop's copies, never left with an old sender or secret
+                from sms_tui.settings import handoff  # noqa: PLC0415 — only with [export]
+
+                handoff.refresh(settings, path)
     except OSError as exc:
         raise ConfigError("config.unwritable", path=path, reason=_reason(exc)) from None
     return path

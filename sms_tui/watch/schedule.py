@@ -136,12 +136,14 @@ def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = Fals
     return outcome
 
 
-def runs(runner: Runner) -> list[str]:
+def runs(runner: Runner) -> None:
     """What a timer or a service will run, run once now (`--version`): a line that cannot start —
-    a program another user cannot read, a moved single file — fails the install, not the night."""
+    a program another user cannot read, a moved single file — fails the install, not the night.
+    Only an answer counts: a machine too busy to answer in time is no proof of a dead line."""
     call = [*program.argv(), "--version"]
-    _must(runner, call)
-    return call
+    done = runner(call, None)
+    if done.returncode != 0 and "timed out" not in (done.stderr or ""):
+        raise ScheduleError(f"{' '.join(call)}: {(done.stderr or done.stdout or '').strip() or done.returncode}")
 
 
 def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Runner, unit_dir: Path) -> Outcome:
@@ -163,7 +165,7 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
         outcome.warnings.append("schedule.linger")
     if dry_run:
         return outcome
-    outcome.ran.insert(0, runs(runner))
+    runs(runner)  # a check, not a step of the install: not listed in what was run
     unit_dir.mkdir(parents=True, exist_ok=True)
     before = {path_text: Path(path_text).read_text(encoding="utf-8") if Path(path_text).is_file() else None
               for path_text in outcome.written}
@@ -222,7 +224,7 @@ def _install_cron(config_path: Path, every: Every, dry_run: bool, runner: Runner
     outcome.written["crontab"] = line
     outcome.ran = [["crontab", "-"]]
     if not dry_run:
-        outcome.ran.insert(0, runs(runner))
+        runs(runner)  # a check, not a step of the install: not listed in what was run
         _must(runner, ["crontab", "-"], text)
     return outcome
 

@@ -17,6 +17,7 @@ from sms_tui.commands import export
 from sms_tui.commands.common import Context
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
+from sms_tui.settings import handoff
 from tests.conftest import DEMO_MD5
 from tests.samples import answers_file
 
@@ -60,7 +61,7 @@ def test_json_and_a_value_that_needs_quoting(config: Path, tmp_path: Path) -> No
     assert values["SMSAPI_USERNAME"] == "demo" and values["SMSAPI_PASSWORD_MD5"] == DEMO_MD5
     tricky = {"SMSAPI_FROM": 'A "b" $HOME `x` \\'}
     env_file = tmp_path / "t.env"
-    env_file.write_text(export.env_text(tricky))
+    env_file.write_text(handoff.env_text(tricky))
     shell = subprocess.run(["sh", "-c", f'. {shlex.quote(str(env_file))}; printf %s "$SMSAPI_FROM"'], capture_output=True, text=True, check=True)
     assert shell.stdout == tricky["SMSAPI_FROM"]
 
@@ -104,3 +105,17 @@ def test_answers_on_standard_input_are_named_so_in_the_readers_language(capsys: 
         assert main(["apply", "-", "--dry-run"]) == ExitCode.USAGE
         said = capsys.readouterr()
         assert expected in said.out + said.err and "z ze" not in said.out + said.err and "Expecting" not in said.out + said.err
+
+
+def test_a_copy_named_once_follows_every_save(config: Path, sandbox: Sandbox, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Finding 37: the env file kept the old sender after `sender use`. Exported once to a file, it
+    is named in `[export]`, and every save (here `sender use`) rewrites it."""
+    target = tmp_path / "shop.env"
+    assert main(["export", "--format", "env", "--output", str(target), "--config", str(config)]) == ExitCode.OK
+    assert 'SMSAPI_FROM="DemoSerwis"' in target.read_text()
+    assert f'env = "{target}"' in config.read_text()
+    sandbox.state.accounts["demo"].senders["NowySklep"] = "ACTIVE"  # SMSAPI approved the shop's new name
+    assert main(["sender", "use", "NowySklep", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    assert 'SMSAPI_FROM="NowySklep"' in target.read_text()
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(config.stat().st_mode)
