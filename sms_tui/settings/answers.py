@@ -33,7 +33,9 @@ ENV_SECRETS = {"password_md5": "SMSAPI_PASSWORD_MD5", "password": "SMSAPI_PASSWO
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # A number where text is expected is that text: an INI inventory or a template hands phone
+    # numbers over as numbers (finding 37), and 500000000 means "500000000".
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
 class AccountAnswers(_Strict):

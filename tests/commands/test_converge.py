@@ -163,3 +163,18 @@ def test_the_saved_api_url_is_used_and_a_dry_run_invents_no_message_id(tmp_path:
     code, rehearsed = _apply(sandbox, config, capsys, moved, "--dry-run")
     assert code == ExitCode.OK and rehearsed["would_send"] is True
     assert "verified.message_id" not in rehearsed["diff"]  # the free probe's id is no SMS anyone will find
+
+
+def test_numbers_given_as_numbers_are_that_text(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An INI inventory (or a JSON template) hands digits over as numbers: they are the same text
+    (finding 37: the error said both "must be quoted text" and "required key missing")."""
+    answers = json.dumps({"account": {"username": "demo", "password_md5": DEMO_MD5}, "sender": {"mode": "eco"},
+                          "test": {"to": 500000000}, "alerts": {"notify_to": 600100200}})
+    monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    capsys.readouterr()
+    code = main(["apply", "-", "--json", "--api-url", sandbox.url, "--config", str(tmp_path / "smsapi.toml")])
+    done = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK, done
+    saved = tomllib.loads((tmp_path / "smsapi.toml").read_text())
+    assert saved["verified"]["to"] == "48500000000" and saved["alerts"]["notify_to"] == "48600100200"

@@ -47,7 +47,7 @@ def problems_of(path: Path, body: bytes) -> str:
 
 @pytest.mark.parametrize("body", [
     b'account = 3\n[test]\nto = "500000000"\n',
-    b'[account]\nusername = 5\n[test]\nto = ["a"]\n',
+    b'[account]\nusername = [5]\n[test]\nto = ["a"]\n',
     b'[account]\nusername = "demo"\npassword_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\n',
     b'[account]\nusername = "demo"\npassword_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\n[sender]\nmode = "x"\n[test]\nto = "500000000"\n',
     b'[account]\nusername = "demo"\npassword_md5 = "fe01ce2a7fbac8fafaed7c982a04e229"\n[test]\nto = "500000000"\n[alerts]\nlow_balance = -1\nwatch = true\n',
@@ -72,7 +72,7 @@ def test_a_cp1250_file_says_how_to_convert_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("body", [b'[account]\nusername = "demo\n', b'[account]\nusername = "d\xb1mo"\n',
-                                  b'schema = 1\n[account]\nusername = 5\n', b'a = ' + b'[' * 3000 + b']' * 3000 + b'\n'])
+                                  b'schema = 1\n[account]\nusername = [5]\n', b'a = ' + b'[' * 3000 + b']' * 3000 + b'\n'])
 def test_settings_problems_are_polish(tmp_path: Path, body: bytes) -> None:
     path = tmp_path / "smsapi.toml"
     path.write_bytes(body)
@@ -85,5 +85,5 @@ def test_settings_problems_are_polish(tmp_path: Path, body: bytes) -> None:
 
 def test_english_is_english(tmp_path: Path) -> None:
     set_language("en")
-    text = problems_of(tmp_path / "a.toml", b'[account]\nusername = 5\n')
+    text = problems_of(tmp_path / "a.toml", b'[account]\nusername = [5]\n')
     assert "account.username: should be text in quotes" in text and "the required section [test] is missing" in text
