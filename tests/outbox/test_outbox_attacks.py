@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
-from tests.conftest import DEMO_MD5
+from tests.outbox.support import shop_settings
 
 GROUP = "nogroup"
 NOBODY = 65534
@@ -114,13 +113,7 @@ def _as_nobody(script: Path, *args: str) -> subprocess.Popen[str]:
 @pytest.fixture
 def shop(shared: Path, sandbox: Sandbox, tmp_path: Path) -> tuple[Path, Spool]:
     """Settings as a shop has them (the drop folder the shop's group's) and the outbox's folders, made by the relay."""
-    config, outbox = shared / "etc" / "smsapi.toml", shared / "spool"
-    answers = tmp_path / "answers.toml"
-    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
-                       f'[files]\ngroup = "{GROUP}"\n[outbox]\ndir = "{outbox}"\n')
-    (shared / "etc").mkdir(mode=0o755)
-    assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
-    sandbox.state.outbox.clear()
+    config, outbox = shop_settings(shared, sandbox, tmp_path, f'[files]\ngroup = "{GROUP}"\n[outbox]\ndir = "{{outbox}}"\n')
     sandbox.state.accounts["demo"].points = 1000.0
     spool = Spool(outbox, group=grp.getgrnam(GROUP).gr_gid)
     spool.prepare()

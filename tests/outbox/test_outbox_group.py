@@ -17,8 +17,8 @@ import pytest
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
-from tests.conftest import DEMO_MD5
 from tests.identity import as_nobody, cli_as
+from tests.outbox.support import shop_settings
 
 GROUP = "nogroup"
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="another user of the shop's group needs root")
@@ -27,13 +27,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="another user of the s
 def test_the_shops_programs_queue_and_outsiders_are_refused(shared: Path, sandbox: Sandbox, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     gid = grp.getgrnam(GROUP).gr_gid
-    config, outbox = shared / "etc" / "smsapi.toml", shared / "spool"
-    answers = tmp_path / "answers.toml"
-    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
-                       f'[files]\ngroup = "{GROUP}"\n[outbox]\ndir = "{outbox}"\n')
-    (shared / "etc").mkdir(mode=0o755)
-    assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
-    sandbox.state.outbox.clear()
+    config, outbox = shop_settings(shared, sandbox, tmp_path, f'[files]\ngroup = "{GROUP}"\n[outbox]\ndir = "{{outbox}}"\n')
     assert main(["relay", "--once", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK  # makes the folders
     outgoing = outbox / "outgoing"
     info = outgoing.stat()
@@ -74,13 +68,7 @@ def test_the_relay_of_its_own_user_and_a_secret_the_shop_cannot_read(shared: Pat
     from sms_tui.outbox.spool import Spool
 
     gid, relay = grp.getgrnam(GROUP).gr_gid, pwd.getpwnam("daemon")
-    config, outbox = shared / "etc" / "smsapi.toml", shared / "spool"
-    answers = tmp_path / "answers.toml"
-    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
-                       f'[outbox]\ndir = "{outbox}"\ngroup = "{GROUP}"\n')
-    (shared / "etc").mkdir(mode=0o755)
-    assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
-    sandbox.state.outbox.clear()
+    config, outbox = shop_settings(shared, sandbox, tmp_path, f'[outbox]\ndir = "{{outbox}}"\ngroup = "{GROUP}"\n')
     info = config.stat()
     assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (0, 0o600)  # the secret stays root's
     spool = Spool(outbox, group=gid)

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from sms_tui.outbox.spool import Hold, Spool
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
 from tests.conftest import DEMO_MD5
+from tests.outbox.support import wait_for as _wait_for
 
 pytestmark = pytest.mark.slow
 DAY_AND_AN_HOUR = 25 * 3600
@@ -57,12 +58,17 @@ def _sends(sandbox: Sandbox) -> int:
         return sum(1 for _, path in sandbox.state.requests if path == "/sms.do")
 
 
-def _wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout} s for {what}")
-        time.sleep(0.02)
+def _killed_mid_send(sandbox: Sandbox, config: Path, spool: Spool, text: str) -> str:
+    """A message SMSAPI accepted while its relay was SIGKILLed before it learnt (or recorded) so."""
+    message_id = spool.drop("500100200", text)
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=3))
+    relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(lambda: _sends(sandbox) >= 1, "the send to reach the sandbox")
+    relay.send_signal(signal.SIGKILL)
+    relay.wait(timeout=30)
+    _wait_for(lambda: len(sandbox.outbox) == 1, "the sandbox to accept it")
+    return message_id
 
 
 def _spool() -> Spool:
@@ -129,14 +135,7 @@ def test_an_answer_lost_and_a_day_long_outage_never_send_twice(shop: tuple[Path,
 def test_a_relay_killed_mid_send_and_started_a_day_later_does_not_send_again(shop: tuple[Path, Path], sandbox: Sandbox) -> None:
     config, _ = shop
     spool = _spool()
-    message_id = spool.drop("500100200", "Faktura do zapłaty")
-    sandbox.state.inject(Fault("delay", "/sms.do", seconds=3))
-    relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_for(lambda: _sends(sandbox) >= 1, "the send to reach the sandbox")
-    relay.send_signal(signal.SIGKILL)  # no time to learn, or record, the outcome
-    relay.wait(timeout=30)
-    _wait_for(lambda: len(sandbox.outbox) == 1, "the sandbox to accept it")
+    message_id = _killed_mid_send(sandbox, config, spool, "Faktura do zapłaty")
     assert list(spool.ids()) == [message_id]
     sandbox.state.advance(DAY_AND_AN_HOUR)
     later = _relay(sandbox, config, clock="+25h")
@@ -149,14 +148,7 @@ def test_a_relay_killed_mid_send_and_started_a_day_later_does_not_send_again(sho
 def test_a_kill_within_the_day_is_settled_by_the_idx(shop: tuple[Path, Path], sandbox: Sandbox) -> None:
     config, _ = shop
     spool = _spool()
-    message_id = spool.drop("500100200", "Przypomnienie o wizycie")
-    sandbox.state.inject(Fault("delay", "/sms.do", seconds=3))
-    relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_for(lambda: _sends(sandbox) >= 1, "the send to reach the sandbox")
-    relay.send_signal(signal.SIGKILL)
-    relay.wait(timeout=30)
-    _wait_for(lambda: len(sandbox.outbox) == 1, "the sandbox to accept it")
+    message_id = _killed_mid_send(sandbox, config, spool, "Przypomnienie o wizycie")
     again = _relay(sandbox, config)
     assert again.returncode == ExitCode.OK, again.stderr
     record = (spool.folder("sent") / f"{message_id}.sms").read_text()

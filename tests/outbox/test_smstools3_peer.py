@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
+from tests.outbox.support import wait_for as _wait_for
 
 pytestmark = pytest.mark.slow
 SCRIPTS = "usr/share/doc/smstools/examples/scripts"
@@ -86,14 +87,6 @@ def _script(smstools: Path, name: str, tmp_path: Path, outbox: Path) -> Path:
 
 def _env(smstools: Path) -> dict[str, str]:
     return {**os.environ, "PATH": f"{smstools / 'usr/bin'}:{os.environ['PATH']}", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-
-
-def _wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout} s for {what}")
-        time.sleep(0.02)
 
 
 def _events(log: Path) -> list[list[str]]:
