@@ -95,7 +95,7 @@ class Relay:
         self._stopping = asyncio.Event()
         # After a pass that found nothing due: the queue's generation then, and the earliest next
         # try. Until either moves (or something new is claimed), a pass reads no message: a day's
-        # backlog waiting out an outage costs a look at one small file every POLL, not 20,000 reads.
+        # backlog waiting out an outage costs a look at one small file per pass, not 20,000 reads.
         self._quiet: tuple[str, float] | None = None
         self._recovered = False
         self._disk_until = 0.0
@@ -116,11 +116,6 @@ class Relay:
     def stopped(self) -> asyncio.Event:
         """Set by stop(): what a wait between passes also ends on."""
         return self._stopping
-
-    async def pause(self, seconds: float) -> None:
-        """The wait between passes, cut short by stop()."""
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def run_once(self) -> Pass:
         done = Pass()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sms_tui import program
 from sms_tui.i18n import t
 from sms_tui.settings import store as settings_store
-from sms_tui.watch.schedule import Outcome, Runner, ScheduleError, run_tool, systemd_quote, user_unit_dir
+from sms_tui.watch.schedule import Outcome, Runner, ScheduleError, must_run, run_tool, systemd_quote, user_unit_dir
 
 if TYPE_CHECKING:
     from sms_tui.outbox.spool import Spool
@@ -172,20 +172,20 @@ def install(config_path: Path, spool: Spool, group: str | None = None, *, dry_ru
     try:
         if _system():
             for call in steps[:-1]:
-                _must(runner, call)
+                must_run(runner, call)
             spool.prepare()
             made = relay_user(user)
             if made is None:
                 raise ScheduleError(t("outbox.no_relay_user", user=user))
             spool.hand_over(*made)
-        _must(runner, steps[-1])
+        must_run(runner, steps[-1])
         folder.mkdir(parents=True, exist_ok=True)
         if outcome.written:
             from sms_tui.settings.files import atomic_write  # noqa: PLC0415 — only an install writes
 
             atomic_write(path, text.encode("utf-8"), mode=0o644)
         for call in outcome.ran[len(steps):]:
-            _must(runner, call)
+            must_run(runner, call)
     except (ScheduleError, OSError):
         if before is None:
             path.unlink(missing_ok=True)
@@ -199,12 +199,6 @@ def _owned_by(spool: Spool, uid: int) -> bool:
         return os.lstat(spool.root).st_uid == uid
     except FileNotFoundError:
         return False
-
-
-def _must(runner: Runner, call: list[str]) -> None:
-    done = runner(call, None)
-    if done.returncode != 0:
-        raise ScheduleError(f"{' '.join(call)}: {(done.stderr or done.stdout or '').strip() or done.returncode}")
 
 
 def uninstall(config_path: Path, *, dry_run: bool = False, runner: Runner = run_tool, unit_dir: Path | None = None) -> Outcome:

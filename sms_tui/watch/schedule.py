@@ -117,7 +117,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # catalogue keys
 
 
-def _must(runner: Runner, argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def must_run(runner: Runner, argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     done = runner(argv, stdin)
     if done.returncode != 0:
         raise ScheduleError(f"{' '.join(argv)}: {(done.stderr or done.stdout or '').strip() or done.returncode}")
@@ -174,7 +174,7 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
             atomic_write(Path(path_text), text.encode("utf-8"))
             os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
         for call in calls:
-            _must(runner, call)
+            must_run(runner, call)
     except (ScheduleError, OSError):
         _restore(before)  # no units left behind that a retry would take for an installed watch
         raise
@@ -225,7 +225,7 @@ def _install_cron(config_path: Path, every: Every, dry_run: bool, runner: Runner
     outcome.ran = [["crontab", "-"]]
     if not dry_run:
         runs(runner)  # a check, not a step of the install: not listed in what was run
-        _must(runner, ["crontab", "-"], text)
+        must_run(runner, ["crontab", "-"], text)
     return outcome
 
 
@@ -256,5 +256,5 @@ def uninstall(config_path: Path, *, dry_run: bool = False, runner: Runner = run_
             outcome.removed += [line for line in lines if line not in kept]
             outcome.ran.append(["crontab", "-"])
             if not dry_run:
-                _must(runner, ["crontab", "-"], "\n".join(kept) + "\n" if kept else "")
+                must_run(runner, ["crontab", "-"], "\n".join(kept) + "\n" if kept else "")
     return outcome
