@@ -66,7 +66,7 @@ def test_apply_and_a_watch_that_runs_this_file(pyz: Path, sandbox: Sandbox, tmp_
 
 
 def test_copied_under_any_name_its_timers_and_units_run_it(pyz: Path, tmp_path: Path) -> None:
-    """Copied to bin/sms-tui as the README and site.yml do (no .pyz in its name): the cron line and the
+    """Copied to bin/sms-tui as the README and the Ansible role do (no .pyz in its name): the cron line and the
     relay unit it writes run this file, and that command starts (finding 37: they wrote `-m sms_tui`)."""
     copy = tmp_path / "bin" / "sms-tui"
     copy.parent.mkdir()
