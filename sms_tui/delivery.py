@@ -215,6 +215,11 @@ def short_time(at: datetime) -> str:
     return at.astimezone().strftime("%H:%M:%S")
 
 
+def short_when(at: datetime) -> str:
+    """Local date and time to the minute: when an earlier test was made."""
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def wait_text(seconds: float) -> str:
     """A wait as it was asked for: `--wait 1.5` is "1.5 s", not a rounded "2 s"."""
     return f"{seconds:g} s" if seconds < 60 else elapsed_text(seconds)

@@ -15,7 +15,7 @@ from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
     from sms_tui.delivery import Delivery
-    from sms_tui.settings.model import SenderSettings, Settings, Verified
+    from sms_tui.settings.model import AccountSettings, SenderSettings, Settings, Verified
     from sms_tui.smsapi import Balance, ClientOptions, Credentials, SenderName, SendResult, SmsapiClient, SmsapiError
     from sms_tui.smsapi.http import ApiHttp
 
@@ -117,6 +117,20 @@ def verified_record(result: SendResult | None, to: str, *, skipped: bool = False
     verified = Verified(to=to, message_id=result.message_id if result else "", points=result.points if result else 0.0,
                         at=datetime.now(UTC), skipped=skipped)
     return with_delivery(verified, delivery) if delivery is not None else verified
+
+
+def still_verified(earlier: Settings | None, account: AccountSettings, sender: SenderSettings, to: str) -> Verified | None:
+    """The saved test, when it was made with this very account, secret, sender and number: then a
+    converge needs no new paid SMS — SMSAPI's check_idx forgets an idx after 24 hours, so the idx
+    alone would text the shop's phone (and restart its software) every night."""
+    if earlier is None or earlier.verified is None:
+        return None
+    done, saved = earlier.verified, earlier.account
+    # A record without a message id is a test SMSAPI answered "already accepted": sent all the same.
+    if done.skipped or done.to != to or earlier.sender.from_field != sender.from_field:
+        return None
+    same_account = (saved.platform, saved.auth, saved.username) == (account.platform, account.auth, account.username)
+    return done if same_account and saved.password_md5 == account.password_md5 and saved.token == account.token else None
 
 
 def with_delivery(verified: Verified, delivery: Delivery) -> Verified:

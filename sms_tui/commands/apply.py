@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sms_tui import operations, rules, sender_flow
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
+from sms_tui.delivery import short_when
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import program, t
 from sms_tui.settings import answers
@@ -21,7 +22,7 @@ from sms_tui.smsapi_texts import describe
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from sms_tui.settings.model import AccountSettings, SenderSettings, Settings, Verified, Watch
+    from sms_tui.settings.model import Settings, Verified, Watch
     from sms_tui.settings.setup_model import Setup
     from sms_tui.smsapi import Credentials, SenderName, SendResult, SmsapiClient
 
@@ -100,7 +101,7 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
                     requested = await _request(rep, session.client(credentials), request, status.senders)
                 except SmsapiError as exc:
                     return await diagnosed_failure(rep, "sender", exc, session, credentials, options, to)
-        kept = None if plan.retest else still_verified(earlier, account, sender, to)
+        kept = None if plan.retest else operations.still_verified(earlier, account, sender, to)
         result: SendResult | None = None
         try:
             if kept is not None:
@@ -127,24 +128,10 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
         await session.aclose()
 
 
-def still_verified(earlier: Settings | None, account: AccountSettings, sender: SenderSettings, to: str) -> Verified | None:
-    """The saved test, when it was made with this very account, secret, sender and number: then a
-    converge needs no new paid SMS — SMSAPI's check_idx forgets an idx after 24 hours, so the idx
-    alone would text the shop's phone (and restart its software) every night."""
-    if earlier is None or earlier.verified is None:
-        return None
-    done, saved = earlier.verified, earlier.account
-    # A record without a message id is a test SMSAPI answered "already accepted": sent all the same.
-    if done.skipped or done.to != to or earlier.sender.from_field != sender.from_field:
-        return None
-    same_account = (saved.platform, saved.auth, saved.username) == (account.platform, account.auth, account.username)
-    return done if same_account and saved.password_md5 == account.password_md5 and saved.token == account.token else None
-
-
 async def _recheck(rep: Reporter, session: operations.Session, credentials: Credentials, setup: Setup, kept: Verified) -> None:
     """The sender still works for this account: a `test=1` send (nothing delivered or charged)."""
     await operations.send(session, credentials, setup.sender_settings(), setup.test_number, setup.test_message, test=True)
-    rep.step("test_send", True, t("apply.still_verified", to=kept.to, id=kept.message_id, at=kept.at.astimezone().strftime("%Y-%m-%d %H:%M")),
+    rep.step("test_send", True, t("apply.still_verified", to=kept.to, id=kept.message_id, at=short_when(kept.at)),
              message_id=kept.message_id, already_verified=True)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sms_tui.delivery import Delivery
     from sms_tui.operations import AccountStatus
+    from sms_tui.settings.model import Verified
     from sms_tui.smsapi import SendResult
     from sms_tui.wizard.steps import StepName
 
@@ -30,6 +31,7 @@ class WizardState:
     following: bool = False  # the delivery is being read right now
     stopped_waiting: bool = False  # the technician chose not to wait for the delivery report
     skipped_test: bool = False
+    kept: Verified | None = None  # the saved test kept for unchanged account, sender and number (no new paid SMS)
     watch_done: str | None = None  # what saving installed or removed, for the summary
     saved_to: Path | None = None
     dirty: bool = False

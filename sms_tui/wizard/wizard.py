@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from sms_tui.delivery import Delivery, Polling, Timing
     from sms_tui.diagnose import Finding
-    from sms_tui.settings.model import SenderSettings, Settings
+    from sms_tui.settings.model import SenderSettings, Settings, Verified
     from sms_tui.settings.setup_model import SecretKind, Setup
     from sms_tui.smsapi import ClientOptions, SendResult, SmsapiClient, SmsapiError
 
@@ -380,12 +380,29 @@ class Wizard:
         self.state.skipped_test = True
         self.state.dirty = True
 
+    def keepable(self) -> Verified | None:
+        """The saved test SMS, when it was made with this very account, secret, sender and number
+        (as apply keeps it): the technician may keep it instead of paying for another."""
+        if self.existing is None:
+            return None
+        try:
+            account = self.setup.account_settings()
+        except ValueError:  # an incomplete account (pydantic's ValidationError) is not the one verified
+            return None
+        return operations.still_verified(self.existing, account, self.sender(), self.setup.test_number)
+
+    def keep_verification(self) -> None:
+        self.state.kept = self.keepable()
+        self.state.dirty = True
+
     @property
     def test_passed(self) -> bool:
         """The vendor's rule: saved only after a good test with the settings being saved — a test
         that went as ECO does not vouch for a name chosen afterwards ("Użyj NAME")."""
         s = self.state
-        return (s.test_result is not None and s.tested_from == self.sender().from_field) or s.skipped_test
+        if s.test_result is not None and s.tested_from == self.sender().from_field:
+            return True
+        return s.skipped_test or (s.kept is not None and s.kept == self.keepable())
 
     def save_blocker(self) -> str | None:
         s = self.state
@@ -393,6 +410,8 @@ class Wizard:
             return None
         if s.test_result is not None:
             return t("wiz.test.sender_changed", tested=s.tested_from, now=self.sender().from_field)
+        if self.keepable() is not None:
+            return t("wiz.test.needed_or_keep")
         return t("wiz.test.needed")
 
     # -- step 6: save ---------------------------------------------------------------------------
@@ -401,7 +420,9 @@ class Wizard:
         s = self.state
         to = s.tested_to if s.test_result is not None else self.setup.test_number
         verified = operations.verified_record(s.test_result, to, skipped=s.skipped_test and s.test_result is None,
-                                        delivery=s.delivery if s.delivery and s.delivery.history else None)
+                                              delivery=s.delivery if s.delivery and s.delivery.history else None)
+        if s.test_result is None and not s.skipped_test and s.kept is not None and s.kept == self.keepable():
+            verified = s.kept  # the earlier test, as it was recorded: no new SMS was paid for
         from sms_tui.settings.model import Files, Outbox, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 148 ms to sms_tui.wizard.wizard (python -X importtime)
 
         # Like apply: the --api-url of this run is saved, so later check/send reach the same proxy or sandbox.

@@ -373,3 +373,48 @@ async def test_enter_in_the_secret_checks_it_and_goes_on(sandbox: Sandbox, tmp_p
         await settle(pilot, app)
         await wait_until(pilot, lambda: screen_name(app) == "SenderScreen")
         assert app.wizard.state.status is not None  # checked on the way
+
+
+async def test_verified_settings_are_kept_without_a_new_paid_sms(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The wizard re-run on settings apply verified: same account, sender and number → an offer to
+    keep the verification; taken, the file keeps its [verified] record and no SMS is sent. Another
+    number withdraws the offer (a test to it was never made)."""
+    import asyncio
+
+    from sms_tui.cli import main
+
+    config = tmp_path / "s.toml"
+    answers = tmp_path / "a.toml"
+    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n')
+    assert await asyncio.to_thread(main, ["apply", str(answers), "--config", str(config), "--api-url", sandbox.url]) == 0
+    before = tomllib.loads(config.read_text())["verified"]
+    assert len(sandbox.outbox) == 1
+    app = make_app(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, app)
+        for _ in range(2):  # credentials (checked against the sandbox), sender
+            await pilot.press("ctrl+n")
+            await settle(pilot, app)
+        assert screen_name(app) == "TestSendScreen"
+        offer = str(app.screen.query_one("#keep-offer").render())
+        assert "48500000000" in offer and before["message_id"] in offer and app.screen.query_one("#keep").display
+        fill(app, "#to", "500000001")
+        await pilot.pause()
+        assert not app.screen.query_one("#keep").display and app.wizard.save_blocker() == t("wiz.test.needed")
+        fill(app, "#to", "500 000 000")
+        await pilot.pause()
+        assert app.screen.query_one("#keep").display
+        app.screen.query_one("#keep").focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Zachowano sprawdzenie" in str(app.screen.query_one("#result").render())
+        assert app.wizard.test_passed and not app.screen.query_one("#keep").display
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert screen_name(app) == "SummaryScreen"
+        assert "zachowany" in str(app.screen.query_one("#review").render())
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.wizard.state.saved_to == config
+    assert tomllib.loads(config.read_text())["verified"] == before
+    assert len(sandbox.outbox) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -149,6 +149,16 @@ class StepScreen(Screen[None]):
     @on(Input.Changed)
     def _input_changed(self, _event: Input.Changed) -> None:
         self.clear_refusal()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The focused field's row is marked (its label in reverse, app.tcss): where typing goes is
+        seen on any terminal, even with the cursor hidden. A class, not `:focus-within`, which
+        Textual does not re-apply to the label when focus leaves for another row."""
+        for row in self.query(".row.-focused"):
+            row.remove_class("-focused")
+        row = next((node for node in event.widget.ancestors if isinstance(node, Widget) and node.has_class("row")), None)
+        if row is not None:
+            row.add_class("-focused")
 
     async def action_next(self) -> None:
         problem = self.store() or self.problem()

@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, RadioSet, Static
 
 from sms_tui import rules
-from sms_tui.delivery import Outcome, short_time
+from sms_tui.delivery import Outcome, short_time, short_when
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
 from sms_tui.settings.model import Watch
@@ -91,6 +91,8 @@ class SummaryScreen(StepScreen):
             return t("wiz.save.test_unconfirmed", to=to, id=message_id) + (" …" if s.following else "")
         if s.skipped_test:
             return t("wiz.save.test_skipped")
+        if s.kept is not None and self.wizard.test_passed:
+            return t("wiz.save.test_kept", to=s.kept.to, id=s.kept.message_id or "—", at=short_when(s.kept.at))
         return t("wiz.save.test_none")
 
     @on(DeliveryChanged)

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
-from sms_tui.delivery import Outcome
+from sms_tui.delivery import Outcome, short_when
 from sms_tui.i18n import t
 from sms_tui.rules import check_phone, measure
 from sms_tui.smsapi import SmsapiError, TransportError
@@ -38,6 +38,7 @@ class TestSendScreen(StepScreen):
             yield Static(t("wiz.test.message"), classes="label")
             yield Field(u.test_message, id="message", compact=True, max_length=1000, enter_moves_on=False)
         yield Static("", id="count", markup=False, classes="hint")
+        yield Static(self._keep_text(), id="keep-offer", markup=False, classes="hint")
         yield Static(self._result_text(), id="result", markup=False)
         yield Static("", id="delivery", markup=False)
 
@@ -45,13 +46,28 @@ class TestSendScreen(StepScreen):
         yield LocalButton(t("wiz.test.send"), id="send", variant="success", compact=True)
         yield LocalButton(t("wiz.test.cancel"), id="cancel", compact=True, disabled=True)
         yield LocalButton(t("wiz.test.skip"), id="skip", compact=True)
+        yield LocalButton(t("wiz.test.keep"), id="keep", compact=True)
 
     def on_mount(self) -> None:
         self._sync_buttons()
+        self._show_keep()
         self._show_delivery()
         self._update_to(self.wizard.setup.test_to)
         self._update_count(self.wizard.setup.test_message)
         self.query_one("#to", Input).focus()
+
+    def _keep_text(self) -> str:
+        """The offer to keep the saved test: only while it still fits what is on the screens."""
+        s, kept = self.wizard.state, self.wizard.keepable()
+        if kept is None or s.test_result is not None or s.kept == kept:
+            return ""
+        return t("wiz.test.keep_offer", to=kept.to, id=kept.message_id or "—", at=short_when(kept.at))
+
+    def _show_keep(self) -> None:
+        offer = self._keep_text()
+        self.query_one("#keep-offer", Static).update(offer)
+        self.query_one("#keep-offer", Static).display = bool(offer)
+        self.query_one("#keep", Button).display = bool(offer)
 
     def _result_text(self) -> str:
         s = self.wizard.state
@@ -63,6 +79,8 @@ class TestSendScreen(StepScreen):
             return "✓ " + t("wiz.test.accepted", id=r.message_id, points=r.points, balance=balance if balance is not None else "?")
         if s.skipped_test:
             return "! " + t("wiz.test.skipped")
+        if s.kept is not None and s.kept == self.wizard.keepable():
+            return "✓ " + t("wiz.test.kept", to=s.kept.to, at=short_when(s.kept.at))
         return ""
 
     def _delivery_text(self) -> str:
@@ -121,6 +139,8 @@ class TestSendScreen(StepScreen):
     def _to_changed(self, event: Input.Changed) -> None:
         self.wizard.set_test_to(event.value)
         self._update_to(event.value)
+        self._show_keep()  # another number is not the one verified
+        self.query_one("#result", Static).update(self._result_text())
 
     @on(Input.Changed, "#message")
     def _message_changed(self, event: Input.Changed) -> None:
@@ -162,6 +182,14 @@ class TestSendScreen(StepScreen):
         else:
             self.wiz_app.stop_following()
 
+    @on(Button.Pressed, "#keep")
+    def _keep_pressed(self) -> None:
+        self.wizard.keep_verification()
+        self.query_one("#result", Static).update(self._result_text())
+        self._show_keep()
+        self.show_problem(None)
+        self.query_one("#next", Button).focus()
+
     @on(Button.Pressed, "#skip")
     def _skip_pressed(self) -> None:
         self._confirm_skip()
@@ -189,6 +217,7 @@ class TestSendScreen(StepScreen):
             self.call_after_refresh(self._focus_send)  # Retry under the cursor, not the text selected for overwriting
             return
         self.query_one("#result", Static).update(self._result_text())
+        self._show_keep()
         self._show_delivery()
         self.query_one("#next", Button).focus()
         self.wiz_app.follow_delivery()
