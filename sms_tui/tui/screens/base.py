@@ -154,8 +154,8 @@ class StepScreen(Screen[None]):
         """The focused field's row is marked (its label in reverse, app.tcss): where typing goes is
         seen on any terminal, even with the cursor hidden. A class, not `:focus-within`, which
         Textual does not re-apply to the label when focus leaves for another row."""
-        for row in self.query(".row.-focused"):
-            row.remove_class("-focused")
+        for marked in self.query(".row.-focused"):
+            marked.remove_class("-focused")
         row = next((node for node in event.widget.ancestors if isinstance(node, Widget) and node.has_class("row")), None)
         if row is not None:
             row.add_class("-focused")
