@@ -75,7 +75,7 @@ def setup(debug: bool = False, path: Path | None = None, on_failure: Callable[[s
     global _log_path
     import logging.handlers  # noqa: PLC0415 — logging.handlers adds 8 ms to sms_tui.logs (python -X importtime); `show` and `--version` never log
 
-    from sms_tui.settings.files import private_folder  # noqa: PLC0415 — sms_tui.settings.files adds 1 ms to sms_tui.logs (python -X importtime)
+    from sms_tui.base.files import private_folder  # noqa: PLC0415 — sms_tui.base.files adds 1 ms to sms_tui.logs (python -X importtime)
 
     class LogFile(logging.handlers.RotatingFileHandler):
         def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging's name)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sms_tui import operations, rules, sender_flow
+from sms_tui.base.errors import reason
 from sms_tui.commands.common import Context, Reporter, diagnosed_failure, run_async
 from sms_tui.commands.waiting import as_data, wait_for_delivery
 from sms_tui.delivery import short_when
@@ -242,6 +243,7 @@ def _schedule(ctx: Context, rep: Reporter, watch: str | None, *, dry_run: bool) 
     """`[alerts] watch`: install or remove the timer after the settings are saved (a timer for
     settings not yet written would fail its first run). Whether it worked, and changed anything."""
     from sms_tui.commands.watch_install import report
+    from sms_tui.systemd import UnitError
     from sms_tui.watch import schedule
 
     if watch is None:
@@ -252,8 +254,8 @@ def _schedule(ctx: Context, rep: Reporter, watch: str | None, *, dry_run: bool) 
             outcome = schedule.uninstall(ctx.config_path, dry_run=dry_run)
         else:
             outcome = schedule.install(ctx.config_path, every, schedule.detect(), dry_run=dry_run)
-    except (schedule.ScheduleError, OSError) as exc:
-        rep.warn("schedule", t("schedule.failed", reason=exc))
+    except (UnitError, OSError) as exc:
+        rep.warn("schedule", t("schedule.failed", reason=reason(exc)))
         return False, False
     report(rep, outcome, uninstall=watch == "off", dry_run=dry_run, every=every, config_path=str(ctx.config_path))
     return True, outcome.changed

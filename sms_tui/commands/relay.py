@@ -14,6 +14,8 @@ import stat
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sms_tui.base.errors import Busy, reason
+from sms_tui.base.locks import locked
 from sms_tui.commands.common import Connection, Context, Reporter, load_settings, run_async
 from sms_tui.compat import UTC
 from sms_tui.event_command import run_command
@@ -22,7 +24,6 @@ from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.relay import Pass, Relay, outbox_root
 from sms_tui.outbox.spool import SMSD_DATE, Spool
 from sms_tui.outbox.wake import Waker
-from sms_tui.settings import store as settings_store
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -67,7 +68,7 @@ def run(ctx: Context, args: Namespace) -> int:
 
 def _service(ctx: Context, rep: Reporter, args: Namespace) -> int:
     from sms_tui.outbox import service
-    from sms_tui.watch.schedule import ScheduleError
+    from sms_tui.systemd import UnitError
 
     if args.install and args.uninstall:
         return rep.refuse_input([t("cli.install_or_uninstall")])
@@ -82,20 +83,15 @@ def _service(ctx: Context, rep: Reporter, args: Namespace) -> int:
             outcome = service.install(ctx.config_path, spool, group, dry_run=args.dry_run)
         else:
             outcome = service.uninstall(ctx.config_path, dry_run=args.dry_run)
-    except (ScheduleError, OSError, KeyError) as exc:
-        rep.step("service", False, t("schedule.failed", reason=exc))
+    except (UnitError, OSError, KeyError) as exc:
+        rep.step("service", False, t("schedule.failed", reason=reason(exc)))
         return rep.finish(ExitCode.USAGE)
     name = service.unit_name(ctx.config_path)
     if not outcome.changed:
         rep.step("service", True, t("outbox.service_absent" if args.uninstall else "outbox.service_unchanged", name=name))
     else:
-        for where, text in outcome.written.items():
-            rep.info(t("schedule.would_write" if args.dry_run else "schedule.wrote", path=where))
-            rep.info(text.rstrip("\n"))
-        for where in outcome.removed:
-            rep.info(t("schedule.would_remove" if args.dry_run else "schedule.removed", path=where))
-        for call in outcome.ran:
-            rep.info(t("schedule.would_run" if args.dry_run else "schedule.ran", command=" ".join(call)))
+        for line in outcome.report(dry_run=args.dry_run):
+            rep.info(line)
         key = "schedule.dry_run" if args.dry_run else ("outbox.service_removed" if args.uninstall else "outbox.service_installed")
         rep.step("service", True, t(key, name=name))
     return rep.finish(ExitCode.OK, changed=outcome.changed, written=outcome.written, removed=outcome.removed,
@@ -115,7 +111,7 @@ async def _relay(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
 
 async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, *, once: bool) -> int:
     try:
-        with settings_store.locked(spool.root / "relay", owner=spool.owner):
+        with locked(spool.root / "relay", owner=spool.owner, key="outbox.busy"):
             conn = _connection(ctx, settings)
             events: list[dict[str, Any]] = []
 
@@ -154,8 +150,8 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                 if waker is not None:
                     waker.close()
                 await conn.session.aclose()
-    except settings_store.ConfigError as exc:  # another relay holds the outbox: it sends, this one has nothing to do
-        rep.warn("relay", t("outbox.busy", **exc.params))
+    except Busy as exc:  # another relay holds the outbox: it sends, this one has nothing to do (and only that is exit 0)
+        rep.warn("relay", exc.describe())
         return rep.finish(ExitCode.OK, busy=True)
 
 

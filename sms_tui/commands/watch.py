@@ -17,6 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from sms_tui import operations
+from sms_tui.base.errors import Busy
+from sms_tui.base.files import private_folder
+from sms_tui.base.locks import locked
 from sms_tui.commands.check import Inspection, inspect
 from sms_tui.commands.common import Connection, Context, Reporter, connect, load_settings, run_async
 from sms_tui.compat import UTC
@@ -24,7 +27,6 @@ from sms_tui.event_command import run_command
 from sms_tui.i18n import os_reason, t
 from sms_tui.rules.threshold import threshold_text
 from sms_tui.settings import store as settings_store
-from sms_tui.settings.files import private_folder
 from sms_tui.settings.model import SenderSettings, Settings
 from sms_tui.smsapi import SmsapiError
 from sms_tui.watch import monitor as watch
@@ -58,9 +60,9 @@ async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
     with contextlib.ExitStack() as stack:
         try:
             private_folder(path.parent)
-            stack.enter_context(settings_store.locked(path))
-        except settings_store.ConfigError as exc:  # another run holds the state: it tells, this one only reports
-            rep.warn("watch", t("watch.busy", **exc.params))
+            stack.enter_context(locked(path, key="watch.busy"))
+        except Busy as exc:  # another run holds the state: it tells, this one only reports
+            rep.warn("watch", exc.describe())
             return rep.finish(seen.code, **seen.data, conditions=seen.conditions, notices=told, state_file=str(path))
         except OSError:  # no lock on a full or read-only disk: the notices matter more than a rare double one
             pass

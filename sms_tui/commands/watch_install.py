@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sms_tui import systemd
+from sms_tui.base.errors import reason
 from sms_tui.commands.common import Context, Reporter, load_settings
 from sms_tui.exitcodes import ExitCode
-from sms_tui.i18n import os_reason, t
+from sms_tui.i18n import t
 from sms_tui.settings import store as settings_store
 from sms_tui.settings.model import Settings
 from sms_tui.watch import schedule
 
 
-def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: schedule.Every, dry_run: bool) -> int:
+def run(ctx: Context, *, uninstall: bool, kind: systemd.Kind | None, every: schedule.Every, dry_run: bool) -> int:
     rep = ctx.reporter()
     settings: Settings | None = None
     if not uninstall or ctx.config_path.exists():  # removing a timer must work after its settings went
@@ -25,12 +27,12 @@ def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: sch
             outcome = schedule.uninstall(ctx.config_path, dry_run=dry_run)
         else:
             outcome = schedule.install(ctx.config_path, every, kind or schedule.detect(), dry_run=dry_run)
-    except schedule.ScheduleError as exc:
+    except systemd.UnitError as exc:
         hint = t("schedule.try_cron") if kind != "cron" and not uninstall else ""
-        rep.step("schedule", False, f"{t('schedule.failed', reason=exc)} {hint}".strip())
+        rep.step("schedule", False, f"{t('schedule.failed', reason=exc.describe())} {hint}".strip())
         return rep.finish(ExitCode.USAGE)  # the system refused a step: the technician can fix or pick --cron
     except OSError as exc:
-        rep.step("schedule", False, t("schedule.failed", reason=f"{exc.filename or ''} {os_reason(exc)}".strip()))
+        rep.step("schedule", False, t("schedule.failed", reason=reason(exc)))
         return rep.finish(ExitCode.USAGE)
     report(rep, outcome, uninstall=uninstall, dry_run=dry_run, every=every, config_path=str(ctx.config_path))
     wanted = "off" if uninstall else every
@@ -45,18 +47,13 @@ def run(ctx: Context, *, uninstall: bool, kind: schedule.Kind | None, every: sch
                       removed=outcome.removed, ran=outcome.ran, dry_run=dry_run)
 
 
-def report(rep: Reporter, outcome: schedule.Outcome, *, uninstall: bool, dry_run: bool, every: str, config_path: str) -> None:
+def report(rep: Reporter, outcome: systemd.Outcome, *, uninstall: bool, dry_run: bool, every: str, config_path: str) -> None:
     """Exactly what is (or with --dry-run would be) written, removed and run."""
     if not outcome.changed:
         rep.step("schedule", True, t("schedule.nothing_to_remove" if uninstall else "schedule.unchanged", kind=outcome.kind))
         return
-    for where, text in outcome.written.items():
-        rep.info(t("schedule.would_write" if dry_run else "schedule.wrote", path=where))
-        rep.info(text.rstrip("\n"))
-    for where in outcome.removed:
-        rep.info(t("schedule.would_remove" if dry_run else "schedule.removed", path=where))
-    for call in outcome.ran:
-        rep.info(t("schedule.would_run" if dry_run else "schedule.ran", command=" ".join(call)))
+    for line in outcome.report(dry_run=dry_run):
+        rep.info(line)
     for key in outcome.warnings:
         import getpass
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from sms_tui import checks, rules
+from sms_tui.base.errors import KeyedError
 from sms_tui.i18n import t
 
 MAX_BYTES = 16 * 1024  # six parts of Polish text with headers fit many times over
@@ -45,15 +46,8 @@ _UNITS = {"min": 60, "minute": 60, "minutes": 60, "m": 60, "hour": 3600, "hours"
           "day": 86400, "days": 86400, "d": 86400, "week": 604800, "weeks": 604800, "w": 604800}
 
 
-class Malformed(Exception):
-    """A catalogue key and its parameters: why the file can never be sent."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
-
-    def describe(self) -> str:
-        return t(self.key, **self.params)
+class Malformed(KeyedError):
+    """Why the file can never be sent (a catalogue key and its parameters)."""
 
 
 @dataclass(frozen=True)

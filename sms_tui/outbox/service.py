@@ -18,9 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sms_tui import program
-from sms_tui.i18n import t
 from sms_tui.settings import store as settings_store
-from sms_tui.watch.schedule import Outcome, Runner, ScheduleError, must_run, run_tool, systemd_quote, user_unit_dir
+from sms_tui.systemd import (
+    Outcome,
+    Runner,
+    UnitError,
+    changed_units,
+    install_units,
+    must_run,
+    quote,
+    remove_units,
+    run_tool,
+    runs,
+    user_unit_dir,
+)
 
 if TYPE_CHECKING:
     from sms_tui.outbox.spool import Spool
@@ -78,22 +89,22 @@ def unit_text(config_path: Path, outbox: Path, group: str | None = None, user: s
     """The unit: as root the relay's own user in a sandbox; a user's unit runs as that user."""
     settings = str(settings_store.canonical(config_path))
     if _system():
-        exec_start = " ".join(systemd_quote(a) for a in [*program.argv(), "relay", "--config"]) + f" %d/{CREDENTIAL}"
+        exec_start = " ".join(quote(a) for a in [*program.argv(), "relay", "--config"]) + f" %d/{CREDENTIAL}"
         home = "read-only" if any(_under(p, ("/home", "/root", "/run/user")) for p in program.argv()[:2]) else "yes"
         service = (
             f"User={user}\n"
             f"Group={_group_of(user)}\n"
             + (f"SupplementaryGroups={group}\n" if group else "")
-            + f"LoadCredential={CREDENTIAL}:{systemd_quote(settings)}\n"
-            f"Environment={systemd_quote('SMS_TUI_OUTBOX=' + str(outbox))}\n"
+            + f"LoadCredential={CREDENTIAL}:{quote(settings)}\n"
+            f"Environment={quote('SMS_TUI_OUTBOX=' + str(outbox))}\n"
             f"ExecStart={exec_start}\n"
-            f"ReadWritePaths={systemd_quote(str(outbox))}\n"
+            f"ReadWritePaths={quote(str(outbox))}\n"
             f"ProtectHome={home}\n"
             + "".join(f"{line}\n" for line in HARDENING)
         )
     else:
-        exec_start = " ".join(systemd_quote(a) for a in [*program.argv(), "relay", "--config", settings])
-        service = f"Environment={systemd_quote('SMS_TUI_OUTBOX=' + str(outbox))}\nExecStart={exec_start}\nNoNewPrivileges=yes\n"
+        exec_start = " ".join(quote(a) for a in [*program.argv(), "relay", "--config", settings])
+        service = f"Environment={quote('SMS_TUI_OUTBOX=' + str(outbox))}\nExecStart={exec_start}\nNoNewPrivileges=yes\n"
     return (
         "[Unit]\n"
         f"Description=sms-tui: the SMS outbox relay for {config_path}\n"
@@ -141,13 +152,10 @@ def _group_of(user: str) -> str:
 def install(config_path: Path, spool: Spool, group: str | None = None, *, dry_run: bool = False, runner: Runner = run_tool,
             unit_dir: Path | None = None, user: str = RELAY_USER) -> Outcome:
     if settings_store.control_characters(config_path) or settings_store.control_characters(spool.root):
-        raise ScheduleError(t("schedule.bad_path", path=ascii(str(config_path))))
+        raise UnitError("schedule.bad_path", path=ascii(str(config_path)))
     folder = unit_dir or (SYSTEM_UNITS if _system() else user_unit_dir())
     name = unit_name(config_path)
-    path, text = folder / name, unit_text(config_path, spool.root, group, user)
-    outcome = Outcome("systemd", changed=False)
-    if (path.read_text(encoding="utf-8") if path.is_file() else None) != text:
-        outcome.written[str(path)] = text
+    outcome = Outcome("systemd", changed=False, written=changed_units({folder / name: unit_text(config_path, spool.root, group, user)}))
     enabled = runner(_systemctl("is-enabled", "--quiet", name), None).returncode == 0
     account = relay_user(user) if _system() else None
     owned = account is None or _owned_by(spool, account[0])
@@ -155,42 +163,27 @@ def install(config_path: Path, spool: Spool, group: str | None = None, *, dry_ru
     if not outcome.changed:
         return outcome
     steps: list[list[str]] = []
-    if _system():
-        if account is None:
-            steps.append(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                          "--shell", "/usr/sbin/nologin", "--comment", "sms-tui outbox relay", user])
-        # What it will run, run once as that user: a program it cannot read would be a unit that only fails.
-        steps.append(["runuser", "-u", user, "--", *program.argv(), "--version"])
-    else:
-        steps.append([*program.argv(), "--version"])
-    outcome.ran = [*steps, _systemctl("daemon-reload"), _systemctl("enable", "--now", name)]
+    if _system() and account is None:
+        steps.append(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                      "--shell", "/usr/sbin/nologin", "--comment", "sms-tui outbox relay", user])
+    # What it will run, run once as the user it runs as: a program it cannot read would be a unit that only fails.
+    check = ["runuser", "-u", user, "--"] if _system() else []
+    calls = [_systemctl("daemon-reload"), _systemctl("enable", "--now", name)]
     if outcome.written and enabled:
-        outcome.ran.append(_systemctl("restart", name))  # the running relay takes the new unit
+        calls.append(_systemctl("restart", name))  # the running relay takes the new unit
+    outcome.ran = [*steps, [*check, *program.argv(), "--version"], *calls]
     if dry_run:
         return outcome
-    before = path.read_text(encoding="utf-8") if path.is_file() else None
-    try:
-        if _system():
-            for call in steps[:-1]:
-                must_run(runner, call)
-            spool.prepare()
-            made = relay_user(user)
-            if made is None:
-                raise ScheduleError(t("outbox.no_relay_user", user=user))
-            spool.hand_over(*made)
-        must_run(runner, steps[-1])
-        folder.mkdir(parents=True, exist_ok=True)
-        if outcome.written:
-            from sms_tui.settings.files import atomic_write  # noqa: PLC0415 — only an install writes
-
-            atomic_write(path, text.encode("utf-8"), mode=0o644)
-        for call in outcome.ran[len(steps):]:
-            must_run(runner, call)
-    except (ScheduleError, OSError):
-        if before is None:
-            path.unlink(missing_ok=True)
-        runner(_systemctl("daemon-reload"), None)
-        raise
+    for call in steps:
+        must_run(runner, call)
+    if _system():
+        spool.prepare()
+        made = relay_user(user)
+        if made is None:
+            raise UnitError("outbox.no_relay_user", user=user)
+        spool.hand_over(*made)
+    runs(runner, check)
+    install_units(outcome.written, calls, runner, reload=calls[0])
     return outcome
 
 
@@ -209,7 +202,5 @@ def uninstall(config_path: Path, *, dry_run: bool = False, runner: Runner = run_
     outcome.removed = [str(path)]
     outcome.ran = [_systemctl("disable", "--now", path.name), _systemctl("daemon-reload")]
     if not dry_run:
-        runner(outcome.ran[0], None)  # a unit never enabled: nothing to stop
-        path.unlink()
-        runner(outcome.ran[1], None)
+        remove_units([path], outcome.ran[0], outcome.ran[1], runner)
     return outcome

@@ -21,9 +21,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sms_tui import rules
+from sms_tui.base.files import atomic_write, sync_folder
 from sms_tui.compat import UTC
 from sms_tui.outbox.message import MAX_BYTES, RELAY_HEADERS, Draft, Malformed, compose, headers_of, parse, render
-from sms_tui.settings.files import atomic_write, sync_folder
 
 FOLDERS = ("outgoing", "queue", "sent", "failed", "follow")
 SETTLE = 5.0  # seconds a file written in place (not renamed in) must lie still before it is read

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sms_tui.settings.files import atomic_write
+from sms_tui.base.files import atomic_write
 
 if TYPE_CHECKING:
     from sms_tui.settings.model import Settings

@@ -25,13 +25,13 @@ from sms_tui import checks, rules
 from sms_tui.compat import UTC
 from sms_tui.i18n import language, t
 from sms_tui.logs import register_secret
+from sms_tui.settings import vocabulary
 from sms_tui.smsapi.auth import AuthMode, Credentials, Platform
-from sms_tui.wizard import steps
 
 if TYPE_CHECKING:
     from sms_tui.settings.model import AccountSettings, Alerts, SenderSettings, Settings, Verified
 
-SecretKind = steps.SecretKind
+SecretKind = vocabulary.SecretKind
 Watch = Literal["hourly", "daily", "off"]
 # Marks a field the draft never holds: secrets (the draft is not a secret store), and what comes
 # from elsewhere on a resume (the command line, the saved file).
@@ -42,7 +42,7 @@ class Setup(BaseModel):
     model_config = ConfigDict(validate_assignment=True, extra="forbid")
 
     # step 2
-    checklist: dict[str, bool] = Field(default_factory=lambda: dict.fromkeys(steps.CHECKLIST, False))
+    checklist: dict[str, bool] = Field(default_factory=lambda: dict.fromkeys(vocabulary.CHECKLIST, False))
     # step 3
     platform: Platform = Platform.PL
     secret_kind: SecretKind = "md5"
@@ -78,7 +78,7 @@ class Setup(BaseModel):
     def _known_items(cls, value: object) -> dict[str, bool]:
         if not isinstance(value, Mapping):
             raise ValueError("checklist")
-        return {key: bool(value.get(key, False)) for key in steps.CHECKLIST}
+        return {key: bool(value.get(key, False)) for key in vocabulary.CHECKLIST}
 
     @field_validator("username", "notify_to", mode="before")
     @classmethod
@@ -173,7 +173,7 @@ class Setup(BaseModel):
     def from_settings(cls, settings: Settings) -> Setup:
         """A server that already has settings: everything as saved, the activation done (it was)."""
         acc, sender, alerts = settings.account, settings.sender, settings.alerts
-        return cls(checklist=dict.fromkeys(steps.CHECKLIST, True), platform=acc.platform,
+        return cls(checklist=dict.fromkeys(vocabulary.CHECKLIST, True), platform=acc.platform,
                    secret_kind="token" if acc.auth is AuthMode.TOKEN else "md5", username=acc.username,
                    password_md5=acc.password_md5 if acc.auth is AuthMode.MD5 else None,
                    token=acc.token if acc.auth is AuthMode.TOKEN else None, api_url=acc.api_url,

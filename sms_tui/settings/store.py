@@ -7,21 +7,19 @@ before anything replaces it.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import re
 import shlex
 import stat
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from sms_tui import constants, program
-from sms_tui.exitcodes import ExitCode
+from sms_tui.base.errors import Busy, KeyedError
+from sms_tui.base.files import atomic_write, private_folder
+from sms_tui.base.locks import locked
 from sms_tui.i18n import os_reason, t
-from sms_tui.settings.files import atomic_write, private_folder
 
 if TYPE_CHECKING:
 
@@ -32,19 +30,13 @@ SCHEMA = constants.SETTINGS_SCHEMA
 FILE_NAME = "smsapi.toml"
 
 
-class ConfigError(Exception):
-    """A message key and its parameters; the text comes from the catalogue at display time.
-    A settings path, lock or file the technician can fix: exit 2."""
+class ConfigError(KeyedError):
+    """A settings path or file the technician can fix: exit 2 (a key and its parameters, the text
+    from the catalogue at display time)."""
 
-    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(f"{key}: {params}")
-        self.key = key
-        self.params = params
-
-    def describe(self) -> str:
-        return t(self.key, **self.params)
+class SettingsBusy(ConfigError, Busy):
+    """Another process is saving the settings: for whoever saves, a settings problem like the others."""
 
 
 def default_path(cli_path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
@@ -250,31 +242,6 @@ def file_mode(path: Path) -> int | None:
         return None
 
 
-@contextlib.contextmanager
-def locked(path: Path, *, owner: tuple[int, int] | None = None) -> Iterator[None]:
-    """One writer at a time; flock dies with its process, so a stale lock frees itself. `owner`:
-    whose the lock file is (root locking a folder of another user's leaves it that user's)."""
-    lock_path = path.with_name(path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    try:
-        if owner is not None and (info := os.fstat(fd)) and (info.st_uid, info.st_gid) != owner:
-            os.fchown(fd, *owner)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
-            pid = holder[0] if holder else "?"
-            since = time.strftime("%H:%M:%S", time.localtime(float(holder[1]))) if len(holder) > 1 else "?"
-            raise ConfigError("config.locked", pid=pid, since=since) from None
-        stamp = f"{os.getpid()} {time.time():.0f}\n".encode()
-        with contextlib.suppress(OSError):  # the PID only names the holder: a full disk must not stop the work
-            os.pwrite(fd, stamp, 0)  # then cut: a second writer reading at any moment sees a PID, never "?"
-            os.ftruncate(fd, len(stamp))
-        yield
-    finally:
-        os.close(fd)
-
-
 def preflight(path: Path) -> None:
     """What a save needs, checked before anything is sent or charged: a regular file or none, a
     folder we can create files in, the lock free, no settings from a newer sms-tui. `apply` calls
@@ -283,7 +250,7 @@ def preflight(path: Path) -> None:
     refuse_non_file(path)
     try:
         private_folder(path.parent)
-        with locked(path):
+        with locked(path, error=SettingsBusy):
             import tempfile  # noqa: PLC0415 — tempfile adds 6 ms to sms_tui.settings.store (python -X importtime)
 
             with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", suffix=".probe", dir=path.parent):
@@ -307,7 +274,7 @@ def save(settings: Settings, path: Path, *, overwrite_newer: bool = False) -> Pa
     payload = render(settings)
     try:
         private_folder(path.parent)
-        with locked(path):
+        with locked(path, error=SettingsBusy):
             _keep_unreadable(path, overwrite_newer)
             if _differs(path, payload, settings.files.mode, owner):  # the same bytes: the same inode and mtime (a converge changes nothing)
                 atomic_write(path, payload, mode=settings.files.mode, owner=owner)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sms_tui.base.files import atomic_write, private_folder
 from sms_tui.i18n import translate
 from sms_tui.rules import measure, plain_letters
-from sms_tui.settings.files import atomic_write, private_folder
 
 QUIET = 24 * 3600  # seconds: one notice per channel, condition and state
 # What the owner is assumed to know before the first run: a first run that finds the balance

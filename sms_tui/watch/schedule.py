@@ -8,36 +8,31 @@ the shop's own crontab. The plan is computed first and is what `--dry-run` print
 from __future__ import annotations
 
 import getpass
-import os
 import shlex
 import shutil
-import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from sms_tui import program
-from sms_tui.i18n import t
 from sms_tui.settings import store as settings_store
-from sms_tui.settings.files import atomic_write
+from sms_tui.systemd import (
+    Kind,
+    Outcome,
+    Runner,
+    UnitError,
+    changed_units,
+    install_units,
+    must_run,
+    quote,
+    remove_units,
+    run_tool,
+    runs,
+    user_unit_dir,
+)
 
-Kind = Literal["systemd", "cron"]
 Every = Literal["hourly", "daily"]
 EVERY: tuple[Every, ...] = ("hourly", "daily")
 DAILY_HOUR = 8  # a daily notice reaches the owner in the morning, not at midnight
-Runner = Callable[[list[str], str | None], subprocess.CompletedProcess[str]]
-
-
-class ScheduleError(Exception):
-    """A step the system refused (systemctl, crontab): the sentence says which and why."""
-
-
-def run_tool(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return subprocess.CompletedProcess(argv, 127, "", str(exc))
 
 
 def detect() -> Kind:
@@ -58,22 +53,9 @@ def marker(config_path: Path) -> str:
     return f"# sms-tui watch {settings_store.settings_key(config_path)}"
 
 
-def user_unit_dir(env: dict[str, str] | None = None) -> Path:
-    env = dict(os.environ) if env is None else env
-    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
-    return base / "systemd" / "user"
-
-
-def systemd_quote(arg: str) -> str:
-    escaped = arg.replace("%", "%%").replace("$", "$$")
-    if any(ch in escaped for ch in " \t\"'\\;"):
-        return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return escaped
-
-
 def systemd_units(config_path: Path, every: Every) -> dict[str, str]:
     name = unit_name(config_path)
-    exec_start = " ".join(systemd_quote(a) for a in watch_argv(config_path))
+    exec_start = " ".join(quote(a) for a in watch_argv(config_path))
     service = (
         "[Unit]\n"
         f"Description=sms-tui: watch the SMSAPI gateway for {config_path}\n"
@@ -107,28 +89,11 @@ def cron_line(config_path: Path, every: Every) -> str:
     return f"{minute} {hour} * * * {command} >/dev/null 2>&1 {marker(config_path)}"
 
 
-@dataclass
-class Outcome:
-    kind: Kind
-    changed: bool
-    written: dict[str, str] = field(default_factory=dict)  # path or "crontab" -> content
-    removed: list[str] = field(default_factory=list)
-    ran: list[list[str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # catalogue keys
-
-
-def must_run(runner: Runner, argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    done = runner(argv, stdin)
-    if done.returncode != 0:
-        raise ScheduleError(f"{' '.join(argv)}: {(done.stderr or done.stdout or '').strip() or done.returncode}")
-    return done
-
-
 def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = False, runner: Runner = run_tool,
             unit_dir: Path | None = None) -> Outcome:
     if settings_store.control_characters(config_path):  # a newline would be a second crontab line, run as this user
 
-        raise ScheduleError(t("schedule.bad_path", path=ascii(str(config_path))))
+        raise UnitError("schedule.bad_path", path=ascii(str(config_path)))
     if kind == "systemd":
         outcome = _install_systemd(config_path, every, dry_run, runner, unit_dir or user_unit_dir())
     else:
@@ -136,24 +101,9 @@ def install(config_path: Path, every: Every, kind: Kind, *, dry_run: bool = Fals
     return outcome
 
 
-def runs(runner: Runner) -> None:
-    """What a timer or a service will run, run once now (`--version`): a line that cannot start —
-    a program another user cannot read, a moved single file — fails the install, not the night.
-    Only an answer counts: a machine too busy to answer in time is no proof of a dead line."""
-    call = [*program.argv(), "--version"]
-    done = runner(call, None)
-    if done.returncode != 0 and "timed out" not in (done.stderr or ""):
-        raise ScheduleError(f"{' '.join(call)}: {(done.stderr or done.stdout or '').strip() or done.returncode}")
-
-
 def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Runner, unit_dir: Path) -> Outcome:
-    units = systemd_units(config_path, every)
-    outcome = Outcome("systemd", changed=False)
-    for name, text in units.items():
-        path = unit_dir / name
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current != text:
-            outcome.written[str(path)] = text
+    units = {unit_dir / name: text for name, text in systemd_units(config_path, every).items()}
+    outcome = Outcome("systemd", changed=False, written=changed_units(units))
     timer = unit_name(config_path) + ".timer"
     calls = [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", timer]]
     # Files alone are not a watch: the timer must be enabled too (a failed enable left them behind once).
@@ -166,35 +116,12 @@ def _install_systemd(config_path: Path, every: Every, dry_run: bool, runner: Run
     if dry_run:
         return outcome
     runs(runner)  # a check, not a step of the install: not listed in what was run
-    unit_dir.mkdir(parents=True, exist_ok=True)
-    before = {path_text: Path(path_text).read_text(encoding="utf-8") if Path(path_text).is_file() else None
-              for path_text in outcome.written}
-    try:
-        for path_text, text in outcome.written.items():
-            atomic_write(Path(path_text), text.encode("utf-8"))
-            os.chmod(path_text, 0o644)  # systemd reads units as the user; nothing secret in them
-        for call in calls:
-            must_run(runner, call)
-    except (ScheduleError, OSError):
-        _restore(before)  # no units left behind that a retry would take for an installed watch
-        raise
+    install_units(outcome.written, calls, runner, reload=calls[0])
     return outcome
 
 
 def _enabled(runner: Runner, timer: str) -> bool:
     return runner(["systemctl", "--user", "is-enabled", "--quiet", timer], None).returncode == 0
-
-
-def _restore(before: dict[str, str | None]) -> None:
-    for path_text, text in before.items():
-        path = Path(path_text)
-        try:
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write(path, text.encode("utf-8"))
-        except OSError:
-            continue
 
 
 def _linger_off(runner: Runner) -> bool:
@@ -208,7 +135,7 @@ def _read_crontab(runner: Runner) -> list[str]:
     if done.returncode != 0:
         if "no crontab" in (done.stderr or "").lower():
             return []
-        raise ScheduleError(f"crontab -l: {(done.stderr or '').strip() or done.returncode}")
+        raise UnitError("unit.call_failed", command="crontab -l", reason=(done.stderr or "").strip() or done.returncode)
     return done.stdout.splitlines()
 
 
@@ -244,10 +171,7 @@ def uninstall(config_path: Path, *, dry_run: bool = False, runner: Runner = run_
             outcome.removed += [str(p) for p in present]
             outcome.ran += [["systemctl", "--user", "disable", "--now", f"{name}.timer"], ["systemctl", "--user", "daemon-reload"]]
             if not dry_run:
-                runner(outcome.ran[0], None)  # a timer that was never enabled: nothing to stop
-                for path in present:
-                    path.unlink()
-                runner(outcome.ran[1], None)
+                remove_units(present, outcome.ran[0], outcome.ran[1], runner)
     if "cron" in kinds and shutil.which("crontab"):
         lines = _read_crontab(runner)
         kept = [line for line in lines if not line.endswith(marker(config_path))]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sms_tui import constants
-from sms_tui.settings.files import atomic_write, private_folder
+from sms_tui.base.files import atomic_write, private_folder
 from sms_tui.settings.store import settings_key
 
 MAX_AGE = 7 * 24 * 3600

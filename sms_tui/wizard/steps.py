@@ -9,11 +9,6 @@ from typing import Literal, get_args
 StepName = Literal["welcome", "checklist", "credentials", "sender", "test", "summary"]
 STEPS: tuple[StepName, ...] = ("welcome", "checklist", "credentials", "sender", "test", "summary")
 assert STEPS == get_args(StepName)  # one list, in the order shown
-# Step 2's items, in the order the vendor's manual has them.
-CHECKLIST = ("registered", "sms_code", "email_link", "activated", "points")
-# Step 3's ways to log in: the API password as MD5, the plain API password (hashed at once), a token.
-SecretKind = Literal["md5", "plain", "token"]
-SECRET_KINDS: tuple[SecretKind, ...] = get_args(SecretKind)
 
 
 def number(name: StepName) -> int:

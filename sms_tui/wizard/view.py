@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from sms_tui.diagnose import Finding
     from sms_tui.operations import AccountStatus
     from sms_tui.settings.model import Settings, Verified
+    from sms_tui.settings.vocabulary import SecretKind
     from sms_tui.smsapi import Platform, SendResult, SmsapiError
     from sms_tui.wizard.draft import Draft
     from sms_tui.wizard.senders import SenderRequests
-    from sms_tui.wizard.steps import SecretKind, StepName
+    from sms_tui.wizard.steps import StepName
     from sms_tui.wizard.watch_setup import WatchSetup
 
 

@@ -12,7 +12,8 @@ import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sms_tui import checks, rules
+from sms_tui import checks, rules, systemd
+from sms_tui.base.errors import reason
 from sms_tui.i18n import language, program, t
 from sms_tui.settings.store import ConfigError
 from sms_tui.watch import schedule
@@ -65,7 +66,7 @@ class WatchSetup:
             return t("wiz.watch.nobody")
         return None
 
-    def watch_plan(self) -> schedule.Outcome | None:
+    def watch_plan(self) -> systemd.Outcome | None:
         """What saving would install or remove (nothing is written here), or None: nothing to do."""
         u = self._wizard.setup
         try:
@@ -74,18 +75,18 @@ class WatchSetup:
             else:
                 every: schedule.Every = "daily" if u.watch == "daily" else "hourly"
                 outcome = schedule.install(self._wizard.config_path, every, schedule.detect(), dry_run=True)
-        except (schedule.ScheduleError, OSError):
-            return None if u.watch == "off" else schedule.Outcome(schedule.detect(), changed=True)
+        except (systemd.UnitError, OSError):
+            return None if u.watch == "off" else systemd.Outcome(schedule.detect(), changed=True)
         return outcome if outcome.changed else None
 
-    def watch_question(self, plan: schedule.Outcome) -> str:
+    def watch_question(self, plan: systemd.Outcome) -> str:
         u = self._wizard.setup
         if u.watch == "off":
             return t("wiz.watch.ask_remove", what="\n".join(plan.removed))
         written = "\n".join(plan.written.values() if plan.kind == "cron" else plan.written) or plan.kind
         return t(f"wiz.watch.ask_install.{plan.kind}", every=t(f"schedule.every.{u.watch}"), what=written)
 
-    async def apply_watch(self, plan: schedule.Outcome) -> None:
+    async def apply_watch(self, plan: systemd.Outcome) -> None:
         """Install or remove after the technician said yes; `watch_done` gets the summary's
         sentence. On a failure the saved `[alerts] watch` goes back to what is really installed."""
         s, u = self._wizard.state, self._wizard.setup
@@ -99,9 +100,9 @@ class WatchSetup:
                 outcome = await asyncio.to_thread(schedule.uninstall, self._wizard.config_path)
             else:
                 outcome = await asyncio.to_thread(schedule.install, self._wizard.config_path, every, plan.kind)
-        except (schedule.ScheduleError, OSError) as exc:
+        except (systemd.UnitError, OSError) as exc:
             self.watch_declined()
-            s.watch_done = "✗ " + t("schedule.failed", reason=exc) + " " + t("schedule.try_cron")
+            s.watch_done = "✗ " + t("schedule.failed", reason=reason(exc)) + " " + t("schedule.try_cron")
             return
         self.before = u.watch or "off"
         if u.watch == "off":

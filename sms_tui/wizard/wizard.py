@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from sms_tui import constants, operations, rules
 from sms_tui.i18n import os_reason, set_program, t
 from sms_tui.settings import store as settings_store
+from sms_tui.settings import vocabulary
 from sms_tui.settings.store import ConfigError, reader_problem
 from sms_tui.smsapi.auth import Credentials, Platform
 from sms_tui.wizard import draft, steps
@@ -151,7 +152,7 @@ class Wizard:
     # -- step 2: checklist ----------------------------------------------------------------------
 
     def set_checked(self, key: str, value: bool) -> None:
-        if key in steps.CHECKLIST:
+        if key in vocabulary.CHECKLIST:
             self.setup.checklist = {**self.setup.checklist, key: bool(value)}
             self.state.dirty = True
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from sms_tui.base.locks import locked
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
-from sms_tui.settings import store as settings_store
 from tests.samples import PRO_TOKEN, answers_file
 
 
@@ -33,7 +33,7 @@ def test_a_held_lock_is_found_before_the_test_sms(tmp_path: Path, sandbox: Sandb
     ready, release = multiprocessing.Event(), multiprocessing.Event()
 
     def hold() -> None:
-        with settings_store.locked(target):
+        with locked(target):
             ready.set()
             release.wait(10)
 

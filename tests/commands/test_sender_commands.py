@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sms_tui.base.locks import locked
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
@@ -141,12 +142,11 @@ def test_sender_use_changes_nothing_at_smsapi_when_the_settings_cannot_be_saved(
                                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """Checked before the default is made and before a real test SMS goes out (here: another
     process holds the settings' lock; a read-only folder is refused the same way)."""
-    from sms_tui.settings import store as settings_store
 
     config = _configured(tmp_path, sandbox, "md5")
     sandbox.state.decide("NowySklep", "ACTIVE")
     sent, before = len(sandbox.outbox), config.read_bytes()
-    with settings_store.locked(config):
+    with locked(config):
         code = _run(sandbox, config, "sender", "use", "NowySklep", *(["--test-to", test_to] if test_to else []))
     assert code == ExitCode.USAGE and "inny proces" in capsys.readouterr().err
     assert len(sandbox.outbox) == sent and config.read_bytes() == before

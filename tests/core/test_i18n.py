@@ -120,6 +120,8 @@ def _families() -> dict[str, list[str]]:
     """Every key built at run time, enumerated from the types that build it."""
     from typing import get_args
 
+    from sms_tui import systemd
+    from sms_tui.settings import vocabulary
     from sms_tui.smsapi.errors import Category, TransportKind
     from sms_tui.smsapi.models import SenderState
     from sms_tui.watch import monitor, schedule
@@ -133,14 +135,14 @@ def _families() -> dict[str, list[str]]:
         "watch.{condition}.{state}": [f"watch.{condition}.{state}" for condition, states in monitor.STATES.items()
                                       for state in states if (condition, state) not in monitor.SILENT],
         "schedule.every.{every}": [f"schedule.every.{every}" for every in schedule.EVERY],
-        "schedule.installed.{kind}": [f"schedule.installed.{kind}" for kind in get_args(schedule.Kind)],
-        "wiz.watch.ask_install.{kind}": [f"wiz.watch.ask_install.{kind}" for kind in get_args(schedule.Kind)],
+        "schedule.installed.{kind}": [f"schedule.installed.{kind}" for kind in get_args(systemd.Kind)],
+        "wiz.watch.ask_install.{kind}": [f"wiz.watch.ask_install.{kind}" for kind in get_args(systemd.Kind)],
         "wiz.watch.{value}": [f"wiz.watch.{value}" for value in ("off", "hourly", "daily")],
         "wiz.step.{step}": [f"wiz.step.{step}" for step in steps.STEPS],
         "wiz.{step}.heading": [f"wiz.{step}.heading" for step in steps.STEPS],
         "wiz.help.{step}": [f"wiz.help.{step}" for step in steps.STEPS],
-        "wiz.check.{key}": [f"wiz.check.{key}{why}" for key in steps.CHECKLIST for why in ("", ".why")],
-        "wiz.cred.{part}.{kind}": [f"wiz.cred.{part}.{kind}" for part in ("kind", "secret", "where") for kind in steps.SECRET_KINDS],
+        "wiz.check.{key}": [f"wiz.check.{key}{why}" for key in vocabulary.CHECKLIST for why in ("", ".why")],
+        "wiz.cred.{part}.{kind}": [f"wiz.cred.{part}.{kind}" for part in ("kind", "secret", "where") for kind in vocabulary.SECRET_KINDS],
         "diag.wrong_both.{causes}": ["diag.wrong_both.md5", "diag.wrong_both.token"],
         "doctor.mark.{status}": [f"doctor.mark.{status}" for status in ("ok", "warn", "fail")],
     }

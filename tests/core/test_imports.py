@@ -8,7 +8,7 @@ import sys
 import pytest
 
 CORE = ["sms_tui.smsapi", "sms_tui.rules", "sms_tui.settings.store", "sms_tui.settings.model", "sms_tui.settings.setup_model",
-        "sms_tui.settings.answers", "sms_tui.settings.files", "sms_tui.operations", "sms_tui.sandbox", "sms_tui.delivery",
+        "sms_tui.settings.answers", "sms_tui.base.files", "sms_tui.operations", "sms_tui.sandbox", "sms_tui.delivery",
         "sms_tui.diagnose", "sms_tui.sender_flow", "sms_tui.watch.monitor", "sms_tui.watch.schedule", "sms_tui.wizard.wizard",
         "sms_tui.wizard.senders", "sms_tui.wizard.watch_setup", "sms_tui.wizard.draft", "sms_tui.wizard.steps",
         "sms_tui.commands.apply", "sms_tui.commands.check", "sms_tui.commands.send", "sms_tui.commands.show",
@@ -150,3 +150,37 @@ def test_no_module_reaches_another_by_a_string_name() -> None:
         assert "sys.modules" not in text, name
         if name not in allowed:
             assert not re.search(r"import_module\(|__import__\(", text), name
+
+
+def _floors() -> tuple[object, object]:
+    """The layers contract as pyproject.toml writes it, and the graph of sms_tui's imports (grimp)."""
+    import tomllib
+    from pathlib import Path
+
+    import grimp
+    from importlinter.contracts.layers import LayersContract
+
+    config = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (spec,) = [c for c in config["contracts"] if c["id"] == "floors"]
+    options = {key: value for key, value in spec.items() if key not in ("id", "name", "type")}
+    contract = LayersContract(name=spec["name"], session_options={"root_packages": [config["root_package"]]},
+                              contract_options=options)
+    return contract, grimp.build_graph(config["root_package"])
+
+
+def test_the_floor_plan_holds() -> None:
+    """No module imports a floor above its own (pyproject.toml's [tool.importlinter], as `lint-imports` reads it)."""
+    contract, graph = _floors()
+    check = contract.check(graph, verbose=False)  # type: ignore[attr-defined]
+    assert check.kept, contract.render_broken_contract(check)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("importer", "imported"), [
+    ("sms_tui.base.files", "sms_tui.settings.store"),  # the ground floor reaching up
+    ("sms_tui.settings.setup_model", "sms_tui.wizard.steps"),  # the arrow this contract removed
+    ("sms_tui.outbox.spool", "sms_tui.wizard.wizard"),  # two rooms side by side
+])
+def test_the_floor_plan_fails_on_a_back_arrow(importer: str, imported: str) -> None:
+    contract, graph = _floors()
+    graph.add_import(importer=importer, imported=imported)  # type: ignore[attr-defined]
+    assert not contract.check(graph, verbose=False).kept  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import pytest
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
+from sms_tui.systemd import Kind, UnitError
 from sms_tui.watch import schedule
 from tests.samples import FAKE_TOOL
 
@@ -190,7 +191,7 @@ def test_a_failed_systemctl_leaves_no_units_and_a_retry_does_not_say_installed(t
     (tools / "bin" / "systemctl").write_text(FAILING_SYSTEMCTL.format(log=tools / "calls.log"))
     unit_dir = tools / "home" / ".config" / "systemd" / "user"
     for _ in range(2):
-        with pytest.raises(schedule.ScheduleError, match="Failed to connect to bus"):
+        with pytest.raises(UnitError, match="Failed to connect to bus"):
             schedule.install(config, "hourly", "systemd", unit_dir=unit_dir)
         assert not any(unit_dir.iterdir())
 
@@ -219,10 +220,11 @@ def test_one_file_spelt_two_ways_is_one_watch(tmp_path: Path, config: Path) -> N
 
 
 @pytest.mark.parametrize("kind", ["cron", "systemd"])
-def test_a_settings_path_with_a_newline_is_refused(tools: Path, tmp_path: Path, kind: schedule.Kind) -> None:
+def test_a_settings_path_with_a_newline_is_refused(tools: Path, tmp_path: Path, kind: Kind) -> None:
     path = tmp_path / "nl\n* * * * * touch PWN #" / "s.toml"
-    with pytest.raises(schedule.ScheduleError, match="sterujące"):
+    with pytest.raises(UnitError) as refused:
         schedule.install(path, "hourly", kind, dry_run=True, unit_dir=tmp_path / "units")
+    assert "sterujące" in refused.value.describe()
     assert not (tools / "crontab.txt").exists() and not (tmp_path / "units").exists()
 
 
@@ -253,6 +255,6 @@ def test_a_line_that_cannot_start_is_never_installed(tmp_path: Path) -> None:
 
     config = tmp_path / "smsapi.toml"
     for kind in ("cron", "systemd"):
-        with pytest.raises(schedule.ScheduleError, match="No module named sms_tui"):
+        with pytest.raises(UnitError, match="No module named sms_tui"):
             schedule.install(config, "hourly", kind, runner=broken, unit_dir=tmp_path / "units")  # type: ignore[arg-type]
     assert ["crontab", "-"] not in calls and not (tmp_path / "units").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from sms_tui.base.locks import locked
 from sms_tui.i18n import set_language
 from sms_tui.settings import store as settings_store
 from sms_tui.settings.model import AccountSettings, Settings
@@ -141,7 +142,7 @@ def test_missing_file_is_none(tmp_path: Path) -> None:
 
 def test_second_writer_is_told_who_holds_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "smsapi.toml"
-    with settings_store.locked(path):
+    with locked(path):
         with pytest.raises(settings_store.ConfigError) as caught:
             settings_store.save(saved_settings(), path)
     assert caught.value.key == "config.locked" and str(os.getpid()) in caught.value.describe()
@@ -168,8 +169,8 @@ def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
 
     path = tmp_path / "smsapi.toml"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from sms_tui.settings import store as settings_store\n"
-        f"with settings_store.locked(Path({str(path)!r})):\n    print('held', flush=True); time.sleep(60)")],
+        "import sys, time; from pathlib import Path; from sms_tui.base.locks import locked\n"
+        f"with locked(Path({str(path)!r})):\n    print('held', flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     with pytest.raises(settings_store.ConfigError) as caught:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sms_tui import i18n
+from sms_tui.base.locks import locked
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.rules import measure
@@ -231,14 +232,13 @@ def test_a_sender_name_gone_bad_is_told_with_eco(sandbox: Sandbox, tmp_path: Pat
 def test_a_second_watch_while_one_runs_says_the_first_tells(sandbox: Sandbox, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """Finding 13b: not "another process is saving the settings, try again" — nothing needs repeating."""
-    from sms_tui.settings import store as settings_store
     from sms_tui.watch import monitor
 
     config = _configure(sandbox, tmp_path, 'low_balance = 50\nnotify_to = "600 100 200"')
     state = monitor.state_path(config)
     state.parent.mkdir(parents=True, exist_ok=True)
     capsys.readouterr()
-    with settings_store.locked(state):
+    with locked(state):
         assert _watch(sandbox, config, "--json") == ExitCode.LOW_BALANCE
     payload = json.loads(capsys.readouterr().out)
     [warning] = [step for step in payload["steps"] if step.get("warning") and step["step"] == "watch"]

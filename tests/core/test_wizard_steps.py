@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from sms_tui.sandbox import Sandbox
+from sms_tui.settings.vocabulary import CHECKLIST
 from sms_tui.smsapi import ClientOptions, SmsapiError
 from sms_tui.smsapi.auth import Platform
 from sms_tui.wizard import Wizard, draft
-from sms_tui.wizard.steps import CHECKLIST
 from tests.conftest import DEMO_MD5
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from sms_tui.base.locks import locked
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox.spool import Spool
@@ -258,7 +259,6 @@ def test_doctor_looks_at_the_outbox(config: Path, sandbox: Sandbox, spool: Spool
     _cli(config, sandbox, capsys, "relay", "--once")
     seen = outbox()
     assert [s["status"] for s in seen] == ["ok", "warn"] and seen[1]["failed_24h"] == 1  # sent; the landline failed today
-    from sms_tui.settings import store as settings_store
 
-    with settings_store.locked(spool.root / "relay"):  # a relay serving the outbox holds this lock
+    with locked(spool.root / "relay"):  # a relay serving the outbox holds this lock
         assert outbox()[0]["relay_pid"] == str(os.getpid())

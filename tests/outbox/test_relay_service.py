@@ -17,6 +17,7 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox import service
 from sms_tui.outbox.spool import Spool
+from sms_tui.systemd import UnitError
 from tests.conftest import DEMO_MD5
 
 
@@ -106,7 +107,7 @@ def test_a_failed_enable_leaves_no_unit(tmp_path: Path, config: Path) -> None:
     def refusing(argv: list[str], stdin: str | None) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(argv, 1, "", "Failed to enable unit")
 
-    with pytest.raises(service.ScheduleError):
+    with pytest.raises(UnitError):
         service.install(config, Spool(tmp_path / "spool"), runner=refusing, unit_dir=units, user="nobody")
     assert not units.exists() or list(units.iterdir()) == []
 

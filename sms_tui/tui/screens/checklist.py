@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Static
 
 from sms_tui.i18n import t
+from sms_tui.settings.vocabulary import CHECKLIST
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.cues import CueCheckbox
-from sms_tui.wizard.steps import CHECKLIST
 
 
 class ChecklistScreen(StepScreen):

@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, RadioSet, Static
 
 from sms_tui import rules
 from sms_tui.i18n import t
+from sms_tui.settings.vocabulary import SECRET_KINDS
 from sms_tui.smsapi import Platform, SmsapiError
 from sms_tui.tui.screens.base import StepScreen
 from sms_tui.tui.widgets.choices import LocalRadioSet
@@ -17,7 +18,6 @@ from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.secret_input import SecretInput
-from sms_tui.wizard.steps import SECRET_KINDS
 
 KINDS = SECRET_KINDS
 

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, RadioSet, Static
 
-from sms_tui import rules
+from sms_tui import rules, systemd
 from sms_tui.delivery import Outcome, short_time, short_when
 from sms_tui.i18n import t
 from sms_tui.rules.text import mask
@@ -21,7 +21,6 @@ from sms_tui.tui.widgets.cues import CueRadio
 from sms_tui.tui.widgets.field import Field
 from sms_tui.tui.widgets.local_keys import LocalButton
 from sms_tui.tui.widgets.path_text import PathText
-from sms_tui.watch import schedule
 
 WATCH_CHOICES: tuple[Watch, ...] = ("off", "hourly", "daily")
 
@@ -186,7 +185,7 @@ class SummaryScreen(StepScreen):
         self.call_after_refresh(self._scroll_to_saved)
 
     @work(exclusive=True, group="watch")
-    async def confirm_watch(self, plan: schedule.Outcome) -> None:
+    async def confirm_watch(self, plan: systemd.Outcome) -> None:
         """The timer only after the technician saw exactly what it writes (in --demo nothing is
         written, so nothing is asked)."""
         from sms_tui.tui.screens.confirm import ConfirmScreen  # noqa: PLC0415 — sms_tui.tui.screens.confirm adds 1 ms to sms_tui.tui.screens.summary (python -X importtime)

@@ -22,7 +22,7 @@ def atomic_write(path: Path, payload: bytes, *, mode: int = 0o600, owner: tuple[
     over `path` and the folder fsynced: never half a file, never a moment with the wrong reader.
     `sync=False` keeps the rename's all-or-nothing but leaves the flush to the caller (the relay
     syncs its folders once per pass: a record lost to a power cut is re-made from SMSAPI's idx)."""
-    import tempfile  # noqa: PLC0415 — tempfile adds 5 ms to sms_tui.settings.files (python -X importtime); `show` and `check` only read
+    import tempfile  # noqa: PLC0415 — tempfile adds 5 ms to sms_tui.base.files (python -X importtime); `show` and `check` only read
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
