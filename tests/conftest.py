@@ -3,6 +3,7 @@ written) and Polish as the language; the sandbox is a real server on a free loop
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,19 @@ if sys.version_info < (3, 11):  # the tests read TOML as tomllib; on Python 3.10
     sys.modules.setdefault("tomllib", tomli)
 
 DEMO_MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
+
+
+def need_tool(name: str, package: str, why: str) -> str:
+    """A system tool a test runs for real: its path; missing, the test skips saying how to add it —
+    except in CI, which installs it (.ci/run) and so fails instead."""
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing: apt-get install {package} (.ci/run installs it)")
+        pytest.skip(f"{why} needs {name}: apt-get install {package}")
+    return found
 
 
 @pytest.fixture(autouse=True)

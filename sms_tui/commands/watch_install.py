@@ -26,9 +26,10 @@ def run(ctx: Context, *, uninstall: bool, kind: systemd.Kind | None, every: sche
         if uninstall:
             outcome = schedule.uninstall(ctx.config_path, dry_run=dry_run)
         else:
-            outcome = schedule.install(ctx.config_path, every, kind or schedule.detect(), dry_run=dry_run)
+            kind = kind or schedule.detect()
+            outcome = schedule.install(ctx.config_path, every, kind, dry_run=dry_run)
     except systemd.UnitError as exc:
-        hint = t("schedule.try_cron") if kind != "cron" and not uninstall else ""
+        hint = t("schedule.try_cron") if kind == "systemd" and not uninstall else ""
         rep.step("schedule", False, f"{t('schedule.failed', reason=exc.describe())} {hint}".strip())
         return rep.finish(ExitCode.USAGE)  # the system refused a step: the technician can fix or pick --cron
     except OSError as exc:

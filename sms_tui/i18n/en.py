@@ -699,6 +699,7 @@ MESSAGES: dict[str, str] = {
     "schedule.bad_path": "the settings path {path} holds control characters (a new line…) — in a crontab or a timer it would be a second command. Move the settings to a plain path and give it with --config.",
     "log.unwritable": "cannot write the log {path}: {reason}. Going on without a log — free some space or point SMS_TUI_LOG at another file.",
     "unit.call_failed": "{command}: {reason}",
+    "schedule.no_crontab": "there is no crontab program here: install cron (apt-get install cron) and try again",
     "schedule.failed": "could not install the watch: {reason}",
     "schedule.try_cron": "Try cron: {prog} watch --install --cron",
     "cli.install_or_uninstall": "give --install or --uninstall, not both",

@@ -705,6 +705,7 @@ MESSAGES: dict[str, str] = {
     "schedule.bad_path": "ścieżka ustawień {path} zawiera znaki sterujące (np. nową linię) — w crontab lub w timerze byłaby drugim poleceniem. Przenieś ustawienia do zwykłej ścieżki i podaj ją w --config.",
     "log.unwritable": "nie mogę pisać do dziennika {path}: {reason}. Działam dalej bez dziennika — zwolnij miejsce albo ustaw SMS_TUI_LOG na inny plik.",
     "unit.call_failed": "{command}: {reason}",
+    "schedule.no_crontab": "nie ma tu programu crontab: zainstaluj crona (apt-get install cron) i spróbuj ponownie",
     "schedule.failed": "nie udało się zainstalować obserwacji: {reason}",
     "schedule.try_cron": "Spróbuj crona: {prog} watch --install --cron",
     "cli.install_or_uninstall": "podaj --install albo --uninstall, nie oba",

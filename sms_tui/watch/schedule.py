@@ -132,6 +132,8 @@ def _linger_off(runner: Runner) -> bool:
 
 def _read_crontab(runner: Runner) -> list[str]:
     done = runner(["crontab", "-l"], None)
+    if done.returncode == 127:  # not there to start: cron is not installed
+        raise UnitError("schedule.no_crontab")
     if done.returncode != 0:
         if "no crontab" in (done.stderr or "").lower():
             return []

@@ -16,7 +16,7 @@ import pytest
 
 from sms_tui import __version__
 from sms_tui.sandbox import Sandbox
-from tests.conftest import DEMO_MD5
+from tests.conftest import DEMO_MD5, need_tool
 
 ROOT = Path(__file__).parents[2]
 pytestmark = pytest.mark.slow
@@ -54,6 +54,7 @@ def test_apply_and_a_watch_that_runs_this_file(pyz: Path, sandbox: Sandbox, tmp_
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert len(sandbox.outbox) == 1 and config.is_file()
 
+    need_tool("crontab", "cron", "a cron line")
     planned = _run(pyz, "watch", "--install", "--cron", "--dry-run", "--json", "--config", str(config))
     assert planned.returncode == 0, planned.stdout + planned.stderr
     line = json.loads(planned.stdout)["written"]["crontab"]
@@ -75,6 +76,7 @@ def test_copied_under_any_name_its_timers_and_units_run_it(pyz: Path, tmp_path: 
     config = tmp_path / "smsapi.toml"
     config.write_text(f'schema = 1\n[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n')
     config.chmod(0o600)
+    need_tool("crontab", "cron", "a cron line")
     planned = _run(copy, "watch", "--install", "--cron", "--dry-run", "--json", "--config", str(config))
     assert planned.returncode == 0, planned.stdout + planned.stderr
     line = json.loads(planned.stdout)["written"]["crontab"]

@@ -258,3 +258,14 @@ def test_a_line_that_cannot_start_is_never_installed(tmp_path: Path) -> None:
         with pytest.raises(UnitError, match="No module named sms_tui"):
             schedule.install(config, "hourly", kind, runner=broken, unit_dir=tmp_path / "units")  # type: ignore[arg-type]
     assert ["crontab", "-"] not in calls and not (tmp_path / "units").exists()
+
+
+def test_no_crontab_program_says_to_install_cron(tmp_path: Path) -> None:
+    """A machine without cron (and without systemd): the technician is told to install cron, not
+    shown Python's 'No such file or directory' nor advised to 'try cron'."""
+    def missing(argv: list[str], stdin: str | None) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(argv, 127, "", "[Errno 2] No such file or directory: 'crontab'")
+
+    with pytest.raises(UnitError) as refused:
+        schedule.install(tmp_path / "smsapi.toml", "hourly", "cron", dry_run=True, runner=missing)
+    assert refused.value.key == "schedule.no_crontab" and "apt-get install cron" in refused.value.describe()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox.spool import Hold, Spool
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
-from tests.conftest import DEMO_MD5
+from tests.conftest import DEMO_MD5, need_tool
 from tests.outbox.support import wait_for as _wait_for
 
 pytestmark = pytest.mark.slow
@@ -80,12 +79,7 @@ def _spool() -> Spool:
 def _faketime(offset: str | None) -> list[str]:
     if offset is None:
         return []
-    tool = shutil.which("faketime")
-    if tool is None:
-        if os.environ.get("CI"):
-            pytest.fail("faketime is missing: apt-get install faketime (.ci/run installs it)")
-        pytest.skip("moving the relay's clock needs faketime: apt-get install faketime")
-    return [tool, "-f", offset]
+    return [need_tool("faketime", "faketime", "moving the relay's clock"), "-f", offset]
 
 
 def _relay(sandbox: Sandbox, config: Path, *args: str, clock: str | None = None) -> subprocess.CompletedProcess[str]:
