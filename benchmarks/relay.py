@@ -34,6 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.record import record, say  # noqa: E402
 from sms_tui.outbox.spool import Spool  # noqa: E402
 
 PY = sys.executable
@@ -225,26 +226,29 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="floor and relay measured in pairs; the median pair counts (default 5)")
     parser.add_argument("--drops", type=int, default=200, help="drops for the latency (default 200)")
     parser.add_argument("--idle", type=float, default=60.0, help="seconds the idle relay is watched (default 60)")
+    parser.add_argument("--no-record", action="store_true", help="print only; leave docs/benchmarks.md as it is")
     args = parser.parse_args()
     drop_times, floor_times, woke = latency(args.drops, args.idle)
     pairs = sorted(((pace := relay(args.messages)[0]) / (floor := bare_loop(args.messages)), pace, floor) for _ in range(args.rounds))
     ratio, pace, floor = pairs[len(pairs) // 2]
     _, smallest = relay(1)
     _, peak = relay(args.backlog)
-    print(f"{'goal':<44} {'figure':>14} {'floor':>14} {'ratio':>10}")
-    print(f"{'relay throughput (' + str(args.messages) + ' messages, median of ' + str(args.rounds) + ')':<44} {pace:>10.0f} /s {floor:>10.0f} /s {ratio:>9.2f}× "
+    say(f"{'goal':<44} {'figure':>14} {'floor':>14} {'ratio':>10}")
+    say(f"{'relay throughput (' + str(args.messages) + ' messages, median of ' + str(args.rounds) + ')':<44} {pace:>10.0f} /s {floor:>10.0f} /s {ratio:>9.2f}× "
           f"{'ok' if ratio >= 0.8 else 'UNDER 0.80'}")
-    print(f"{'relay peak RSS, ' + str(args.backlog) + ' queued':<44} {peak / 1024:>11.1f} MB {smallest / 1024:>11.1f} MB "
+    say(f"{'relay peak RSS, ' + str(args.backlog) + ' queued':<44} {peak / 1024:>11.1f} MB {smallest / 1024:>11.1f} MB "
           f"{peak / smallest:>9.2f}×  (floor: the same relay with 1 queued)")
     for share, label in ((0.5, "p50"), (0.95, "p95")):
         mine, floor_at = percentile(drop_times, share) * 1000, percentile(floor_times, share) * 1000
-        print(f"{'drop to request, ' + label + ' (' + str(args.drops) + ' drops)':<44} {mine:>10.1f} ms {floor_at:>10.1f} ms "
+        say(f"{'drop to request, ' + label + ' (' + str(args.drops) + ' drops)':<44} {mine:>10.1f} ms {floor_at:>10.1f} ms "
               f"{mine / floor_at:>9.1f}× {'ok' if label != 'p50' or mine <= 50 else 'OVER 50 ms'}  (floor: the sandbox's own request time)")
     per_minute = woke * 60.0 / args.idle
-    print(f"{'idle wake-ups per minute':<44} {per_minute:>13.0f} {60 / 2.0:>14.0f}            "
+    say(f"{'idle wake-ups per minute':<44} {per_minute:>13.0f} {60 / 2.0:>14.0f}            "
           f"{'ok' if per_minute == 0 else 'NOT 0'}  (floor: a relay looking every 2 s)")
-    print(f"each pair's ratio, relay run first then its floor: {' '.join(f'{r:.2f}' for r, _, _ in pairs)} "
+    say(f"each pair's ratio, relay run first then its floor: {' '.join(f'{r:.2f}' for r, _, _ in pairs)} "
           "(the machine's own noise; the median counts)")
+    if not args.no_record:
+        record("relay", "python benchmarks/relay.py" + "".join(f" {a}" for a in sys.argv[1:]))
     return 0
 
 

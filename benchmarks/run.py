@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.record import record, say  # noqa: E402
 from tests.ptyprog import PtyProgram  # noqa: E402
 
 PY = sys.executable
@@ -229,6 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle measured per step")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-record", action="store_true", help="print only; leave docs/benchmarks.md as it is")
     args = parser.parse_args()
     # Byte-compile as an installed package is: an editable checkout (or PYTHONDONTWRITEBYTECODE)
     # would otherwise recompile every edited module on every start and measure the compiler.
@@ -280,14 +282,15 @@ def main() -> None:
     ROWS[-1] = (*ROWS[-1][:3], f"+{ours_ms - bare_ms:.2f} ms " + ("ok" if ours_ms - bare_ms <= 10 else "OVER"), "")
 
     width = max(len(r[0]) for r in ROWS)
-    print(f"{'goal':<{width}}  {'figure':>12}  {'floor':>12}  ratio")
+    say(f"{'goal':<{width}}  {'figure':>12}  {'floor':>12}  ratio")
     for goal, fig, flo, ratio, note in ROWS:
-        print(f"{goal:<{width}}  {fig:>12}  {flo:>12}  {ratio} {note}".rstrip())
+        say(f"{goal:<{width}}  {fig:>12}  {flo:>12}  {ratio} {note}".rstrip())
     for command, lines in tops.items():
-        print(f"\n`sms-tui {command}`: biggest top-level imports (python -X importtime, cumulative):")
+        say(f"\n`sms-tui {command}`: biggest top-level imports (python -X importtime, cumulative):")
         for line in lines:
-            print("  " + line)
-    print(f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
+            say("  " + line)
+    if not args.no_record:
+        record("run", "python benchmarks/run.py" + "".join(f" {a}" for a in sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 and the few fixed facts more than one module needs.
 
 Read when asked, not at import: a test's monkeypatch and a wizard started after `export` see the
-current value. `VARIABLES` is the list the README documents (a test holds them to each other).
+current value. `VARIABLES` is the list docs/headless.md documents (a test holds them to each other).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exit codes of the headless commands: a public interface, documented in README."""
+"""Exit codes of the headless commands: a public interface, documented in docs/headless.md."""
 
 from __future__ import annotations
 

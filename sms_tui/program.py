@@ -1,7 +1,7 @@
 """How this sms-tui is started again: by a timer, a service, or a technician copying a printed
 command. Installed, that is this interpreter's `-m sms_tui` (a timer must not depend on PATH or an
 activated venv) and `sms-tui` on the command line; run from the single file (`sms-tui-…-pyXY.pyz`,
-README "Install on a server", under any name: copied to /usr/local/bin/sms-tui it is the same
+docs/install.md, under any name: copied to /usr/local/bin/sms-tui it is the same
 archive), it is that file — `python3 -m sms_tui` cannot run there, and a watch written so would be
 silently dead."""
 

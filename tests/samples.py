@@ -3,6 +3,7 @@ systemctl/crontab/loginctl. Kept here so that no test module imports another."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -55,3 +56,12 @@ def saved_settings(md5: str = DEMO_MD5) -> Settings:
     return Settings(account=AccountSettings(username="demo", password_md5=SecretStr(md5)),
                     sender=SenderSettings(mode="pro", name="DemoSerwis"),
                     verified=Verified(to="48500000000", message_id="1", points=0.16))
+
+
+def checkout_copy(tmp_path: Path) -> Path:
+    """The checkout without its venvs and caches, as a technician's copy would be."""
+    target = tmp_path / "sms-tui"
+    shutil.copytree(Path(__file__).parents[1], target,
+                    ignore=shutil.ignore_patterns(".git", ".venv", ".ci-venv*", "__pycache__", ".mypy_cache", ".ruff_cache",
+                                                  "*.egg-info", ".pytest_cache", ".hypothesis", "site"))
+    return target

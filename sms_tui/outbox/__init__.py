@@ -1,5 +1,5 @@
 """The outbox: any program on the shop server sends an SMS by dropping a file, and `sms-tui relay`
-sends it exactly once, whatever the link does (README: "The outbox").
+sends it exactly once, whatever the link does (docs/outbox.md).
 
     OUTBOX/outgoing/  the drop folder (setgid, writable by the shop software's group)
     OUTBOX/queue/     claimed messages: ID.sms as dropped, ID.json its attempts and next try

@@ -205,7 +205,7 @@ class Spool:
         return self.root / name
 
     def prepare(self) -> None:
-        """The folders, each with the mode the README promises: the drop folder setgid and
+        """The folders, each with the mode docs/outbox.md promises: the drop folder setgid and
         writable by the shop's group, the rest readable by it; without a group, the user's own.
         Only what differs is changed (the hardened service may not set a setgid bit, only keep it)."""
         shared = self.group is not None

@@ -1,4 +1,4 @@
-"""The sandbox's accounts: stable demo credentials (documented in README) — demo / demo (MD5
+"""The sandbox's accounts: stable demo credentials (documented in docs/sandbox.md) — demo / demo (MD5
 fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 points — and the accounts that show one
 refusal each."""
 

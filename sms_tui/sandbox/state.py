@@ -1,6 +1,6 @@
 """The sandbox's accounts, outbox and fault queue: SMSAPI's rules for a send, in one place.
 
-Stable demo credentials (documented in README): demo / demo (MD5
+Stable demo credentials (documented in docs/sandbox.md): demo / demo (MD5
 fe01ce2a7fbac8fafaed7c982a04e229), token demo-token, 10 points.
 """
 

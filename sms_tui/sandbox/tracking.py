@@ -1,7 +1,7 @@
 """Message status in the sandbox: every real send goes QUEUE → SENT → its final status by the
 sandbox clock, so a poller sees what it would see at SMSAPI. `test=1` sends are not tracked.
 
-The documented sandbox numbers (README) end badly: 48500000405 UNDELIVERED, 48500000402 EXPIRED
+The documented sandbox numbers (docs/sandbox.md) end badly: 48500000405 UNDELIVERED, 48500000402 EXPIRED
 (the last three digits are SMSAPI's own status codes); every other number ends DELIVERED.
 """
 

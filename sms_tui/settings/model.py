@@ -1,4 +1,4 @@
-"""What the wizard and `apply` produce and the shop software reads (documented in README)."""
+"""What the wizard and `apply` produce and the shop software reads (documented in docs/settings.md)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ Watch = Literal["hourly", "daily", "off"]
 
 
 class Alerts(_Section):
-    """What `sms-tui watch` looks for and whom it tells (README: "The watch")."""
+    """What `sms-tui watch` looks for and whom it tells (docs/headless.md: "The watch")."""
 
     low_balance: float = Field(0.0, ge=0, allow_inf_nan=False)  # warn below this many points; 0 = off
     notify_to: str | None = None  # the owner's phone (digits with the country code): notices by SMS
@@ -126,7 +126,7 @@ class Files(_Section):
 
 
 class Outbox(_Section):
-    """Where the shop's programs drop messages for `sms-tui relay` (README: "The outbox")."""
+    """Where the shop's programs drop messages for `sms-tui relay` (docs/outbox.md)."""
 
     dir: str | None = None  # default: /var/spool/sms-tui as root, else the user state folder's outbox/
     # The group whose members may drop messages (the drop folder's), without reading the settings:
@@ -134,7 +134,7 @@ class Outbox(_Section):
     group: str | None = Field(None, pattern=ACCOUNT_NAME)
     on_event: list[str] | None = None  # run without a shell, one event as JSON on stdin: sent, delivered, failed…
     concurrency: int = Field(4, ge=1, le=32)  # requests in flight at once while a backlog drains
-    # smsd's own hooks, called exactly as smsd calls them (README: "Coming from SMS Server Tools 3"):
+    # smsd's own hooks, called exactly as smsd calls them (docs/outbox.md: "Coming from SMS Server Tools 3"):
     eventhandler: str | None = None  # PATH: `PATH SENT|FAILED|REPORT RECORD [MESSAGE_ID]`
     checkhandler: str | None = None  # PATH: `PATH FILE` before a message is taken; 0 send, 1 refuse, 2 read it again
     date_format: str = "%y-%m-%d %H:%M:%S"  # Sent:/Failed:/Delivered: (smsd's datetime_format, local time); "iso": ISO 8601 UTC

@@ -4,7 +4,7 @@ The state kept is what each channel was last *told*, not what was last seen: a n
 not go out (no SMS while SMSAPI refuses the password, a mail command that failed) goes at the
 next run, and a condition that returns to what the owner was told says nothing. At most one
 notice per channel, condition and state in 24 h: a balance hovering at the threshold cannot text
-the owner every hour. UI-free and without I/O but the state file (README: "The watch").
+the owner every hour. UI-free and without I/O but the state file (docs/headless.md: "The watch").
 """
 
 from __future__ import annotations

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.samples import checkout_copy
 
 ROOT = Path(__file__).parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -40,18 +41,10 @@ def test_the_readme_installs_with_the_system_python(tmp_path: Path) -> None:
     for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE"):  # the registry as set up here
         if name in os.environ:
             env[name] = os.environ[name]
-    done = subprocess.run(["bash", "-c", command.replace("--demo", "--version")], cwd=_copy(tmp_path),
+    done = subprocess.run(["bash", "-c", command.replace("--demo", "--version")], cwd=checkout_copy(tmp_path),
                           env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().startswith("sms-tui ")
     refused = subprocess.run([SYSTEM_PYTHON, "-m", "pip", "install", "--dry-run", "sms-tui"], capture_output=True, text=True,
                              env=env, check=False)
     assert refused.returncode != 0  # PEP 668 (or no pip at all): why the README uses a venv
-
-
-def _copy(tmp_path: Path) -> Path:
-    """The checkout without its venvs and caches, as a technician's copy would be."""
-    target = tmp_path / "sms-tui"
-    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", ".venv", ".ci-venv*", "__pycache__", ".mypy_cache",
-                                                                 ".ruff_cache", "*.egg-info", ".pytest_cache", ".hypothesis"))
-    return target

@@ -107,7 +107,7 @@ ON = {"flash": "yes", "class": "0", "validity": "1 hour", "autosplit": "0", "mac
 
 @pytest.mark.parametrize("name", sorted(FATES))
 def test_every_header_of_smsds_format_has_its_fate(name: str) -> None:
-    """README's header table, a row each: mapped to SMSAPI, ignored and kept, or refused — never
+    """docs/outbox.md's header table, a row each: mapped to SMSAPI, ignored and kept, or refused — never
     sent as literal control syntax."""
     fate = FATES[name]
     header = name.capitalize() if name not in ("udh", "smsc", "udh-data") else name.upper()
