@@ -39,7 +39,7 @@ logging.getLogger("sms_tui").addHandler(logging.NullHandler())
 # Each step's screen, imported when first shown: the first paint pays only for the screen it draws.
 STEP_SCREENS: dict[StepName, str] = {"welcome": "welcome:WelcomeScreen", "checklist": "checklist:ChecklistScreen",
                                      "credentials": "credentials:CredentialsScreen", "sender": "sender:SenderScreen",
-                                     "test": "test_send:TestSendScreen", "summary": "summary:SummaryScreen"}
+                                     "test": "trial_sms:TestSendScreen", "summary": "summary:SummaryScreen"}
 
 
 def step_screen(step: StepName) -> type[StepScreen]:

@@ -196,7 +196,7 @@ class TestSendScreen(StepScreen):
 
     @work(exclusive=True, group="confirm")
     async def _confirm_skip(self) -> None:
-        from sms_tui.tui.screens.confirm import ConfirmScreen  # noqa: PLC0415 — sms_tui.tui.screens.confirm adds 1 ms to sms_tui.tui.screens.test_send (python -X importtime)
+        from sms_tui.tui.screens.confirm import ConfirmScreen  # noqa: PLC0415 — sms_tui.tui.screens.confirm adds 1 ms to sms_tui.tui.screens.trial_sms (python -X importtime)
 
         if await self.app.push_screen_wait(ConfirmScreen(t("wiz.test.skip_question"))):
             self.wizard.skip_test()
