@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sms_tui.i18n import has, t
+from sms_tui.exitcodes import ExitCode
+from sms_tui.i18n import has, os_reason, t
 from sms_tui.smsapi.errors import ApiError, BadCaBundle, MissingCredentials, SmsapiError, TransportError, message_key
 
 if TYPE_CHECKING:
@@ -87,3 +88,52 @@ def delivery_outcome(delivery: Delivery, *, waited: float | None = None) -> str:
     if waited is None:
         return t("delivery.on_its_way_line", id=delivery.message_id, status=status, explanation=explanation)
     return t("delivery.unconfirmed_line", id=delivery.message_id, wait=wait_text(waited), status=status, explanation=explanation)
+
+
+# -- reasons kept as data ---------------------------------------------------------------------
+# What the relay persists (a queued message's last reason, the account's hold, an event) is the
+# error's data, never its sentence: `queue --lang en` reads English from a state Polish wrote.
+Reason = dict[str, Any]
+
+
+def reason_of(error: SmsapiError) -> Reason:
+    """An SMSAPI failure as data: SMSAPI's code and words, or the transport's kind, host, status."""
+    if isinstance(error, ApiError):
+        return {"key": "smsapi", "params": {"code": error.code, "server": error.server_message}}
+    if isinstance(error, TransportError):
+        return {"key": "net", "params": {"kind": error.kind, "host": error.host, "status": error.http_status,
+                                         "ambiguous": error.ambiguous}}
+    return {"key": "text", "params": {"text": str(error)}}
+
+
+def keyed(key: str, **params: object) -> Reason:
+    """A reason of our own: a catalogue key and its parameters."""
+    return {"key": key, "params": params}
+
+
+def describe_reason(reason: Reason | str | None) -> str:
+    """A persisted reason in the reader's language (a sentence from a state written before is shown as it is)."""
+    if not reason:
+        return ""
+    if isinstance(reason, str):
+        return reason
+    params = dict(reason.get("params") or {})
+    if reason.get("key") == "smsapi":
+        return describe(ApiError(int(params.get("code") or 0), str(params.get("server") or "")))
+    if reason.get("key") == "net":
+        kind = params.get("kind")
+        return describe(TransportError(kind if kind in TransportError.kinds else "network", host=str(params.get("host") or ""),
+                                       http_status=params.get("status"), ambiguous=bool(params.get("ambiguous"))))
+    if reason.get("key") == "text":
+        return str(params.get("text", ""))
+    if reason.get("key") == "os":  # a disk's refusal, by its errno
+        import os  # noqa: PLC0415 — only a disk's reason asks
+
+        number = int(params.get("errno") or 0)
+        return os_reason(OSError(number, os.strerror(number)))
+    return t(str(reason.get("key")), **params)
+
+
+def reason_exit_code(code: int | None) -> ExitCode:
+    """The exit code an account's refusal (SMSAPI's code) stands for: its category's, as for a live error."""
+    return ApiError(code).exit_code if code is not None else ExitCode.REFUSED

@@ -17,6 +17,7 @@ from sms_tui.outbox.message import headers_of
 from sms_tui.outbox.spool import Dropped, Spool, arrival, read_record
 from sms_tui.rules.text import escape_name
 from sms_tui.settings import store as settings_store
+from sms_tui.smsapi_texts import describe_reason
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -67,7 +68,7 @@ def _list(rep: Reporter, spool: Spool) -> int:
         next_try = max(state.next_try, held.until) if state.held else state.next_try
         due_in = max(0, round(next_try - now))
         kind = "check" if state.check else "held" if state.held else "waiting"
-        reason = t("outbox.check_panel", id=message_id) if state.check else state.last_reason
+        reason = t("outbox.check_panel", id=message_id) if state.check else describe_reason(state.last_reason)
         row: dict[str, Any] = {"id": message_id, "to": entry.draft.to, "state": kind, "age": round(age),
                                "attempts": state.attempts, "next_try": None if state.check else due_in, "last_reason": reason,
                                "may_have_been_sent": state.uncertain_since is not None}
@@ -88,10 +89,10 @@ def _list(rep: Reporter, spool: Spool) -> int:
                        "reason": headers.get("Fail_reason")})
         rep.info(t("outbox.failed_row", id=shown, reason=headers.get("Fail_reason", "—")))
     if held.reason:
-        rep.warn("held", t("outbox.held", reason=held.reason), code=held.code)
+        rep.warn("held", t("outbox.held", reason=describe_reason(held.reason)), code=held.code)
     if not waiting and not failed and not arrived:
         rep.info(t("outbox.empty", path=spool.root))
-    return rep.finish(ExitCode.OK, arrived=arrived, waiting=waiting, failed=failed, held=held.__dict__ if held.reason else None,
+    return rep.finish(ExitCode.OK, arrived=arrived, waiting=waiting, failed=failed, held={**held.__dict__, "reason_text": describe_reason(held.reason)} if held.reason else None,
                       outbox=str(spool.root))
 
 

@@ -24,6 +24,7 @@ from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.relay import Pass, Relay, outbox_root
 from sms_tui.outbox.spool import SMSD_DATE, Spool
 from sms_tui.outbox.wake import Waker
+from sms_tui.smsapi_texts import describe_reason, reason_exit_code
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -219,7 +220,7 @@ def _report(rep: Reporter, done: Pass, *, quiet: bool, outbox: str) -> None:
     for message_id in done.checking:
         rep.warn("check", t("outbox.check_panel", id=message_id), id=message_id)
     for refused in done.refused:
-        rep.warn("refused", t("outbox.refused", name=refused.name, reason=refused.reason), id=refused.id)
+        rep.warn("refused", t("outbox.refused", name=refused.name, reason=describe_reason(refused.reason)), id=refused.id)
     for message_id in done.sent:
         rep.step("sent", True, t("outbox.sent", id=message_id), id=message_id)
     for message_id in done.failed:
@@ -227,18 +228,18 @@ def _report(rep: Reporter, done: Pass, *, quiet: bool, outbox: str) -> None:
     if done.retrying:
         rep.warn("retry", t("outbox.retrying", n=len(done.retrying)), ids=done.retrying)
     if done.held is not None and not quiet:
-        rep.warn("held", t("outbox.held", reason=done.held.reason), code=done.held.code)
+        rep.warn("held", t("outbox.held", reason=describe_reason(done.held.reason)), code=done.held.code)
 
 
 def _finish(rep: Reporter, done: Pass, spool: Spool) -> int:
     waiting = sum(1 for _ in spool.ids())
     code = ExitCode.OK
     if done.held is not None:
-        code = ExitCode.CREDENTIALS if done.held.code in (101, 102, 105, 401) else ExitCode.REFUSED
+        code = reason_exit_code(done.held.code)  # its category's, as for the same error met live
     elif done.disk is not None:
         code = ExitCode.USAGE
     return rep.finish(code, claimed=done.claimed, sent=done.sent, failed=done.failed, retrying=done.retrying,
-                      refused=[r.__dict__ for r in done.refused], waiting=waiting, followed=done.followed,
+                      refused=[{**r.__dict__, "reason": describe_reason(r.reason), "why": r.reason} for r in done.refused], waiting=waiting, followed=done.followed,
                       held=done.held.__dict__ if done.held is not None else None, checking=done.checking,
                       disk=os_reason(done.disk) if done.disk is not None else None, outbox=str(spool.root))
 
@@ -248,6 +249,8 @@ def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: lis
     host = socket.gethostname().split(".")[0][:24]
     for event in events:
         payload = {"source": "sms-tui", **event, "host": host, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        if "reason" in event:  # the data as kept, and its sentence written now, in this run's language
+            payload["reason_text"] = describe_reason(event["reason"])
         if settings.outbox.on_event:
             outcome, detail = run_command(list(settings.outbox.on_event), payload)
             if outcome != "sent":
@@ -277,11 +280,11 @@ def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> b
     """Whether the owner is told (or nobody could be): a failing command is tried at the next refusal."""
     kind = payload["event"]
     if kind == "held":
-        text = t("outbox.owner_held", reason=payload["reason"], n=payload.get("waiting", 0), host=payload["host"])
+        text = t("outbox.owner_held", reason=payload.get("reason_text", ""), n=payload.get("waiting", 0), host=payload["host"])
     elif kind == "uncertain":
         text = t("outbox.owner_uncertain", n=payload.get("n", 0), host=payload["host"], ids=" ".join(payload.get("ids", [])[:5]))
     else:
-        text = t("outbox.owner_disk", host=payload["host"], path=payload.get("outbox", ""), reason=payload.get("reason", ""))
+        text = t("outbox.owner_disk", host=payload["host"], path=payload.get("outbox", ""), reason=payload.get("reason_text", ""))
     if not settings.alerts.notify_command:
         rep.warn("notify", t("outbox.nobody_told"))
         return True

@@ -13,6 +13,7 @@ from sms_tui.delivery import elapsed_text
 from sms_tui.diagnose import Finding
 from sms_tui.i18n import t
 from sms_tui.outbox.spool import Spool, arrival
+from sms_tui.smsapi_texts import describe_reason
 
 WAITED_TOO_LONG = 3600.0  # seconds: a message waiting longer means the relay does not send
 
@@ -32,7 +33,7 @@ def findings(spool: Spool, now: float | None = None) -> list[Finding]:
                              t("doctor.relay_stopped" if ids or arrived else "doctor.relay_idle", path=spool.root), {"relay_pid": None}))
     hold = spool.hold()
     if hold.reason:
-        found.append(Finding("outbox", "warn", t("outbox.held", reason=hold.reason), {"held_code": hold.code}))
+        found.append(Finding("outbox", "warn", t("outbox.held", reason=describe_reason(hold.reason)), {"held_code": hold.code}))
     oldest = min([arrival(i).timestamp() for i in ids] + [info.st_mtime for _, info in arrived], default=None)
     if oldest is not None:
         waited = max(0.0, clock - oldest)

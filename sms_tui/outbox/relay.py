@@ -25,7 +25,7 @@ from sms_tui.outbox.message import Draft
 from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi.errors import ApiError, Category, TransportError
-from sms_tui.smsapi_texts import describe
+from sms_tui.smsapi_texts import Reason, describe, keyed, reason_of
 
 if TYPE_CHECKING:
     from sms_tui.smsapi.client import SmsapiClient
@@ -139,7 +139,7 @@ class Relay:
             self._disk_until = now + DISK_PAUSE
             if not self._disk_told:
                 self._disk_told = True
-                self.on_event({"event": "disk", "reason": os.strerror(done.disk.errno or errno.EIO), "errno": done.disk.errno,
+                self.on_event({"event": "disk", "reason": keyed("os", errno=done.disk.errno or errno.EIO), "errno": done.disk.errno,
                                "outbox": str(self.spool.root)})
         elif done.sent:
             self._disk_told = False
@@ -281,20 +281,20 @@ class Relay:
                                         options=self._options(draft))
         except ApiError as exc:
             if exc.category in ACCOUNT:
-                state.held, state.last_reason = True, describe(exc)
+                state.held, state.last_reason = True, reason_of(exc)
                 self.spool.save_state(entry.id, state)
                 done.held = done.held or self._hold(exc)  # once per pass, however many workers met it
                 stop.set()
             elif exc.category in TRANSIENT:
-                self._retry(entry, describe(exc), done)
+                self._retry(entry, reason_of(exc), done)
             else:
                 record = self.spool.mark_failed(entry, describe(exc), exc.code)
                 done.failed.append(entry.id)
-                self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": describe(exc), "code": exc.code,
+                self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": reason_of(exc), "code": exc.code,
                                "file": str(self.spool.folder("failed") / record)})
             return
         except SmsapiError as exc:  # the link: unreachable, TLS, timeout, 5xx, a dropped answer
-            self._retry(entry, describe(exc), done, uncertain=not isinstance(exc, TransportError) or exc.ambiguous)
+            self._retry(entry, reason_of(exc), done, uncertain=not isinstance(exc, TransportError) or exc.ambiguous)
             return
         message = result.messages[0] if result.messages else None
         extra.update({"Sent": self.spool.stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)})
@@ -320,7 +320,7 @@ class Relay:
             options["expiration_date"] = str(int(self.clock() + int(draft.options["validity"])))
         return options
 
-    def _retry(self, entry: Entry, reason: str, done: Pass, *, uncertain: bool = False) -> None:
+    def _retry(self, entry: Entry, reason: Reason, done: Pass, *, uncertain: bool = False) -> None:
         state = entry.state
         state.attempts += 1
         state.next_try, state.last_reason, state.held = self.clock() + backoff(state.attempts), reason, False
@@ -334,7 +334,7 @@ class Relay:
 
     def _hold(self, error: ApiError) -> Hold:
         earlier = self.spool.hold()
-        hold = Hold(reason=describe(error), code=error.code, until=self.clock() + HOLD_PAUSE, told=bool(earlier.reason) and earlier.told)
+        hold = Hold(reason=reason_of(error), code=error.code, until=self.clock() + HOLD_PAUSE, told=bool(earlier.reason) and earlier.told)
         self.spool.save_hold(hold)
         if not hold.told:  # `told` is set by whoever reached the owner (Spool.owner_told): until then, every refusal tries again
             self.on_event({"event": "held", "reason": hold.reason, "code": hold.code, "waiting": sum(1 for _ in self.spool.ids())})

@@ -24,6 +24,7 @@ from sms_tui import rules
 from sms_tui.base.files import atomic_write, sync_folder
 from sms_tui.compat import UTC
 from sms_tui.outbox.message import MAX_BYTES, RELAY_HEADERS, Draft, Malformed, compose, headers_of, parse, render
+from sms_tui.smsapi_texts import Reason, keyed
 
 FOLDERS = ("outgoing", "queue", "sent", "failed", "follow")
 SETTLE = 5.0  # seconds a file written in place (not renamed in) must lie still before it is read
@@ -137,7 +138,7 @@ class State:
     received: str | None = None  # kept for state files written before; never read
     attempts: int = 0
     next_try: float = 0.0  # epoch seconds; 0: due now
-    last_reason: str | None = None
+    last_reason: Reason | str | None = None  # data (smsapi_texts.reason_of); a sentence in a state written before
     held: bool = False  # waiting for the account (points, credentials), not for the link
     # The first attempt whose outcome is unknown (an answer lost, a timeout, a kill mid-send, a
     # record that could not be written): it may have reached SMSAPI. Tried again only with the same
@@ -151,7 +152,7 @@ class Hold:
     """The account refused (points, credentials): nothing is sent until `until`; `told` once the
     owner heard of it (again only after it was released and came back)."""
 
-    reason: str = ""
+    reason: Reason | str = ""  # data (smsapi_texts.reason_of); a sentence in a hold written before
     code: int | None = None
     until: float = 0.0
     told: bool = False
@@ -179,7 +180,7 @@ class Refused:
 
     id: str
     name: str
-    reason: str
+    reason: Reason  # the Malformed's key and parameters
     record: str = ""  # its file in failed/
 
 
@@ -520,7 +521,7 @@ class Spool:
                 os.rename(path, self.folder("failed") / f"{message_id}.dir")  # kept for a look, never read
         else:
             self._unlink_if(path, info)
-        refused.append(Refused(message_id, shown, problem.describe(), str(target)))
+        refused.append(Refused(message_id, shown, keyed(problem.key, **problem.params), str(target)))
 
     # -- what waits ----------------------------------------------------------------------------
 

@@ -161,6 +161,11 @@ def test_an_account_that_refuses_holds_the_queue_and_the_owner_is_told_once(tmp_
     code, listed = _cli(config, sandbox, capsys, "queue")
     assert [row["state"] for row in listed["waiting"]] == ["held", "held", "held"] and listed["held"]["code"] == 103
     assert all(row["next_try"] > 60 for row in listed["waiting"])  # the hold's end (5 min), not "due now"
+    # Kept as data, described when shown: a hold the relay wrote in Polish reads in English with --lang en.
+    assert spool.hold().reason == {"key": "smsapi", "params": {"code": 103, "server": first["held"]["reason"]["params"]["server"]}}
+    code, english = _cli(config, sandbox, capsys, "queue", "--lang", "en")
+    assert "points" in english["held"]["reason_text"].lower() and "punkt" not in english["held"]["reason_text"].lower()
+    assert all("punkt" not in row["last_reason"].lower() for row in english["waiting"])
 
 
 def test_send_queue_drops_a_checked_message(config: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
