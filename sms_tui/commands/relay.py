@@ -252,13 +252,13 @@ def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: lis
         if "reason" in event:  # the data as kept, and its sentence written now, in this run's language
             payload["reason_text"] = describe_reason(event["reason"])
         if settings.outbox.on_event:
-            outcome, detail = run_command(list(settings.outbox.on_event), payload)
-            if outcome != "sent":
-                rep.warn("on_event", t("outbox.event_failed", event=event["event"], reason=detail))
+            ran = run_command(list(settings.outbox.on_event), payload, "[outbox] on_event")
+            if ran.outcome != "sent":
+                rep.warn("on_event", t("outbox.event_failed", event=event["event"], reason=ran.detail))
         if settings.outbox.eventhandler and (argv := smsd_event(settings.outbox.eventhandler, event)) is not None:
-            outcome, detail = run_command(argv, payload)
-            if outcome != "sent":
-                rep.warn("eventhandler", t("outbox.event_failed", event=argv[1], reason=detail))
+            ran = run_command(argv, payload, "[outbox] eventhandler")
+            if ran.outcome != "sent":
+                rep.warn("eventhandler", t("outbox.event_failed", event=argv[1], reason=ran.detail))
         if event["event"] in OWNER_EVENTS and _tell_owner(rep, settings, payload) and event["event"] == "held":
             spool.owner_told()
 
@@ -289,8 +289,8 @@ def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> b
         rep.warn("notify", t("outbox.nobody_told"))
         return True
     notice = {**payload, "event": f"outbox.{kind}", "condition": "outbox", "state": kind, "text": text}
-    outcome, detail = run_command(list(settings.alerts.notify_command), notice)
-    if outcome != "sent":
-        rep.warn("notify", t("watch.not_sent", where=t("watch.via_command", command=settings.alerts.notify_command[0]), reason=detail))
+    ran = run_command(list(settings.alerts.notify_command), notice, "[alerts] notify_command")
+    if ran.outcome != "sent":
+        rep.warn("notify", t("watch.not_sent", where=t("watch.via_command", command=settings.alerts.notify_command[0]), reason=ran.detail))
         return False
     return True

@@ -118,7 +118,7 @@ async def _tell(ctx: Context, rep: Reporter, settings: Settings, state: watch.Wa
                     idx = watch.idx_for(settings_store.settings_key(ctx.config_path), channel, known, condition, current)
                     outcome, detail = await sms.send(target, watch.sms_text(notice), idx)
                 else:
-                    outcome, detail = run_command(target, _payload(notice, data, ctx))
+                    outcome, detail = run_command(target, _payload(notice, data, ctx), "[alerts] notify_command")
                 entry["channels"][channel] = outcome
                 _report(rep, channel, target, notice, outcome, detail, alone="command" not in channels)
                 if outcome == "sent":

@@ -337,7 +337,7 @@ class Spool:
         printed as the reason."""
         from sms_tui.event_command import run_handler  # noqa: PLC0415 — only with a checkhandler
 
-        code, said = run_handler([str(self.checkhandler), str(path)])
+        code, said = run_handler([str(self.checkhandler), str(path)], "[outbox] checkhandler")
         if code == 0:
             return outcome
         if outcome[3] != _NO_FD:

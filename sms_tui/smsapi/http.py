@@ -39,7 +39,7 @@ class ApiHttp:
         key = (url.scheme, url.netloc.decode("ascii"))
         if key not in self._routes:
             proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
-            if proxy and urllib.request.proxy_bypass(key[1], self._proxies):
+            if proxy and urllib.request.proxy_bypass_environment(key[1], self._proxies):  # type: ignore[attr-defined]  # in CPython on every OS, not in typeshed; the environment's rules, as getproxies_environment
                 proxy = None
             self._routes[key] = proxy if proxy is None or "://" in proxy else f"http://{proxy}"
         return self._routes[key]

@@ -145,7 +145,7 @@ def test_a_failing_command_is_retried(sandbox: Sandbox, tmp_path: Path, capsys: 
     command, log = _recorder(tmp_path, exit_code=3)
     config = _configure(sandbox, tmp_path, f'low_balance = 50\nnotify_command = {command}')
     assert _watch(sandbox, config) == ExitCode.LOW_BALANCE
-    assert "zakończyło się kodem 3" in capsys.readouterr().err
+    assert "zakończył się kodem 3" in capsys.readouterr().err
     assert _watch(sandbox, config) == ExitCode.LOW_BALANCE
     assert len(_received(log)) == 2  # not told yet: tried again
 
@@ -153,7 +153,7 @@ def test_a_failing_command_is_retried(sandbox: Sandbox, tmp_path: Path, capsys: 
 def test_a_missing_command_says_so(sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = _configure(sandbox, tmp_path, 'low_balance = 50\nnotify_command = "/nie/ma/takiego --x"')
     assert _watch(sandbox, config) == ExitCode.LOW_BALANCE
-    assert "nie ma polecenia /nie/ma/takiego" in capsys.readouterr().err
+    assert "nie ma programu /nie/ma/takiego — podaj pełną ścieżkę w [alerts] notify_command" in capsys.readouterr().err
 
 
 def test_approved_name_is_good_news(sandbox: Sandbox, tmp_path: Path) -> None:
