@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import httpx
 
@@ -282,13 +282,10 @@ class SmsapiClient:
             raise MissingCredentials("no credentials")
         url = host + path
         headers = {"Accept": "application/json", **(self.credentials.headers() if authenticate else {})}
-        content: bytes | None = None
-        if method == "POST":  # encoded here, as httpx would (doseq): its own per-field encoding costs more than the rest of a send
-            content = urlencode({**(form or {}), **(self.credentials.params() if authenticate else {})}, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        fields = {**(form or {}), **(self.credentials.params() if authenticate else {})} if method == "POST" else None
         started = time.perf_counter()
         try:
-            response = await self._http.request(method, url, content=content, params=params, headers=headers)
+            response = await self._http.request(method, url, form=fields, params=params, headers=headers)
         except httpx.HTTPError as exc:
             error = classify(exc, host)
             log.warning("%s %s failed: %s (%s)", method, url, error.kind, type(exc).__name__)
