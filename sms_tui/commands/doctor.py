@@ -101,8 +101,8 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
 
 def _outbox(settings: Settings, add: Callable[[Finding], None]) -> None:
     """The outbox, where one is in use: a relay serving it, holds, the oldest message, failures."""
-    from sms_tui.commands.relay import spool_for
     from sms_tui.outbox import health
+    from sms_tui.outbox.spool import spool_for
 
     try:
         spool = spool_for(settings)

@@ -9,12 +9,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sms_tui.commands.common import Context, Reporter
-from sms_tui.commands.relay import spool_for
 from sms_tui.delivery import elapsed_text
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.message import headers_of
-from sms_tui.outbox.spool import Dropped, Spool, arrival, read_record
+from sms_tui.outbox.rooms import Dropped, arrival, read_record
+from sms_tui.outbox.spool import Spool, spool_for
 from sms_tui.rules.text import escape_name
 from sms_tui.settings import store as settings_store
 from sms_tui.smsapi_texts import describe_reason

@@ -6,11 +6,9 @@ an account that refuses (points, credentials) is told to the owner once through 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import socket
-import stat
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +19,8 @@ from sms_tui.compat import UTC
 from sms_tui.event_command import run_command
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
-from sms_tui.outbox.relay import Pass, Relay, outbox_root
-from sms_tui.outbox.spool import SMSD_DATE, Spool
+from sms_tui.outbox.relay import Pass, Relay
+from sms_tui.outbox.spool import Spool, outbox_root, spool_for
 from sms_tui.outbox.wake import Waker
 from sms_tui.smsapi_texts import describe_reason, reason_exit_code
 
@@ -30,24 +28,6 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from sms_tui.settings.model import Settings
-
-
-def spool_for(settings: Settings | None) -> Spool:
-    """The outbox the settings name, with the shop software's group as the drop folder's."""
-    import grp
-    import os
-
-    root = outbox_root(settings.outbox.dir if settings is not None else None)
-    group = (settings.outbox.group or settings.files.group) if settings is not None else None
-    gid = grp.getgrnam(group).gr_gid if group else None
-    owner = None
-    if os.geteuid() == 0:  # root by hand on an outbox `relay --install` gave the relay's own user: what root writes is that user's
-        with contextlib.suppress(OSError):
-            info = os.lstat(root)
-            if info.st_uid != 0 and stat.S_ISDIR(info.st_mode):
-                owner = (info.st_uid, gid if gid is not None else info.st_gid)
-    return Spool(root, group=gid, owner=owner, date_format=settings.outbox.date_format if settings is not None else SMSD_DATE,
-                 checkhandler=settings.outbox.checkhandler if settings is not None else None)
 
 
 def run(ctx: Context, args: Namespace) -> int:

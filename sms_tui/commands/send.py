@@ -30,9 +30,8 @@ def run(ctx: Context, args: Namespace) -> int:
 def queue(ctx: Context, to: str, message: str | None, use_stdin: bool, sender: str | None, *, idx: str | None, wait: float | None) -> int:
     """`send --queue`: checked as the relay will check it, then dropped into the outbox (no secret
     needed: the shop's user may only be allowed to write there)."""
-    from sms_tui.commands.relay import spool_for
     from sms_tui.outbox.message import Malformed, compose, parse
-    from sms_tui.outbox.relay import outbox_root
+    from sms_tui.outbox.spool import outbox_root, spool_for
     from sms_tui.settings import store as settings_store
 
     rep = ctx.reporter()

@@ -12,7 +12,8 @@ from typing import Literal
 from sms_tui.delivery import elapsed_text
 from sms_tui.diagnose import Finding
 from sms_tui.i18n import t
-from sms_tui.outbox.spool import Spool, arrival
+from sms_tui.outbox.rooms import arrival
+from sms_tui.outbox.spool import Spool
 from sms_tui.smsapi_texts import describe_reason
 
 WAITED_TOO_LONG = 3600.0  # seconds: a message waiting longer means the relay does not send

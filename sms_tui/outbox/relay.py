@@ -17,12 +17,13 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sms_tui import constants, operations
+from sms_tui import operations
+from sms_tui.outbox.follow import Followed
 from sms_tui.outbox.message import Draft
-from sms_tui.outbox.spool import Entry, Followed, Hold, Refused, Spool
+from sms_tui.outbox.rooms import Entry, Hold, Refused
+from sms_tui.outbox.spool import Spool
 from sms_tui.smsapi import SmsapiError
 from sms_tui.smsapi.errors import ApiError, Category, TransportError
 from sms_tui.smsapi_texts import Reason, describe, keyed, reason_of
@@ -373,19 +374,3 @@ class Relay:
                                    "message_id": item.message_id, "status": status.status})
         self.spool.record_status(finished)
         return len(pending)
-
-
-def outbox_root(configured: str | None) -> Path:
-    """`[outbox] dir`, else SMS_TUI_OUTBOX, else /var/spool/sms-tui as root or for a user who may drop
-    messages there (the shop's group: its settings are not theirs to read), else the user's state folder."""
-    if configured:
-        return Path(configured).expanduser()
-    if (from_env := constants.outbox_path()) is not None:
-        return from_env
-    if os.geteuid() == 0:
-        return constants.SYSTEM_OUTBOX
-    if os.access(constants.SYSTEM_OUTBOX / "outgoing", os.W_OK | os.X_OK):  # a member of the shop's group: the server's outbox
-        return constants.SYSTEM_OUTBOX
-    import platformdirs  # noqa: PLC0415 — platformdirs only when no folder is named
-
-    return platformdirs.user_state_path("sms-tui") / "outbox"

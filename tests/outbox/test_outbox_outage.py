@@ -21,7 +21,8 @@ import pytest
 
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
-from sms_tui.outbox.spool import Hold, Spool
+from sms_tui.outbox.rooms import Hold
+from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
 from tests.conftest import DEMO_MD5, need_tool

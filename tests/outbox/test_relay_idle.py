@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sms_tui import operations
 from sms_tui.outbox.relay import BACKOFF, Pass, Relay
-from sms_tui.outbox.spool import Spool, State
+from sms_tui.outbox.rooms import State
+from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
 from sms_tui.smsapi import ClientOptions, Credentials
