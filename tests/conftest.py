@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from sms_tui import i18n
 from sms_tui.sandbox import Sandbox
@@ -20,6 +21,22 @@ if sys.version_info < (3, 11):  # the tests read TOML as tomllib; on Python 3.10
     sys.modules.setdefault("tomllib", tomli)
 
 DEMO_MD5 = "fe01ce2a7fbac8fafaed7c982a04e229"
+
+# Hypothesis: "full" (CI, the default) tries 150 inputs per property; "fast" (the quick loop, tox -e
+# fast) 20. No deadline: a loaded machine is slow, not wrong. HYPOTHESIS_PROFILE chooses.
+hypothesis_settings.register_profile("full", max_examples=150, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("fast", max_examples=20, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
+
+# Pilot apps and real ptys take minutes on 2 cores: the quick loop (-m "not slow") leaves them out,
+# as it leaves out subprocesses and real tools. Run tests/screens and tests/terminals when touching the UI.
+SLOW_FOLDERS = ("screens", "terminals")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.parent.name in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
 
 
 def need_tool(name: str, package: str, why: str) -> str:

@@ -188,6 +188,7 @@ def _cli(*argv: str, env: dict[str, str] | None = None, stdin: str | None = None
                           env={**os.environ, **(env or {})}, timeout=60)
 
 
+@pytest.mark.slow
 def test_subprocess_apply_send_show(tmp_path: Path, sandbox: Sandbox) -> None:
     config = str(tmp_path / "smsapi.toml")
     answers = answers_file(tmp_path, ECO_MD5.replace(f'password_md5 = "{DEMO_MD5.upper()}"', ""))

@@ -41,21 +41,19 @@ def _parse_any(parser, raw: bytes) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # examples: the profile's (tests/conftest.py)
 @given(raw=st.binary(max_size=300))
 def test_any_bytes(parser, raw: bytes) -> None:  # type: ignore[no-untyped-def]
     _parse_any(parser, raw)
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@settings(max_examples=150)
 @given(value=json_values)
 def test_any_json(parser, value: object) -> None:  # type: ignore[no-untyped-def]
     _parse_any(parser, json.dumps(value).encode())
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@settings(max_examples=150)
 @given(text=plain_lines)
 def test_any_plain_form(parser, text: str) -> None:  # type: ignore[no-untyped-def]
     _parse_any(parser, text.encode())

@@ -89,6 +89,7 @@ async def test_an_accepted_test_keeps_its_id_through_a_resume(wizard: Wizard, sa
         await resumed.aclose()
 
 
+@pytest.mark.slow  # the sandbox takes its seconds to call a message undelivered
 @pytest.mark.parametrize("number", ["500000405", "500000402"])  # UNDELIVERED, EXPIRED in the sandbox
 async def test_a_test_that_did_not_arrive_is_not_sent_again_as_a_tick(wizard: Wizard, sandbox: Sandbox, tmp_path: Path,
                                                                       number: str) -> None:

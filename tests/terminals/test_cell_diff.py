@@ -139,7 +139,7 @@ def _frames(frames_spec: list[list[tuple[int, int, list[tuple[str, str]]]]], *, 
     return frames
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=2 * settings().max_examples, deadline=None)  # twice the profile's: frames are cheap
 @given(st.lists(st.lists(_WRITE, min_size=1, max_size=5), min_size=1, max_size=6))
 def test_any_frames_draw_the_same_screen(frames_spec: list[list[tuple[int, int, list[tuple[str, str]]]]]) -> None:
     frames = _frames(frames_spec)
@@ -176,7 +176,7 @@ async def test_a_failing_writer_falls_back_to_whole_frames() -> None:
     assert not driver.diff.diffing
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=2 * settings().max_examples, deadline=None)  # twice the profile's: frames are cheap
 @given(st.lists(st.lists(_WRITE, min_size=1, max_size=4), min_size=1, max_size=5), st.data())
 def test_frames_cut_anywhere_draw_the_same_screen(frames_spec: list[list[tuple[int, int, list[tuple[str, str]]]]],
                                                   data: st.DataObject) -> None:
