@@ -1,6 +1,7 @@
-"""The relay as a real process, SIGKILLed at random moments while the sandbox drops its answers
-after accepting the message: whatever was cut, each message reaches the sandbox exactly once
-(its idx comes from its id, and SMSAPI's "already accepted" counts as sent)."""
+"""The relay as a real process, SIGKILLed at moments a fixed seed picks — after the sandbox accepted
+or recorded the next 1-4 messages, a condition, not a time — while the sandbox drops its answers after
+accepting: whatever was cut, each message reaches the sandbox exactly once (its idx comes from its
+id, and SMSAPI's "already accepted" counts as sent). Fixed seeds: a failure names one to replay."""
 
 from __future__ import annotations
 
@@ -24,11 +25,24 @@ from tests.samples import ECO_MD5, answers_file
 pytestmark = pytest.mark.slow
 
 
+def _nothing_due(spool: Spool) -> bool:
+    """Every message still queued waits for its pause after a lost answer: the relay has nothing to do until then."""
+    now, queued = time.time(), list(spool.ids())
+    return bool(queued) and all(spool.state(message_id).next_try > now for message_id in queued)
+
+
+def _progress(spool: Spool, sandbox: Sandbox) -> int:
+    """Messages the sandbox accepted, plus records the relay wrote: each send or record moves it on."""
+    return len(sandbox.outbox) + len(os.listdir(spool.folder("sent")))
+
+
 def _empty(spool: Spool) -> bool:
     return not list(spool.ids()) and not [n for n in os.listdir(spool.folder("outgoing")) if not n.startswith(".")]
 
 
-def test_killed_relays_still_send_each_message_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("seed", [1, 2])
+def test_killed_relays_still_send_each_message_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                    seed: int) -> None:
     config = tmp_path / "smsapi.toml"
     assert main(["apply", answers_file(tmp_path, ECO_MD5), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
     sandbox.state.outbox.clear()
@@ -39,15 +53,17 @@ def test_killed_relays_still_send_each_message_once(tmp_path: Path, sandbox: San
     for text in texts:
         spool.drop("500100200", text)
     sandbox.state.inject(Fault("drop_after", "/sms.do", times=25))  # accepted, and the answer lost
-    seed = random.randrange(1 << 30)
     pick = random.Random(seed)
     argv = [sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)]
     kills = 0
     for _ in range(60):
+        wanted = _progress(spool, sandbox) + pick.randint(1, 4)
         relay = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + pick.uniform(0.3, 1.5)
-        while time.monotonic() < deadline and relay.poll() is None:
-            time.sleep(0.01)
+        deadline = time.monotonic() + 60  # a bound, never the condition: a stuck relay fails the test below
+        while _progress(spool, sandbox) < wanted and relay.poll() is None and time.monotonic() < deadline:
+            if _nothing_due(spool) or _empty(spool):  # what it took waits for its pause, or all is done: cut it now
+                break
+            time.sleep(0.005)
         relay.send_signal(signal.SIGKILL)
         relay.wait(timeout=30)
         kills += 1
