@@ -183,15 +183,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     """The answers as a setup (the one model the wizard fills too), or every problem at once —
     those of the values that could be read too, not only the keys that could not (a technician
     fixing `foo = 1` must not meet four more problems on the next run)."""
-    problems: list[str] = []
-    raw = {**raw, "account": dict(raw["account"])} if isinstance(raw.get("account"), dict) else dict(raw)  # the caller's stays as it was
-    account = raw.get("account")
-    from_env: dict[str, str] = {}
-    if isinstance(account, dict):
-        for key, var in ENV_SECRETS.items():
-            if env.get(var) and key not in account:
-                account[key] = env[var]
-                from_env[key] = var
+    raw, from_env = _with_env_secrets(raw, env)
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as exc:
@@ -203,38 +195,11 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
         except AnswersError as rest:
             first += [problem for problem in rest.problems if problem not in first]
         raise AnswersError(first) from None
-    acc = parsed.account
-    for secret in (acc.password_md5, acc.password, acc.token):
-        register_secret(secret.get_secret_value() if secret else None)
-    given = [k for k in ("password_md5", "password", "token") if getattr(acc, k) is not None]
-    md5: str | None = None
-    if len(given) > 1:
-        named = [f"{k} ({t('answers.from_env', var=from_env[k])})" if k in from_env else k for k in given]
-        problems.append(f"account: {t('answers.one_secret', keys=', '.join(named))}")
-    elif not given:
-        problems.append(f"account: {t('answers.no_secret')}")
-    else:
-        kind: SecretKind = "md5" if acc.password_md5 is not None else "plain"
-        given_secret = acc.password_md5 if acc.password_md5 is not None else acc.password
-        if given_secret is not None:
-            secret, secret_problems = secret_from(kind, given_secret.get_secret_value())
-            problems += [f"account.password_md5: {problem}" for problem in secret_problems]
-            md5 = secret.get_secret_value() if secret else None
-    if acc.api_url and (url_problem := check_api_url(acc.api_url)):  # "": SMSAPI itself, whatever was saved
-        problems.append(f"account.api_url: {t(url_problem)}")
-    if md5 is not None and not acc.username.strip():
-        problems.append(f"account.username: {t('answers.no_username')}")
-    sender = parsed.sender
-    if sender.mode == "pro":
-        problems += [f"sender.name: {problem}" for problem in checks.sender_name_problems(sender.name or "")]
-    elif sender.name:
-        problems.append(f"sender.name: {t('answers.name_for_eco')}")
-    request = clean_field(sender.request).strip() if sender.request is not None else None
-    if request is not None:
-        problems += [f"sender.request: {problem}" for problem in checks.sender_name_problems(request)]
-        if not sender.accept_statement:
-            problems.append(f"sender.accept_statement: {t('answers.accept_statement')}")
+    problems: list[str] = []
+    md5 = _account(parsed.account, from_env, problems)
+    request = _sender(parsed.sender, problems)
     problems += [f"test.to: {problem}" for problem in checks.phone_problems(parsed.test.to)]
+    acc, sender = parsed.account, parsed.sender
     message = parsed.test.message if parsed.test.message is not None else t("flow.test_message")
     setup = Setup(platform=acc.platform, secret_kind="token" if acc.token is not None else "md5", username=acc.username,
                   password_md5=SecretStr(md5) if md5 else None, token=acc.token, api_url=acc.api_url,
@@ -245,14 +210,79 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     problems += _alerts(parsed.alerts, setup)
     problems += _files(parsed.files, setup)
     problems += _outbox(parsed.outbox, setup)
-    if parsed.export is not None:
-        for key, where in (("env", parsed.export.env), ("json", parsed.export.json_)):
-            if where is not None and not Path(where).is_absolute():
-                problems.append(f"export.{key}: {t('answers.outbox_relative', path=where)}")
-        setup.export = parsed.export.model_dump(by_alias=True, exclude_none=True)
+    problems += _export(parsed.export, setup)
     if problems:
         raise AnswersError(problems)
     return setup
+
+
+def _with_env_secrets(raw: dict[str, Any], env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A copy of the answers with the secret the environment gives (SMSAPI_PASSWORD_MD5…) where the
+    file has none, and which key came from which variable (the caller's mapping stays as it was)."""
+    raw = {**raw, "account": dict(raw["account"])} if isinstance(raw.get("account"), dict) else dict(raw)
+    account = raw.get("account")
+    from_env: dict[str, str] = {}
+    if isinstance(account, dict):
+        for key, var in ENV_SECRETS.items():
+            if env.get(var) and key not in account:
+                account[key] = env[var]
+                from_env[key] = var
+    return raw, from_env
+
+
+def _account(acc: AccountAnswers, from_env: dict[str, str], problems: list[str]) -> str | None:
+    """One secret, checked (a plain password hashed); the address and the user: the MD5, or None."""
+    md5 = _secret(acc, from_env, problems)
+    if acc.api_url and (url_problem := check_api_url(acc.api_url)):  # "": SMSAPI itself, whatever was saved
+        problems.append(f"account.api_url: {t(url_problem)}")
+    if md5 is not None and not acc.username.strip():
+        problems.append(f"account.username: {t('answers.no_username')}")
+    return md5
+
+
+def _secret(acc: AccountAnswers, from_env: dict[str, str], problems: list[str]) -> str | None:
+    """Exactly one of password_md5, password, token (the environment's named as such): the MD5, or None."""
+    for secret in (acc.password_md5, acc.password, acc.token):
+        register_secret(secret.get_secret_value() if secret else None)
+    given = [k for k in ("password_md5", "password", "token") if getattr(acc, k) is not None]
+    if len(given) > 1:
+        named = [f"{k} ({t('answers.from_env', var=from_env[k])})" if k in from_env else k for k in given]
+        problems.append(f"account: {t('answers.one_secret', keys=', '.join(named))}")
+        return None
+    if not given:
+        problems.append(f"account: {t('answers.no_secret')}")
+        return None
+    given_secret = acc.password_md5 if acc.password_md5 is not None else acc.password
+    if given_secret is None:  # a token: no MD5
+        return None
+    kind: SecretKind = "md5" if acc.password_md5 is not None else "plain"
+    secret, secret_problems = secret_from(kind, given_secret.get_secret_value())
+    problems += [f"account.password_md5: {problem}" for problem in secret_problems]
+    return secret.get_secret_value() if secret else None
+
+
+def _sender(sender: SenderAnswers, problems: list[str]) -> str | None:
+    """The sender's mode and name, and an own name to request (with the statement accepted): that name, or None."""
+    if sender.mode == "pro":
+        problems += [f"sender.name: {problem}" for problem in checks.sender_name_problems(sender.name or "")]
+    elif sender.name:
+        problems.append(f"sender.name: {t('answers.name_for_eco')}")
+    request = clean_field(sender.request).strip() if sender.request is not None else None
+    if request is not None:
+        problems += [f"sender.request: {problem}" for problem in checks.sender_name_problems(request)]
+        if not sender.accept_statement:
+            problems.append(f"sender.accept_statement: {t('answers.accept_statement')}")
+    return request
+
+
+def _export(given: ExportAnswers | None, setup: Setup) -> list[str]:
+    """The shop's copies of the account to keep fresh: absolute paths only."""
+    if given is None:
+        return []
+    problems = [f"export.{key}: {t('answers.outbox_relative', path=where)}"
+                for key, where in (("env", given.env), ("json", given.json_)) if where is not None and not Path(where).is_absolute()]
+    setup.export = given.model_dump(by_alias=True, exclude_none=True)
+    return problems
 
 
 def _without(raw: dict[str, Any], locations: list[tuple[int | str, ...]]) -> dict[str, Any]:
