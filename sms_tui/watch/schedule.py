@@ -164,23 +164,32 @@ def uninstall(config_path: Path, *, dry_run: bool = False, runner: Runner = run_
     to systemd keeps no forgotten line."""
     outcome = Outcome(kinds[0], changed=False)
     if "systemd" in kinds:
-        unit_dir = unit_dir or user_unit_dir()
-        name = unit_name(config_path)
-        paths = [unit_dir / f"{name}.timer", unit_dir / f"{name}.service"]
-        present = [p for p in paths if p.exists()]
-        if present:
-            outcome.kind, outcome.changed = "systemd", True
-            outcome.removed += [str(p) for p in present]
-            outcome.ran += [["systemctl", "--user", "disable", "--now", f"{name}.timer"], ["systemctl", "--user", "daemon-reload"]]
-            if not dry_run:
-                remove_units(present, outcome.ran[0], outcome.ran[1], runner)
+        _uninstall_systemd(config_path, outcome, dry_run, runner, unit_dir or user_unit_dir())
     if "cron" in kinds and shutil.which("crontab"):
-        lines = _read_crontab(runner)
-        kept = [line for line in lines if not line.endswith(marker(config_path))]
-        if kept != lines:
-            outcome.kind, outcome.changed = "cron", True
-            outcome.removed += [line for line in lines if line not in kept]
-            outcome.ran.append(["crontab", "-"])
-            if not dry_run:
-                must_run(runner, ["crontab", "-"], "\n".join(kept) + "\n" if kept else "")
+        _uninstall_cron(config_path, outcome, dry_run, runner)
     return outcome
+
+
+def _uninstall_systemd(config_path: Path, outcome: Outcome, dry_run: bool, runner: Runner, unit_dir: Path) -> None:
+    name = unit_name(config_path)
+    present = [p for p in (unit_dir / f"{name}.timer", unit_dir / f"{name}.service") if p.exists()]
+    if not present:
+        return
+    outcome.kind, outcome.changed = "systemd", True
+    outcome.removed += [str(p) for p in present]
+    calls = [["systemctl", "--user", "disable", "--now", f"{name}.timer"], ["systemctl", "--user", "daemon-reload"]]
+    outcome.ran += calls
+    if not dry_run:
+        remove_units(present, calls[0], calls[1], runner)
+
+
+def _uninstall_cron(config_path: Path, outcome: Outcome, dry_run: bool, runner: Runner) -> None:
+    lines = _read_crontab(runner)
+    kept = [line for line in lines if not line.endswith(marker(config_path))]
+    if kept == lines:
+        return
+    outcome.kind, outcome.changed = "cron", True
+    outcome.removed += [line for line in lines if line not in kept]
+    outcome.ran.append(["crontab", "-"])
+    if not dry_run:
+        must_run(runner, ["crontab", "-"], "\n".join(kept) + "\n" if kept else "")

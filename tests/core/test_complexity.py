@@ -32,7 +32,6 @@ STILL_ABOVE = {  # to split, like answers.from_mapping was (49 → 15)
     ("sms_tui/tui/cell_diff.py", "ScreenDiff._write"): 16,
     ("sms_tui/tui/cell_diff.py", "apply_sgr"): 23,
     ("sms_tui/tui/screens/summary.py", "SummaryScreen._review"): 20,
-    ("sms_tui/watch/schedule.py", "uninstall"): 17,
 }
 
 
