@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from argparse import Namespace
 
+    from sms_tui.smsapi import Balance
+
 from dataclasses import dataclass, field
 
 from sms_tui import constants, operations, rules
@@ -56,18 +58,8 @@ async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection
                                "low_balance": settings.alerts.low_balance}
     seen = {"gateway": "reachable", "credentials": "ok"}
     rep.step("credentials", True, t("check.credentials_ok", user=settings.account.username or "token"))
-    if balance.pro_count is None or balance.eco_count is None:  # a token's /profile has points only: as the wizard, no "?"
-        rep.step("balance", True, t("check.balance_points", points=balance.points), **data)
-    else:
-        rep.step("balance", True, t("check.balance", points=balance.points, pro=balance.pro_count, eco=balance.eco_count), **data)
-    sender = settings.sender
-    data["sender"] = sender.from_field
-    problems = operations.sender_problems(sender.mode, sender.name, status.senders)
-    seen["sender"] = "problem" if problems else "ok"
-    for key in problems:
-        rep.step("sender", False, t(key, name=sender.name))
-    if not problems:
-        rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+    _balance_step(rep, balance, data)
+    problems = _sender_steps(rep, settings, status.senders, data, seen)
     if (requested := _requested(rep, settings, status.senders)) is not None:
         data["requested"] = requested
         if requested["state"] is not None:
@@ -82,6 +74,27 @@ async def inspect(ctx: Context, rep: Reporter, settings: Settings) -> Inspection
         rep.step("balance", False, t("check.low_balance", points=balance.points, threshold=rules.threshold_text(threshold)))
         return Inspection(ExitCode.LOW_BALANCE, data, seen)
     return Inspection(ExitCode.OK, data, seen)
+
+
+def _balance_step(rep: Reporter, balance: Balance, data: dict[str, object]) -> None:
+    if balance.pro_count is None or balance.eco_count is None:  # a token's /profile has points only: as the wizard, no "?"
+        rep.step("balance", True, t("check.balance_points", points=balance.points), **data)
+    else:
+        rep.step("balance", True, t("check.balance", points=balance.points, pro=balance.pro_count, eco=balance.eco_count), **data)
+
+
+def _sender_steps(rep: Reporter, settings: Settings, senders: list[SenderName] | None, data: dict[str, object],
+                  seen: dict[str, str]) -> list[str]:
+    """The saved sender against the account's names: the problems' keys (none: it may send)."""
+    sender = settings.sender
+    data["sender"] = sender.from_field
+    problems = operations.sender_problems(sender.mode, sender.name, senders)
+    seen["sender"] = "problem" if problems else "ok"
+    for key in problems:
+        rep.step("sender", False, t(key, name=sender.name))
+    if not problems:
+        rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+    return problems
 
 
 def _requested(rep: Reporter, settings: Settings, senders: list[SenderName] | None) -> dict[str, object] | None:

@@ -13,7 +13,6 @@ LIMIT = 15
 STILL_ABOVE = {  # to split, like answers.from_mapping was (49 → 15)
     ("sms_tui/cli.py", "main"): 21,
     ("sms_tui/commands/apply.py", "_apply"): 31,
-    ("sms_tui/commands/check.py", "inspect"): 17,
     ("sms_tui/commands/doctor.py", "_doctor"): 22,
     ("sms_tui/commands/queue.py", "_list"): 22,
     ("sms_tui/commands/send.py", "queue"): 18,
