@@ -36,16 +36,21 @@ def run(ctx: Context, *, uninstall: bool, kind: systemd.Kind | None, every: sche
         rep.step("schedule", False, t("schedule.failed", reason=reason(exc)))
         return rep.finish(ExitCode.USAGE)
     report(rep, outcome, uninstall=uninstall, dry_run=dry_run, every=every, config_path=str(ctx.config_path))
-    wanted = "off" if uninstall else every
-    recorded = settings is not None and settings.alerts.watch != wanted  # `[alerts] watch` is part of the change
+    recorded = _record(ctx, rep, settings, "off" if uninstall else every, dry_run=dry_run)
+    return rep.finish(ExitCode.OK, kind=outcome.kind, changed=outcome.changed or recorded, written=outcome.written,
+                      removed=outcome.removed, ran=outcome.ran, dry_run=dry_run)
+
+
+def _record(ctx: Context, rep: Reporter, settings: Settings | None, wanted: str, *, dry_run: bool) -> bool:
+    """`[alerts] watch` saved as installed (part of the change): whether it differed."""
+    recorded = settings is not None and settings.alerts.watch != wanted
     if settings is not None and recorded and not dry_run:
         updated = settings.model_copy(update={"alerts": settings.alerts.model_copy(update={"watch": wanted})})
         try:
             settings_store.save(updated, ctx.config_path)
         except settings_store.ConfigError as exc:
             rep.warn("settings", exc.describe())
-    return rep.finish(ExitCode.OK, kind=outcome.kind, changed=outcome.changed or recorded, written=outcome.written,
-                      removed=outcome.removed, ran=outcome.ran, dry_run=dry_run)
+    return recorded
 
 
 def report(rep: Reporter, outcome: systemd.Outcome, *, uninstall: bool, dry_run: bool, every: str, config_path: str) -> None:
