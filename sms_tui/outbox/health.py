@@ -26,27 +26,34 @@ def findings(spool: Spool, now: float | None = None) -> list[Finding]:
     found: list[Finding] = []
     ids = list(spool.ids())
     arrived = spool.arrivals()
-    holder = _relay_holder(spool)
-    if holder:
-        found.append(Finding("outbox", "ok", t("doctor.relay_running", pid=holder, path=spool.root), {"relay_pid": holder}))
-    else:
-        found.append(Finding("outbox", "warn" if ids or arrived else "ok",
-                             t("doctor.relay_stopped" if ids or arrived else "doctor.relay_idle", path=spool.root), {"relay_pid": None}))
+    found.append(_relay(spool, busy=bool(ids or arrived)))
     hold = spool.hold()
     if hold.reason:
         found.append(Finding("outbox", "warn", t("outbox.held", reason=describe_reason(hold.reason)), {"held_code": hold.code}))
     oldest = min([arrival(i).timestamp() for i in ids] + [info.st_mtime for _, info in arrived], default=None)
     if oldest is not None:
-        waited = max(0.0, clock - oldest)
-        status: Literal["ok", "warn"] = "warn" if waited > WAITED_TOO_LONG else "ok"
-        found.append(Finding("outbox", status, t("doctor.outbox_waiting", n=len(ids) + len(arrived), age=elapsed_text(waited)),
-                             {"waiting": len(ids) + len(arrived), "oldest_age": round(waited)}))
+        found.append(_waiting(len(ids) + len(arrived), max(0.0, clock - oldest)))
     checking = [i for i in ids if spool.state(i).check]
     if checking:
         found.append(Finding("outbox", "warn", t("doctor.outbox_check", n=len(checking), ids=" ".join(checking[:3])), {"check": checking}))
     failed = _failed_since(spool, clock - 86400)
     found.append(Finding("outbox", "warn" if failed else "ok", t("doctor.outbox_failed", n=failed), {"failed_24h": failed}))
     return found
+
+
+def _relay(spool: Spool, *, busy: bool) -> Finding:
+    """A relay serving the outbox (its PID), or none — a warning only when something waits."""
+    holder = _relay_holder(spool)
+    if holder:
+        return Finding("outbox", "ok", t("doctor.relay_running", pid=holder, path=spool.root), {"relay_pid": holder})
+    return Finding("outbox", "warn" if busy else "ok", t("doctor.relay_stopped" if busy else "doctor.relay_idle", path=spool.root),
+                   {"relay_pid": None})
+
+
+def _waiting(count: int, waited: float) -> Finding:
+    status: Literal["ok", "warn"] = "warn" if waited > WAITED_TOO_LONG else "ok"
+    return Finding("outbox", status, t("doctor.outbox_waiting", n=count, age=elapsed_text(waited)),
+                   {"waiting": count, "oldest_age": round(waited)})
 
 
 def _relay_holder(spool: Spool) -> str | None:
