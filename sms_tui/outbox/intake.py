@@ -1,66 +1,30 @@
-"""The intake: what programs drop into outgoing/, checked on descriptors opened without following
-links, and taken into queue/ — or refused into failed/ with why. A file being written, swapped or
+"""The intake: what programs drop into outgoing/ (`arrivals` lists it and checks each file on its
+descriptor), taken into queue/ — or refused into failed/ with why. A file being written, swapped or
 vanishing is left for the next look, never fatal."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import secrets
 import stat
 import time
-from datetime import datetime
 from pathlib import Path
 
 from sms_tui import rules
 from sms_tui.base.files import atomic_write
-from sms_tui.compat import UTC
-from sms_tui.outbox.message import MAX_BYTES, RELAY_HEADERS, Draft, Malformed, compose, headers_of, parse, render
+from sms_tui.outbox.arrivals import NO_FD, SETTLE, SHORT, STALE, Arrivals, settled
+from sms_tui.outbox.message import RELAY_HEADERS, Draft, Malformed, compose, headers_of, parse, render
 from sms_tui.outbox.rooms import (
     ID,
     Refused,
-    SpoolBase,
     new_id,
     read_nofollow,
     record_name,
 )
 from sms_tui.smsapi_texts import keyed
 
-SETTLE = 5.0  # seconds a file written in place (not renamed in) must lie still before it is read
-SHORT = 8  # bytes: a shorter file is still being written (smsd's rule), until it has lain still for STALE
-STALE = 600.0  # seconds after which a file that stays that short is refused as empty
-_NO_FD = -1
 
-
-def _settled(info: os.stat_result, now: float) -> bool:
-    """Complete by its times: changed after its last write (a rename changes the inode's ctime, not
-    its mtime; `send --queue` sets its mtime back) or unchanged for SETTLE seconds."""
-    return info.st_ctime_ns > info.st_mtime_ns or now - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 >= SETTLE
-
-def _being_written(fd: int) -> bool | None:
-    """Whether any process has the file open for writing, as the kernel knows it: a read lease is
-    refused (EAGAIN) exactly then. None where no lease may be taken (another user's file without
-    CAP_LEASE, a filesystem without leases): then only its times can tell."""
-    try:
-        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return None
-    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
-    return False
-
-def _group_name(gid: int) -> str:
-    import grp  # noqa: PLC0415 — only for a refusal
-
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return str(gid)
-
-
-class Intake(SpoolBase):
+class Intake(Arrivals):
     def drop(self, to: str, text: str, sender: str | None = None) -> str:
         """`send --queue`: written under a dot name (never read) and renamed when complete."""
         message_id = new_id()
@@ -126,7 +90,7 @@ class Intake(SpoolBase):
                 continue  # vanished, swapped or grew while it was read: the next look
             problem, data, opened, fd = outcome
             try:
-                if problem is None and not _settled(opened, clock):
+                if problem is None and not settled(opened, clock):
                     try:
                         parse(data)
                     except Malformed:
@@ -137,7 +101,7 @@ class Intake(SpoolBase):
                 self.intake_error = exc
                 break
             finally:
-                if fd != _NO_FD:
+                if fd != NO_FD:
                     os.close(fd)
         if taken or refused:  # the claims on the disk before anything is sent (once per pass, not per file)
             self.flush("queue", "failed", "outgoing")
@@ -156,14 +120,14 @@ class Intake(SpoolBase):
         code, said = run_handler([str(self.checkhandler), str(path)], "[outbox] checkhandler")
         if code == 0:
             return outcome
-        if outcome[3] != _NO_FD:
+        if outcome[3] != NO_FD:
             os.close(outcome[3])
         if code == 2:
             try:
                 return self._take(path, os.lstat(path), now + SETTLE)  # the handler is done with it
             except OSError:
                 return None
-        return Malformed("outbox.checkhandler", code=code, reason=said or "—"), outcome[1], outcome[2], _NO_FD
+        return Malformed("outbox.checkhandler", code=code, reason=said or "—"), outcome[1], outcome[2], NO_FD
 
     def _claim_one(self, path: Path, name: str, problem: Malformed | None, data: bytes, opened: os.stat_result, fd: int,
                    taken: list[str], refused: list[Refused]) -> None:
@@ -228,88 +192,6 @@ class Intake(SpoolBase):
             os.fchown(fd, *owner)
         if stat.S_IMODE(info.st_mode) != 0o640:
             os.fchmod(fd, 0o640)
-
-    def arrivals(self) -> list[tuple[str, os.stat_result]]:
-        """What waits in outgoing/ for the relay to take it, oldest first (what `queue` lists)."""
-        found = []
-        for name in self._arrivals(self.folder("outgoing")):
-            with contextlib.suppress(OSError):
-                found.append((name, os.lstat(self.folder("outgoing") / name)))
-        return found
-
-    @staticmethod
-    def _arrivals(outgoing: Path) -> list[str]:
-        """The files a program finished, as smsd takes them, oldest first: not a dot name (the
-        documented way to write one), not `NAME.LOCK` nor a file beside one, not `LOCKED…` — all
-        still being written. Names only: a backlog of 10,000 costs a list of names."""
-        found: list[tuple[int, str]] = []
-        locks: set[str] = set()
-        with os.scandir(outgoing) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(".LOCK"):
-                    locks.add(name[:-5])
-                    continue
-                if name.startswith((".", "LOCKED")):
-                    continue
-                try:
-                    found.append((entry.stat(follow_symlinks=False).st_mtime_ns, name))
-                except OSError:  # gone since the listing
-                    continue
-        found.sort()
-        return [name for _, name in found if name not in locks]
-
-    @staticmethod
-    def _id_for(name: str, info: os.stat_result, *, fresh: bool = False) -> str:
-        """From the file's name, inode, size and time: the same file, the same id (and idx)."""
-        import hashlib  # noqa: PLC0415 — only for files a program named itself
-
-        when = datetime.fromtimestamp(info.st_mtime_ns / 1e9, UTC)
-        salt = f"\x1f{secrets.token_hex(8)}" if fresh else ""
-        digest = hashlib.sha256(f"{name}\x1f{info.st_ino}\x1f{info.st_size}\x1f{info.st_mtime_ns}{salt}".encode("utf-8", "surrogateescape")).hexdigest()
-        return f"{when:%Y%m%dT%H%M%S%f}-{digest[:6]}"
-
-    def known(self, message_id: str) -> bool:
-        root = str(self.root)
-        return any(os.path.lexists(f"{root}/{folder}/{message_id}.sms") for folder in ("queue", "sent", "failed"))
-
-    def _take(self, path: Path, info: os.stat_result, now: float) -> tuple[Malformed | None, bytes, os.stat_result, int] | None:
-        """The file opened once and read on that descriptor: its bytes, or why it is not a file a
-        program of the shop wrote (outside the group, several links, too large, unreadable) —
-        or None when it is not the file listed any more, is still open for writing (or, where that
-        cannot be asked, changed within SETTLE seconds), or changed while it was read."""
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-        except PermissionError:
-            return Malformed("outbox.unreadable", mode=f"{stat.S_IMODE(info.st_mode):04o}"), b"", info, _NO_FD
-        except OSError:  # vanished, or swapped for a link (ELOOP), a FIFO…: the next look sees what it is
-            return None
-        keep = False
-        try:
-            opened = os.fstat(fd)
-            if (opened.st_ino, opened.st_dev) != (info.st_ino, info.st_dev) or not stat.S_ISREG(opened.st_mode) or opened.st_nlink == 0:
-                return None  # swapped or removed between the look and the open
-            keep = True
-            if opened.st_nlink > 1:
-                return Malformed("outbox.linked"), b"", opened, fd
-            if opened.st_uid != os.geteuid() and self.group is not None and opened.st_gid != self.group:
-                return Malformed("outbox.foreign", uid=opened.st_uid, gid=opened.st_gid, group=_group_name(opened.st_gid),
-                                 want=_group_name(self.group)), b"", opened, fd
-            if opened.st_size > MAX_BYTES:
-                return Malformed("outbox.too_large", size=opened.st_size, limit=MAX_BYTES), b"", opened, fd
-            writing = _being_written(fd)
-            if writing or (writing is None and not _settled(opened, now)):
-                keep = False
-                return None  # its writer is not done: the next look
-            data = os.read(fd, MAX_BYTES + 1)
-            after = os.fstat(fd)
-            if (after.st_size, after.st_mtime_ns) != (opened.st_size, opened.st_mtime_ns) or len(data) != opened.st_size:
-                keep = False
-                return None  # written to while it was read: the next look, once it is still
-            return None, data, opened, fd
-        finally:
-            if not keep:
-                os.close(fd)
 
     def _refuse(self, path: Path, message_id: str, problem: Malformed, data: bytes, info: os.stat_result, refused: list[Refused]) -> None:
         """Set aside in failed/ with the reason, as smsd does: the file's own header lines first (so
