@@ -44,10 +44,21 @@ def _rest(rep: Reporter, settings: Settings) -> None:
         rep.info(t("show.api_url", url=settings.account.api_url))
     if settings.files.group or settings.files.user:
         rep.info(t("show.readers", who=settings.files.group or settings.files.user))
+    for line in (_alerts_line(settings), _outbox_line(settings)):
+        if line:
+            rep.info(line)
+
+
+def _alerts_line(settings: Settings) -> str | None:
     alerts = settings.alerts
-    if alerts.notify_to or alerts.notify_command or alerts.watch != "off":
-        rep.info(t("show.alerts", to=alerts.notify_to or "—", command=" ".join(alerts.notify_command or []) or "—",
-                   watch=alerts.watch, threshold=alerts.low_balance))
+    if not (alerts.notify_to or alerts.notify_command or alerts.watch != "off"):
+        return None
+    return t("show.alerts", to=alerts.notify_to or "—", command=" ".join(alerts.notify_command or []) or "—",
+             watch=alerts.watch, threshold=alerts.low_balance)
+
+
+def _outbox_line(settings: Settings) -> str | None:
     outbox = settings.outbox
-    if outbox.dir or outbox.group or outbox.on_event or outbox.eventhandler or outbox.checkhandler:
-        rep.info(t("show.outbox", dir=outbox.dir or t("show.outbox_default"), group=outbox.group or settings.files.group or "—"))
+    if not (outbox.dir or outbox.group or outbox.on_event or outbox.eventhandler or outbox.checkhandler):
+        return None
+    return t("show.outbox", dir=outbox.dir or t("show.outbox_default"), group=outbox.group or settings.files.group or "—")
