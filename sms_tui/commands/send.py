@@ -30,21 +30,12 @@ def run(ctx: Context, args: Namespace) -> int:
 def queue(ctx: Context, to: str, message: str | None, use_stdin: bool, sender: str | None, *, idx: str | None, wait: float | None) -> int:
     """`send --queue`: checked as the relay will check it, then dropped into the outbox (no secret
     needed: the shop's user may only be allowed to write there)."""
-    from sms_tui.outbox.message import Malformed, compose, parse
     from sms_tui.outbox.spool import outbox_root, spool_for
     from sms_tui.settings import store as settings_store
 
     rep = ctx.reporter()
     text = _read_text(message, ctx.stdin if use_stdin else None)
-    problems = [t("send.not_utf8")] if text is None else []
-    if idx is not None or wait is not None:
-        problems.append(t("send.queue_alone"))
-    if text is not None:
-        try:
-            parse(compose(to, text, sender))
-        except Malformed as exc:
-            problems.append(exc.describe())
-    if problems:
+    if problems := _queue_problems(to, text, sender, alone=idx is None and wait is None):
         return rep.refuse_input(problems)
     try:
         settings, _ = settings_store.load(ctx.config_path)
@@ -65,6 +56,21 @@ def queue(ctx: Context, to: str, message: str | None, use_stdin: bool, sender: s
         return rep.finish(ExitCode.USAGE)
     rep.step("queue", True, t("outbox.queued", id=message_id, path=spool.folder("outgoing")), id=message_id)
     return rep.finish(ExitCode.OK, id=message_id, outbox=str(spool.root))
+
+
+def _queue_problems(to: str, text: str | None, sender: str | None, *, alone: bool) -> list[str]:
+    """What the relay would refuse, said now (and --idx/--wait, which a queued message cannot have)."""
+    from sms_tui.outbox.message import Malformed, compose, parse
+
+    problems = [t("send.not_utf8")] if text is None else []
+    if not alone:
+        problems.append(t("send.queue_alone"))
+    if text is not None:
+        try:
+            parse(compose(to, text, sender))
+        except Malformed as exc:
+            problems.append(exc.describe())
+    return problems
 
 
 def send(ctx: Context, to: str, message: str | None, use_stdin: bool, idx: str | None, *, wait: float | None = None) -> int:

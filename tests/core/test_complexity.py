@@ -15,7 +15,6 @@ STILL_ABOVE = {  # to split, like answers.from_mapping was (49 → 15)
     ("sms_tui/commands/apply.py", "_apply"): 31,
     ("sms_tui/commands/doctor.py", "_doctor"): 22,
     ("sms_tui/commands/queue.py", "_list"): 22,
-    ("sms_tui/commands/send.py", "queue"): 18,
     ("sms_tui/outbox/arrivals.py", "Arrivals._take"): 17,
     ("sms_tui/outbox/intake.py", "Intake.claim"): 22,
     ("sms_tui/outbox/message.py", "parse"): 25,
