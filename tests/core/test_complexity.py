@@ -26,7 +26,6 @@ STILL_ABOVE = {  # to split, like answers.from_mapping was (49 → 15)
     ("sms_tui/tui/cell_diff.py", "ScreenDiff._emit"): 18,
     ("sms_tui/tui/cell_diff.py", "ScreenDiff._write"): 16,
     ("sms_tui/tui/cell_diff.py", "apply_sgr"): 23,
-    ("sms_tui/tui/screens/summary.py", "SummaryScreen._review"): 20,
 }
 
 

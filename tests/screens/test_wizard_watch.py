@@ -102,7 +102,8 @@ async def test_summary_installs_the_watch_only_after_yes(sandbox: Sandbox, tmp_p
         shown = app.screen.query_one("#watch", RadioSet).pressed_button
         assert shown is not None and shown.id == f"watch-{app.wizard.setup.watch}"  # the choice shows what is installed
         block = app.screen.query_one("#saved", Static)  # at 80×24 every line of it on screen, the watch's sentence too
-        assert block.region.bottom <= app.screen.query_one("#problem").region.y, saved
+        # The summary scrolls it into view after its next refresh: a condition, which a loaded machine only delays.
+        await wait_until(pilot, lambda: block.region.bottom <= app.screen.query_one("#problem").region.y, f"on screen: {saved}")
     alerts = tomllib.loads(config.read_text())["alerts"]
     if answer == "t":
         assert "crontab" in saved and f"{settings_store.invocation(config)} watch --uninstall" in saved

@@ -49,7 +49,7 @@ class SummaryScreen(StepScreen):
         yield Static(self._outbox(), id="outbox", markup=False, classes="hint")
 
     def _review(self) -> str:
-        s, u = self.wizard.state, self.wizard.setup
+        u = self.wizard.setup
         secret = u.token if u.secret_kind == "token" else u.password_md5
         rows = [
             (t("wiz.save.platform"), f"smsapi.{u.platform.value}"),
@@ -59,23 +59,37 @@ class SummaryScreen(StepScreen):
             (t("wiz.save.sender"), "ECO" if u.sender_mode == "eco" else f"PRO: {u.sender_name}"),
             (t("wiz.save.test"), self._test_line()),
         ]
-        if u.requested_sender and not (u.sender_mode == "pro" and u.sender_name == u.requested_sender):
-            found = self.wizard.senders.requested_status()
-            key = "wiz.save.requested_active" if found is not None and found.active else "wiz.save.requested_waiting"
-            rows.append((t("wiz.save.requested"), t(key, name=u.requested_sender)))
-        if s.status is not None and s.status.balance.points is not None:
-            rows.append((t("wiz.save.balance"), t("wiz.save.points", points=s.status.balance.points)))
-            if rules.below_threshold(s.status.balance.points, u.low_balance):
-                rows.append(("!", t("check.low_balance", points=s.status.balance.points, threshold=rules.threshold_text(u.low_balance))))
-        unticked = [k for k, v in u.checklist.items() if not v]
-        if unticked:
-            rows.append(("!", t("wiz.save.unticked", n=len(unticked), total=len(u.checklist))))
+        rows += self._requested_rows() + self._balance_rows() + self._warning_rows()
+        width = max(len(label) for label, _ in rows) + 1
+        return "\n".join(f"{label:<{width}} {value}" for label, value in rows)
+
+    def _requested_rows(self) -> list[tuple[str, str]]:
+        u = self.wizard.setup
+        if not u.requested_sender or (u.sender_mode == "pro" and u.sender_name == u.requested_sender):
+            return []
+        found = self.wizard.senders.requested_status()
+        key = "wiz.save.requested_active" if found is not None and found.active else "wiz.save.requested_waiting"
+        return [(t("wiz.save.requested"), t(key, name=u.requested_sender))]
+
+    def _balance_rows(self) -> list[tuple[str, str]]:
+        status, threshold = self.wizard.state.status, self.wizard.setup.low_balance
+        if status is None or status.balance.points is None:
+            return []
+        points = status.balance.points
+        rows = [(t("wiz.save.balance"), t("wiz.save.points", points=points))]
+        if rules.below_threshold(points, threshold):
+            rows.append(("!", t("check.low_balance", points=points, threshold=rules.threshold_text(threshold))))
+        return rows
+
+    def _warning_rows(self) -> list[tuple[str, str]]:
+        checklist = self.wizard.setup.checklist
+        unticked = [k for k, v in checklist.items() if not v]
+        rows = [("!", t("wiz.save.unticked", n=len(unticked), total=len(checklist)))] if unticked else []
         if "activated" in unticked:
             rows.append(("!", t("wiz.save.not_activated")))
         if self.wizard.config_note:
             rows.append(("!", self.wizard.config_note))
-        width = max(len(label) for label, _ in rows) + 1
-        return "\n".join(f"{label:<{width}} {value}" for label, value in rows)
+        return rows
 
     def _test_line(self) -> str:
         s = self.wizard.state
