@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from sms_tui.sandbox import Sandbox
+from tests.conftest import need_tool
 from tests.samples import ECO_MD5, checkout_copy
 
 ROOT = Path(__file__).parents[2]
+TOOLS = {"curl": "curl", "man": "man-db", "groff": "groff-base"}
 FENCE = re.compile(r"(?:^<!-- not run: (?P<why>.+?) -->\n)?^```(?:sh|bash|shell)\n(?P<body>.*?)^```$", re.M | re.S)
 
 
@@ -70,6 +72,9 @@ def shop(tmp_path: Path, sandbox: Sandbox) -> dict[str, str]:
 def test_every_shell_block_runs_as_written(block: Block, shop: dict[str, str], tmp_path: Path, sandbox: Sandbox) -> None:
     if block.not_run is not None:
         pytest.skip(f"{block.page}:{block.line}: {block.not_run}")
+    for tool, package in TOOLS.items():  # what a block runs besides sms-tui and the shell's own
+        if re.search(rf"(^|[\s;&|(]){tool}\s", block.body):
+            need_tool(tool, package, f"{block.page}:{block.line}")
     before = len(sandbox.outbox)
     done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", block.body], cwd=checkout_copy(tmp_path), env=shop,
                           capture_output=True, text=True, timeout=300, check=False)
