@@ -398,9 +398,15 @@ async def test_verified_settings_are_kept_without_a_new_paid_sms(sandbox: Sandbo
         assert screen_name(app) == "TestSendScreen"
         offer = str(app.screen.query_one("#keep-offer").render())
         assert "48500000000" in offer and before["message_id"] in offer and app.screen.query_one("#keep").display
+        await pilot.pause()
+        assert not app.screen.query_one("#skip").display  # the offer stands in for "save without a test"
+        for button in ("#keep", "#next"):  # at 80×24 the whole row is on screen, "Dalej →" included
+            region = app.screen.query_one(button).region
+            assert region.width and region.right <= 80, (button, region)
         fill(app, "#to", "500000001")
         await pilot.pause()
         assert not app.screen.query_one("#keep").display and app.wizard.save_blocker() == t("wiz.test.needed")
+        assert app.screen.query_one("#skip").display  # no verification to keep: saving without a test is offered again
         fill(app, "#to", "500 000 000")
         await pilot.pause()
         assert app.screen.query_one("#keep").display

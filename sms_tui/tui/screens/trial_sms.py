@@ -68,6 +68,9 @@ class TestSendScreen(StepScreen):
         self.query_one("#keep-offer", Static).update(offer)
         self.query_one("#keep-offer", Static).display = bool(offer)
         self.query_one("#keep", Button).display = bool(offer)
+        # The offer stands in for "Zapisz bez testu…" (keeping a real test beats recording none), and
+        # six buttons would not fit 80 columns: "Dalej →" would fall off the screen.
+        self.query_one("#skip", Button).display = not offer
 
     def _result_text(self) -> str:
         s = self.wizard.state
