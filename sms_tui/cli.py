@@ -86,18 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         return _early_failure(ExitCode.USAGE, t("cli.usage_json"), as_json, printed=True)
     set_language(args.lang)
-    if args.ca_bundle and not os.access(args.ca_bundle, os.R_OK):
-        reason = t("cli.ca_bundle_denied" if os.path.exists(args.ca_bundle) else "cli.ca_bundle_missing")
-        return _early_failure(ExitCode.USAGE, t("cli.ca_bundle", path=args.ca_bundle, reason=reason), as_json)
-    if args.api_url and (problem := _url_problem(args.api_url)):
-        return _early_failure(ExitCode.USAGE, f"--api-url {args.api_url}: {problem}", as_json)
-    wait = getattr(args, "wait", None)
-    if wait is not None:
-        from sms_tui.delivery import wait_seconds
-
-        if (seconds := wait_seconds(wait)) is None:
-            return _early_failure(ExitCode.USAGE, t("delivery.bad_wait"), as_json)
-        args.wait = seconds
+    if (problem := _option_problem(args)) is not None:
+        return _early_failure(ExitCode.USAGE, problem, as_json)
     command = _command(args.command)
     if command is not None and command.network:
         from sms_tui.smsapi.tls import prepare
@@ -117,19 +107,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return int(ExitCode.PIPE_CLOSED)
     except Exception as exc:  # the last line of defence: a short message and the log, never a traceback
-        import logging
+        return _unforeseen(exc, args.debug, as_json)
 
-        from sms_tui import logs
-        from sms_tui.exitcodes import exit_code_for
 
-        if logs.log_path() is None:
-            logs.setup(args.debug)
-        code = exit_code_for(exc)
-        if code is not ExitCode.FAILURE:  # foreseen, only not caught where it happened: say what it is
-            logging.getLogger("sms_tui").warning("%s reached the top: %s", type(exc).__name__, exc)
-            return _early_failure(code, _describe(exc), as_json)
-        logging.getLogger("sms_tui").exception("unexpected error")
-        return _early_failure(ExitCode.FAILURE, t("cli.crash", path=logs.log_path() or "-"), as_json)
+def _option_problem(args: argparse.Namespace) -> str | None:
+    """The global options checked before any work: the CA bundle readable, the address usable, the wait
+    understood (and turned into seconds)."""
+    if args.ca_bundle and not os.access(args.ca_bundle, os.R_OK):
+        reason = t("cli.ca_bundle_denied" if os.path.exists(args.ca_bundle) else "cli.ca_bundle_missing")
+        return t("cli.ca_bundle", path=args.ca_bundle, reason=reason)
+    if args.api_url and (problem := _url_problem(args.api_url)):
+        return f"--api-url {args.api_url}: {problem}"
+    wait = getattr(args, "wait", None)
+    if wait is not None:
+        from sms_tui.delivery import wait_seconds
+
+        if (seconds := wait_seconds(wait)) is None:
+            return t("delivery.bad_wait")
+        args.wait = seconds
+    return None
+
+
+def _unforeseen(exc: Exception, debug: bool, as_json: bool) -> int:
+    import logging
+
+    from sms_tui import logs
+    from sms_tui.exitcodes import exit_code_for
+
+    if logs.log_path() is None:
+        logs.setup(debug)
+    code = exit_code_for(exc)
+    if code is not ExitCode.FAILURE:  # foreseen, only not caught where it happened: say what it is
+        logging.getLogger("sms_tui").warning("%s reached the top: %s", type(exc).__name__, exc)
+        return _early_failure(code, _describe(exc), as_json)
+    logging.getLogger("sms_tui").exception("unexpected error")
+    return _early_failure(ExitCode.FAILURE, t("cli.crash", path=logs.log_path() or "-"), as_json)
 
 
 def _warn(text: str) -> None:

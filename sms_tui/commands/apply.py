@@ -58,15 +58,7 @@ class Plan:
 
 async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
     earlier = _earlier(ctx)
-    if setup.export is None and earlier is not None:  # answers without [export]: the copies named before stay named
-        setup.export = earlier.export.model_dump(by_alias=True, exclude_none=True) or None
-    if ctx.api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
-        setup.api_url = ctx.api_url
-    elif setup.api_url == "":  # the answers say: SMSAPI itself, whatever was saved
-        setup.api_url = None
-    elif setup.api_url is None and earlier is not None and earlier.account.api_url:
-        setup.api_url = earlier.account.api_url  # the saved proxy or sandbox, as check/send/doctor use it
-        rep.info(t("apply.api_url_kept", url=setup.api_url))
+    _inherit(rep, setup, earlier, ctx.api_url)
     # `[sender] request` is asked for below; only a name SMSAPI keeps waiting is recorded (record_request).
     request, setup.requested_sender = setup.requested_sender, None
     account, sender, to = setup.account_settings(), setup.sender_settings(), setup.test_number
@@ -83,25 +75,16 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
             status = await operations.verify(session, credentials)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "credentials", exc, session, credentials, options, to)
-        rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
-        threshold = setup.low_balance
-        if rules.below_threshold(status.balance.points, threshold):
-            rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=rules.threshold_text(threshold)), low_balance=threshold)
-        problems = operations.sender_problems(sender.mode, sender.name, status.senders)
-        if problems:
-            for key in problems:
-                rep.step("sender", False, t(key, name=sender.name))
-            return rep.finish(ExitCode.REFUSED, problems=problems)
-        rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+        if (refused := _account_ok(rep, setup, status)) is not None:
+            return refused
         requested = None
-        if request is not None:
-            if plan.dry_run:
-                rep.info(t("apply.request_would", name=request))
-            else:
-                try:
-                    requested = await _request(rep, session.client(credentials), request, status.senders)
-                except SmsapiError as exc:
-                    return await diagnosed_failure(rep, "sender", exc, session, credentials, options, to)
+        if request is not None and plan.dry_run:
+            rep.info(t("apply.request_would", name=request))
+        elif request is not None:
+            try:
+                requested = await _request(rep, session.client(credentials), request, status.senders)
+            except SmsapiError as exc:
+                return await diagnosed_failure(rep, "sender", exc, session, credentials, options, to)
         kept = None if plan.retest else operations.still_verified(earlier, account, sender, to)
         result: SendResult | None = None
         try:
@@ -111,14 +94,7 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
                 result = await _test_send(rep, session, credentials, setup, plan)
         except SmsapiError as exc:
             return await diagnosed_failure(rep, "test_send", exc, session, credentials, options, to)
-        verified = kept
-        if result is not None and plan.dry_run:  # the free probe's id is no SMS: what a real run records is not known yet
-            before = earlier.verified if earlier is not None and earlier.verified is not None and not earlier.verified.skipped else None
-            verified = before.model_copy(update={"to": to}) if before is not None else None
-        elif result is not None:
-            verified = operations.verified_record(result, to)
-            if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
-                verified = _earlier_verified(earlier, to) or verified
+        verified = kept if result is None else _verified_by(result, plan, earlier, to)
         # The answers may not say how often to watch: a timer installed earlier stays, and so does its record.
         settings = setup.to_settings(verified, installed=_earlier_watch(earlier) if setup.watch is None else "off")
         if requested is not None:
@@ -127,6 +103,46 @@ async def _apply(ctx: Context, rep: Reporter, setup: Setup, plan: Plan) -> int:
                              watch=setup.watch, requested=requested is not None)
     finally:
         await session.aclose()
+
+
+def _inherit(rep: Reporter, setup: Setup, earlier: Settings | None, api_url: str | None) -> None:
+    """What the answers leave unsaid and the saved settings say: the exported copies, the address."""
+    if setup.export is None and earlier is not None:  # answers without [export]: the copies named before stay named
+        setup.export = earlier.export.model_dump(by_alias=True, exclude_none=True) or None
+    if api_url:  # remembered, so check/send/doctor reach the same proxy or sandbox later
+        setup.api_url = api_url
+    elif setup.api_url == "":  # the answers say: SMSAPI itself, whatever was saved
+        setup.api_url = None
+    elif setup.api_url is None and earlier is not None and earlier.account.api_url:
+        setup.api_url = earlier.account.api_url  # the saved proxy or sandbox, as check/send/doctor use it
+        rep.info(t("apply.api_url_kept", url=setup.api_url))
+
+
+def _account_ok(rep: Reporter, setup: Setup, status: operations.AccountStatus) -> int | None:
+    """The account answered: its points (a warning when low) and the sender it may use; an exit code when it may not."""
+    sender = setup.sender_settings()
+    rep.step("credentials", True, t("apply.credentials_ok", points=status.balance.points), points=status.balance.points)
+    threshold = setup.low_balance
+    if rules.below_threshold(status.balance.points, threshold):
+        rep.warn("balance", t("check.low_balance", points=status.balance.points, threshold=rules.threshold_text(threshold)), low_balance=threshold)
+    problems = operations.sender_problems(sender.mode, sender.name, status.senders)
+    if problems:
+        for key in problems:
+            rep.step("sender", False, t(key, name=sender.name))
+        return rep.finish(ExitCode.REFUSED, problems=problems)
+    rep.step("sender", True, t("apply.sender_ok", sender=sender.from_field))
+    return None
+
+
+def _verified_by(result: SendResult, plan: Plan, earlier: Settings | None, to: str) -> Verified | None:
+    """What the settings record of the test SMS just sent (or rehearsed)."""
+    if plan.dry_run:  # the free probe's id is no SMS: what a real run records is not known yet
+        before = earlier.verified if earlier is not None and earlier.verified is not None and not earlier.verified.skipped else None
+        return before.model_copy(update={"to": to}) if before is not None else None
+    verified = operations.verified_record(result, to)
+    if result.already_accepted:  # SMSAPI had this very test already: keep the record of that send
+        return _earlier_verified(earlier, to) or verified
+    return verified
 
 
 async def _recheck(rep: Reporter, session: operations.Session, credentials: Credentials, setup: Setup, kept: Verified) -> None:

@@ -51,24 +51,7 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
         rep.steps.append({"step": finding.check, "status": finding.status, "message": finding.text, **finding.data})
         rep.info(f"[{mark:^5}] {finding.check:<12} {finding.text}")
 
-    settings: Settings | None = None
-    try:
-        settings, warnings = settings_store.load(ctx.config_path)
-        if settings is None:
-            add(Finding("settings", "fail", t("config.missing", path=ctx.config_path)))
-            code = ExitCode.USAGE
-        else:
-            for warning in warnings:
-                add(Finding("settings", "warn", warning.describe()))
-            if not warnings:
-                mode = settings_store.file_mode(ctx.config_path)
-                add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path, mode=f"{mode or 0:04o}")))
-            add(_readers(ctx, settings))
-            if ctx.config_note:
-                add(Finding("settings", "warn", ctx.config_note))
-    except settings_store.ConfigError as exc:
-        add(Finding("settings", "fail", exc.describe()))
-        code = ExitCode.USAGE
+    settings, code = _settings(ctx, add)
     if settings is not None:
         _outbox(settings, add)
     add(diagnose.proxy_finding(dict(os.environ)))
@@ -79,11 +62,18 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
     host = urlsplit(base).hostname or base
     dns = await diagnose.dns_finding(host)
     add(dns)
+    code = await _reach(settings, options, base, dns, add, code)
+    return rep.finish(code, checks=len(findings), failed=sum(f.status == "fail" for f in findings))
+
+
+async def _reach(settings: Settings | None, options: ClientOptions, base: str, dns: Finding, add: Callable[[Finding], None],
+                 code: ExitCode) -> ExitCode:
+    """TLS and the clock at SMSAPI's address (when its name resolved), then the account: the exit code so far, updated."""
     try:
         http = make_http(options)
     except BadCaBundle as exc:  # the check doctor exists for: say which file and how to fix it
         add(Finding("tls", "fail", describe(exc)))
-        return rep.finish(ExitCode.USAGE if code == ExitCode.OK else code, checks=len(findings), failed=sum(f.status == "fail" for f in findings))
+        return ExitCode.USAGE if code == ExitCode.OK else code
     try:
         if dns.status == "ok":
             for finding in await diagnose.tls_clock_findings(http, base):
@@ -96,7 +86,28 @@ async def _doctor(ctx: Context, rep: Reporter) -> int:
             code = await _account_checks(settings, options, add, http)
     finally:
         await http.aclose()
-    return rep.finish(code, checks=len(findings), failed=sum(f.status == "fail" for f in findings))
+    return code
+
+
+def _settings(ctx: Context, add: Callable[[Finding], None]) -> tuple[Settings | None, ExitCode]:
+    """The saved settings as doctor reports them: found, readable, who may read them."""
+    try:
+        settings, warnings = settings_store.load(ctx.config_path)
+    except settings_store.ConfigError as exc:
+        add(Finding("settings", "fail", exc.describe()))
+        return None, ExitCode.USAGE
+    if settings is None:
+        add(Finding("settings", "fail", t("config.missing", path=ctx.config_path)))
+        return None, ExitCode.USAGE
+    for warning in warnings:
+        add(Finding("settings", "warn", warning.describe()))
+    if not warnings:
+        mode = settings_store.file_mode(ctx.config_path)
+        add(Finding("settings", "ok", t("doctor.settings_ok", path=ctx.config_path, mode=f"{mode or 0:04o}")))
+    add(_readers(ctx, settings))
+    if ctx.config_note:
+        add(Finding("settings", "warn", ctx.config_note))
+    return settings, ExitCode.OK
 
 
 def _outbox(settings: Settings, add: Callable[[Finding], None]) -> None:

@@ -13,7 +13,7 @@ from sms_tui.delivery import elapsed_text
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
 from sms_tui.outbox.message import headers_of
-from sms_tui.outbox.rooms import Dropped, arrival, read_record
+from sms_tui.outbox.rooms import Dropped, Hold, arrival, read_record
 from sms_tui.outbox.spool import Spool, spool_for
 from sms_tui.rules.text import escape_name
 from sms_tui.settings import store as settings_store
@@ -51,13 +51,31 @@ def run(ctx: Context, args: Namespace) -> int:
 def _list(rep: Reporter, spool: Spool) -> int:
     now = time.time()
     held = spool.hold()
+    arrived = _arrived(rep, spool, now)
+    waiting = _waiting(rep, spool, held, now)
+    failed = _failed(rep, spool)
+    if held.reason:
+        rep.warn("held", t("outbox.held", reason=describe_reason(held.reason)), code=held.code)
+    if not waiting and not failed and not arrived:
+        rep.info(t("outbox.empty", path=spool.root))
+    return rep.finish(ExitCode.OK, arrived=arrived, waiting=waiting, failed=failed, held={**held.__dict__, "reason_text": describe_reason(held.reason)} if held.reason else None,
+                      outbox=str(spool.root))
+
+
+def _arrived(rep: Reporter, spool: Spool, now: float) -> list[dict[str, Any]]:
+    """Files not taken by the relay yet: as mailq lists what nullmailer has not sent."""
     arrived = []
-    for name, info in spool.arrivals():  # not taken by the relay yet: as mailq lists what nullmailer has not sent
+    for name, info in spool.arrivals():
         shown = escape_name(name)
         arrived.append({"name": shown, "size": info.st_size, "age": round(now - info.st_mtime)})
         rep.info(t("outbox.arrival_row", name=shown, size=info.st_size, age=elapsed_text(max(0.0, now - info.st_mtime))))
     if arrived:
         rep.warn("not_taken", t("outbox.not_taken", n=len(arrived)))
+    return arrived
+
+
+def _waiting(rep: Reporter, spool: Spool, held: Hold, now: float) -> list[dict[str, Any]]:
+    """The queued messages: waiting for their try, held with the account, or held for a human."""
     waiting: list[dict[str, Any]] = []
     for message_id in spool.ids():
         entry = spool.entry(message_id)
@@ -69,13 +87,16 @@ def _list(rep: Reporter, spool: Spool) -> int:
         due_in = max(0, round(next_try - now))
         kind = "check" if state.check else "held" if state.held else "waiting"
         reason = t("outbox.check_panel", id=message_id) if state.check else describe_reason(state.last_reason)
-        row: dict[str, Any] = {"id": message_id, "to": entry.draft.to, "state": kind, "age": round(age),
-                               "attempts": state.attempts, "next_try": None if state.check else due_in, "last_reason": reason,
-                               "may_have_been_sent": state.uncertain_since is not None}
-        waiting.append(row)
+        waiting.append({"id": message_id, "to": entry.draft.to, "state": kind, "age": round(age),
+                        "attempts": state.attempts, "next_try": None if state.check else due_in, "last_reason": reason,
+                        "may_have_been_sent": state.uncertain_since is not None})
         when = t("outbox.due_human") if state.check else t("outbox.due_now") if due_in == 0 else t("outbox.due_in", wait=elapsed_text(due_in))
         rep.info(t("outbox.row", id=message_id, to=entry.draft.to, state=t(f"outbox.state.{kind}"),
                    age=elapsed_text(age), attempts=state.attempts, when=when, reason=reason or "—"))
+    return waiting
+
+
+def _failed(rep: Reporter, spool: Spool) -> list[dict[str, Any]]:
     failed = []
     for name in sorted(os.listdir(spool.folder("failed"))):
         if name.startswith(".") or name.endswith(".dir"):
@@ -88,12 +109,7 @@ def _list(rep: Reporter, spool: Spool) -> int:
         failed.append({"id": shown, "file": escape_name(name), "to": headers.get("To"), "failed": headers.get("Failed"),
                        "reason": headers.get("Fail_reason")})
         rep.info(t("outbox.failed_row", id=shown, reason=headers.get("Fail_reason", "—")))
-    if held.reason:
-        rep.warn("held", t("outbox.held", reason=describe_reason(held.reason)), code=held.code)
-    if not waiting and not failed and not arrived:
-        rep.info(t("outbox.empty", path=spool.root))
-    return rep.finish(ExitCode.OK, arrived=arrived, waiting=waiting, failed=failed, held={**held.__dict__, "reason_text": describe_reason(held.reason)} if held.reason else None,
-                      outbox=str(spool.root))
+    return failed
 
 
 def _retry(rep: Reporter, spool: Spool, ids: list[str]) -> int:

@@ -114,13 +114,8 @@ class Arrivals(SpoolBase):
             if (opened.st_ino, opened.st_dev) != (info.st_ino, info.st_dev) or not stat.S_ISREG(opened.st_mode) or opened.st_nlink == 0:
                 return None  # swapped or removed between the look and the open
             keep = True
-            if opened.st_nlink > 1:
-                return Malformed("outbox.linked"), b"", opened, fd
-            if opened.st_uid != os.geteuid() and self.group is not None and opened.st_gid != self.group:
-                return Malformed("outbox.foreign", uid=opened.st_uid, gid=opened.st_gid, group=_group_name(opened.st_gid),
-                                 want=_group_name(self.group)), b"", opened, fd
-            if opened.st_size > MAX_BYTES:
-                return Malformed("outbox.too_large", size=opened.st_size, limit=MAX_BYTES), b"", opened, fd
+            if (refused := self._refusal(opened)) is not None:
+                return refused, b"", opened, fd
             writing = _being_written(fd)
             if writing or (writing is None and not settled(opened, now)):
                 keep = False
@@ -134,3 +129,14 @@ class Arrivals(SpoolBase):
         finally:
             if not keep:
                 os.close(fd)
+
+    def _refusal(self, opened: os.stat_result) -> Malformed | None:
+        """Why an opened file is not one a program of the shop wrote: linked elsewhere, outside the group, too large."""
+        if opened.st_nlink > 1:
+            return Malformed("outbox.linked")
+        if opened.st_uid != os.geteuid() and self.group is not None and opened.st_gid != self.group:
+            return Malformed("outbox.foreign", uid=opened.st_uid, gid=opened.st_gid, group=_group_name(opened.st_gid),
+                             want=_group_name(self.group))
+        if opened.st_size > MAX_BYTES:
+            return Malformed("outbox.too_large", size=opened.st_size, limit=MAX_BYTES)
+        return None

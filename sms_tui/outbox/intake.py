@@ -69,14 +69,9 @@ class Intake(Arrivals):
                 info = os.lstat(path)
             except OSError:
                 continue  # gone since the listing
-            if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-                self._refuse(path, self._id_for(name, info), Malformed("outbox.not_a_file"), b"", info, refused)
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                self._refuse(path, self._id_for(name, info), Malformed("outbox.symlink"), b"", info, refused)
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                self._refuse(path, self._id_for(name, info), Malformed("outbox.not_a_file"), b"", info, refused)
+            if not stat.S_ISREG(info.st_mode):
+                kind = Malformed("outbox.symlink") if stat.S_ISLNK(info.st_mode) else Malformed("outbox.not_a_file")
+                self._refuse(path, self._id_for(name, info), kind, b"", info, refused)
                 continue
             changed = max(info.st_mtime_ns, info.st_ctime_ns) / 1e9
             if info.st_size < SHORT and clock - changed < STALE:
@@ -88,24 +83,31 @@ class Intake(Arrivals):
             if outcome is None:
                 self._look_again(changed + SETTLE)  # if no event comes first (its writer closing it)
                 continue  # vanished, swapped or grew while it was read: the next look
-            problem, data, opened, fd = outcome
             try:
-                if problem is None and not settled(opened, clock):
-                    try:
-                        parse(data)
-                    except Malformed:
-                        self._look_again(changed + SETTLE)
-                        continue  # young, and not a whole message yet: a writer that opens the file again to append
-                self._claim_one(path, name, problem, data, opened, fd, taken, refused)
+                self._claim_read(path, name, outcome, clock, taken, refused)
             except OSError as exc:  # the queue cannot be written (a full disk): the file stays where it is, nothing lost
                 self.intake_error = exc
                 break
-            finally:
-                if fd != NO_FD:
-                    os.close(fd)
         if taken or refused:  # the claims on the disk before anything is sent (once per pass, not per file)
             self.flush("queue", "failed", "outgoing")
         return taken, refused
+
+    def _claim_read(self, path: Path, name: str, outcome: tuple[Malformed | None, bytes, os.stat_result, int], clock: float,
+                    taken: list[str], refused: list[Refused]) -> None:
+        """A file read on its descriptor claimed (or refused) — unless it is young and not a whole
+        message yet, a writer that opens it again to append. The descriptor is closed here."""
+        problem, data, opened, fd = outcome
+        try:
+            if problem is None and not settled(opened, clock):
+                try:
+                    parse(data)
+                except Malformed:
+                    self._look_again(max(opened.st_mtime_ns, opened.st_ctime_ns) / 1e9 + SETTLE)
+                    return
+            self._claim_one(path, name, problem, data, opened, fd, taken, refused)
+        finally:
+            if fd != NO_FD:
+                os.close(fd)
 
     def _look_again(self, when: float) -> None:
         self.next_look = when if self.next_look is None else min(self.next_look, when)

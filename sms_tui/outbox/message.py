@@ -72,36 +72,48 @@ def parse(data: bytes, *, claimed: bool = False) -> Draft:
     headers = dict(lines)
     given = {name.lower(): value for name, value in headers.items()}
     text = _decode_body(raw_body, given.get("alphabet", "") if not claimed else "utf-8")
-    # As smsd's trim_text (its default): trailing spaces and blank lines are no part of the SMS — the
-    # newline an editor adds, the blank line formail leaves.
-    message = text.rstrip(" \t\n") if not claimed else (text[:-1] if text.endswith("\n") else text)
     if not given.get("to"):
         raise Malformed("outbox.no_to")
     if claimed:
         sender = given.get("from") or None
-        return Draft(to=given["to"], sender="ECO" if sender and sender.upper() == "ECO" else sender, text=message, headers=headers,
-                     options=_options(given))
+        return Draft(to=given["to"], sender="ECO" if sender and sender.upper() == "ECO" else sender, text=text.removesuffix("\n"),
+                     headers=headers, options=_options(given))
+    # As smsd's trim_text (its default): trailing spaces and blank lines are no part of the SMS — the
+    # newline an editor adds, the blank line formail leaves.
+    message = text.rstrip(" \t\n")
     _refusals(given)
     phone = rules.check_phone(given["to"])
     if not phone.ok:
         raise Malformed("outbox.bad_number", number=given["to"][:30], reason=t(phone.reason or "phone.invalid"))
+    message = _checked_text(message, macros)
+    options = _options(given)
+    if options.get("max_parts") == "1" and (parts := rules.measure(message).parts) > 1:
+        raise Malformed("outbox.autosplit", parts=parts)
+    sender, ignored = _sender(given.get("from") or None)
+    return Draft(to=phone.number, sender=sender, text=message, headers=_kept(headers, phone.number, sender, ignored), options=options)
+
+
+def _checked_text(message: str, macros: list[tuple[str, str]]) -> str:
+    """The text with its macros substituted, refused for control characters and what SMSAPI refuses."""
     for name, value in macros:  # as smsd: every occurrence of the name in the text, in the order given
         message = message.replace(name, value)
     if (control := _CONTROL.search(message)) is not None:
         raise Malformed("outbox.control", code=f"0x{ord(control.group()):02x}", at=control.start() + 1)
     if problems := checks.message_problems(message):
         raise Malformed("outbox.bad_text", reason=" ".join(problems))
-    options = _options(given)
-    if options.get("max_parts") == "1" and (parts := rules.measure(message).parts) > 1:
-        raise Malformed("outbox.autosplit", parts=parts)
-    kept = {name: value for name, value in headers.items() if name.lower() not in ("alphabet", "macro", "from")}
-    sender, ignored = _sender(given.get("from") or None)
-    kept = {"To": phone.number, **{n: v for n, v in kept.items() if n != "To"}}  # kept as it will be sent
+    return message
+
+
+def _kept(headers: dict[str, str], number: str, sender: str | None, ignored: str | None) -> dict[str, str]:
+    """The headers recorded with the message, as it will be sent: the checked number first, the
+    sender used and the one ignored; the alphabet and macros are spent."""
+    kept = {"To": number}
+    kept |= {name: value for name, value in headers.items() if name.lower() not in ("alphabet", "macro", "from") and name != "To"}
     if sender is not None:
         kept["From"] = sender
     if ignored is not None:
         kept["From_ignored"] = ignored
-    return Draft(to=phone.number, sender=sender, text=message, headers=kept, options=options)
+    return kept
 
 
 def _split(data: bytes) -> tuple[bytes, bytes]:

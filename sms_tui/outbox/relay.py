@@ -30,6 +30,7 @@ from sms_tui.smsapi_texts import Reason, describe, keyed, reason_of
 
 if TYPE_CHECKING:
     from sms_tui.smsapi.client import SmsapiClient
+    from sms_tui.smsapi.models import SendResult
 
 BACKOFF = (15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)  # seconds after the 1st, 2nd… failure
 HOLD_PAUSE = 300.0  # seconds between tries of an account that refused (points, credentials)
@@ -264,39 +265,51 @@ class Relay:
                 await self._send_locked(api, entry, done, stop)
 
     async def _send_locked(self, api: SmsapiClient, entry: Entry, done: Pass, stop: asyncio.Event) -> None:
-        draft, state = entry.draft, entry.state
-        sender = draft.sender or self.default_sender
         if stop.is_set() or self.stopping:
             return
         extra: dict[str, str] = {}
         try:
-            try:
-                result = await api.send(draft.to, draft.text, sender, idx=idx_for(self.username, entry.id), options=self._options(draft))
-            except ApiError as exc:
-                if exc.code != 14 or draft.sender in (None, "ECO", self.default_sender):
-                    raise
-                # From: named no sender name of the account (smsd only records From:): the settings' sender,
-                # and the record says so. SMSAPI refused, so nothing was sent: the same idx again is safe.
-                extra["From_ignored"] = f"{draft.sender} — {describe(exc)}"
-                result = await api.send(draft.to, draft.text, self.default_sender, idx=idx_for(self.username, entry.id),
-                                        options=self._options(draft))
+            result = await self._request(api, entry, extra)
         except ApiError as exc:
-            if exc.category in ACCOUNT:
-                state.held, state.last_reason = True, reason_of(exc)
-                self.spool.save_state(entry.id, state)
-                done.held = done.held or self._hold(exc)  # once per pass, however many workers met it
-                stop.set()
-            elif exc.category in TRANSIENT:
-                self._retry(entry, reason_of(exc), done)
-            else:
-                record = self.spool.mark_failed(entry, describe(exc), exc.code)
-                done.failed.append(entry.id)
-                self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": reason_of(exc), "code": exc.code,
-                               "file": str(self.spool.folder("failed") / record)})
+            self._refused(entry, exc, done, stop)
             return
         except SmsapiError as exc:  # the link: unreachable, TLS, timeout, 5xx, a dropped answer
             self._retry(entry, reason_of(exc), done, uncertain=not isinstance(exc, TransportError) or exc.ambiguous)
             return
+        self._record_sent(entry, result, extra, done, stop)
+
+    async def _request(self, api: SmsapiClient, entry: Entry, extra: dict[str, str]) -> SendResult:
+        draft = entry.draft
+        try:
+            return await api.send(draft.to, draft.text, draft.sender or self.default_sender, idx=idx_for(self.username, entry.id),
+                                  options=self._options(draft))
+        except ApiError as exc:
+            if exc.code != 14 or draft.sender in (None, "ECO", self.default_sender):
+                raise
+            # From: named no sender name of the account (smsd only records From:): the settings' sender,
+            # and the record says so. SMSAPI refused, so nothing was sent: the same idx again is safe.
+            extra["From_ignored"] = f"{draft.sender} — {describe(exc)}"
+            return await api.send(draft.to, draft.text, self.default_sender, idx=idx_for(self.username, entry.id),
+                                  options=self._options(draft))
+
+    def _refused(self, entry: Entry, exc: ApiError, done: Pass, stop: asyncio.Event) -> None:
+        """SMSAPI said no: the account's problem holds the queue, a passing one retries, the message's own fails it."""
+        state, draft = entry.state, entry.draft
+        if exc.category in ACCOUNT:
+            state.held, state.last_reason = True, reason_of(exc)
+            self.spool.save_state(entry.id, state)
+            done.held = done.held or self._hold(exc)  # once per pass, however many workers met it
+            stop.set()
+        elif exc.category in TRANSIENT:
+            self._retry(entry, reason_of(exc), done)
+        else:
+            record = self.spool.mark_failed(entry, describe(exc), exc.code)
+            done.failed.append(entry.id)
+            self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": reason_of(exc), "code": exc.code,
+                           "file": str(self.spool.folder("failed") / record)})
+
+    def _record_sent(self, entry: Entry, result: SendResult, extra: dict[str, str], done: Pass, stop: asyncio.Event) -> None:
+        state = entry.state
         message = result.messages[0] if result.messages else None
         extra.update({"Sent": self.spool.stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)})
         if result.already_accepted:
@@ -311,7 +324,7 @@ class Relay:
                 self.spool.save_state(entry.id, state, sync=True)
             return
         done.sent.append(entry.id)
-        self.on_event({"event": "sent", "id": entry.id, "to": draft.to, "message_id": result.message_id, "file": str(self.spool.folder("sent") / record),
+        self.on_event({"event": "sent", "id": entry.id, "to": entry.draft.to, "message_id": result.message_id, "file": str(self.spool.folder("sent") / record),
                        "points": result.points, "already_accepted": result.already_accepted})
 
     def _options(self, draft: Draft) -> dict[str, str]:

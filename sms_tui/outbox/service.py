@@ -153,38 +153,53 @@ def install(config_path: Path, spool: Spool, group: str | None = None, *, dry_ru
             unit_dir: Path | None = None, user: str = RELAY_USER) -> Outcome:
     if settings_store.control_characters(config_path) or settings_store.control_characters(spool.root):
         raise UnitError("schedule.bad_path", path=ascii(str(config_path)))
-    folder = unit_dir or (SYSTEM_UNITS if _system() else user_unit_dir())
-    name = unit_name(config_path)
-    outcome = Outcome("systemd", changed=False, written=changed_units({folder / name: unit_text(config_path, spool.root, group, user)}))
-    enabled = runner(_systemctl("is-enabled", "--quiet", name), None).returncode == 0
-    account = relay_user(user) if _system() else None
-    owned = account is None or _owned_by(spool, account[0])
-    outcome.changed = bool(outcome.written) or not enabled or (_system() and not owned)
-    if not outcome.changed:
-        return outcome
-    steps: list[list[str]] = []
-    if _system() and account is None:
-        steps.append(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                      "--shell", "/usr/sbin/nologin", "--comment", "sms-tui outbox relay", user])
-    # What it will run, run once as the user it runs as: a program it cannot read would be a unit that only fails.
-    check = ["runuser", "-u", user, "--"] if _system() else []
-    calls = [_systemctl("daemon-reload"), _systemctl("enable", "--now", name)]
-    if outcome.written and enabled:
-        calls.append(_systemctl("restart", name))  # the running relay takes the new unit
-    outcome.ran = [*steps, [*check, *program.argv(), "--version"], *calls]
-    if dry_run:
+    system = _system()
+    outcome, steps, prefix, calls = _plan(config_path, spool, group, runner, unit_dir or (SYSTEM_UNITS if system else user_unit_dir()), user)
+    if not outcome.changed or dry_run:
         return outcome
     for call in steps:
         must_run(runner, call)
-    if _system():
-        spool.prepare()
-        made = relay_user(user)
-        if made is None:
-            raise UnitError("outbox.no_relay_user", user=user)
-        spool.hand_over(*made)
-    runs(runner, check)
+    if system:
+        _hand_over(spool, user)
+    runs(runner, prefix)
     install_units(outcome.written, calls, runner, reload=calls[0])
     return outcome
+
+
+def _plan(config_path: Path, spool: Spool, group: str | None, runner: Runner, folder: Path, user: str
+          ) -> tuple[Outcome, list[list[str]], list[str], list[list[str]]]:
+    """What an install would do: the outcome (its units, whether anything changes, what runs), the steps
+    before the units (the relay's user), the prefix that runs a program as it, the systemctl calls."""
+    system = _system()
+    name = unit_name(config_path)
+    outcome = Outcome("systemd", changed=False, written=changed_units({folder / name: unit_text(config_path, spool.root, group, user)}))
+    enabled = runner(_systemctl("is-enabled", "--quiet", name), None).returncode == 0
+    account = relay_user(user) if system else None
+    outcome.changed = bool(outcome.written) or not enabled or (system and not (account is not None and _owned_by(spool, account[0])))
+    steps = [_useradd(user)] if system and account is None else []
+    # What it will run, run once as the user it runs as: a program it cannot read would be a unit that only fails.
+    prefix = ["runuser", "-u", user, "--"] if system else []
+    calls = [_systemctl("daemon-reload"), _systemctl("enable", "--now", name)]
+    if outcome.written and enabled:
+        calls.append(_systemctl("restart", name))  # the running relay takes the new unit
+    if outcome.changed:
+        outcome.ran = [*steps, [*prefix, *program.argv(), "--version"], *calls]
+    return outcome, steps, prefix, calls
+
+
+def _useradd(user: str) -> list[str]:
+    """The relay's own user, as Debian's daemons have theirs: a system account, no home, no shell."""
+    return ["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+            "--shell", "/usr/sbin/nologin", "--comment", "sms-tui outbox relay", user]
+
+
+def _hand_over(spool: Spool, user: str) -> None:
+    """The outbox's folders made and given to the relay's user (made by now)."""
+    spool.prepare()
+    made = relay_user(user)
+    if made is None:
+        raise UnitError("outbox.no_relay_user", user=user)
+    spool.hand_over(*made)
 
 
 def _owned_by(spool: Spool, uid: int) -> bool:

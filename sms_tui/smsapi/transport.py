@@ -7,7 +7,7 @@ import ssl
 
 import httpx
 
-from sms_tui.smsapi.errors import TransportError
+from sms_tui.smsapi.errors import TransportError, TransportKind
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -19,30 +19,33 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+# Which failures are which, in the order asked: (exception types, kind, may the request have reached SMSAPI).
+_KINDS: tuple[tuple[tuple[type[httpx.HTTPError], ...], TransportKind, bool], ...] = (
+    ((httpx.ProxyError,), "proxy", False),
+    ((httpx.ConnectTimeout, httpx.PoolTimeout), "connect_timeout", False),
+    ((httpx.ReadTimeout, httpx.WriteTimeout), "read_timeout", True),
+    ((httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError), "dropped", True),
+    ((httpx.DecodingError,), "bad_response", False),
+)
+# A connection that never opened, by what its causes say: (kind, exception type in the chain, words in the text).
+_CONNECT: tuple[tuple[TransportKind, type[BaseException] | None, tuple[str, ...]], ...] = (
+    ("tls_plain", None, ("WRONG_VERSION_NUMBER", "record layer failure", "PACKET_LENGTH_TOO_LONG")),  # https:// to a plain-HTTP port
+    ("tls", ssl.SSLError, ("CERTIFICATE_VERIFY_FAILED", "SSL")),
+    ("dns", socket.gaierror, ("Name or service not known", "getaddrinfo", "nodename", "Temporary failure in name resolution")),
+    ("refused", ConnectionRefusedError, ("Connection refused", "Errno 111")),
+)
+
+
 def classify(exc: httpx.HTTPError, host: str) -> TransportError:
     """Whether the request may have reached SMSAPI decides if a send may be retried blindly."""
     chain = _chain(exc)
     text = " ".join(str(e) for e in chain)
-    if isinstance(exc, httpx.ProxyError):
-        return TransportError("proxy", text, host=host)
-    if isinstance(exc, httpx.ConnectTimeout):
-        return TransportError("connect_timeout", text, host=host)
-    if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
-        return TransportError("read_timeout", text, ambiguous=True, host=host)
-    if isinstance(exc, httpx.PoolTimeout):
-        return TransportError("connect_timeout", text, host=host)
     if isinstance(exc, httpx.ConnectError):
-        if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "PACKET_LENGTH_TOO_LONG" in text:
-            return TransportError("tls_plain", text, host=host)  # https:// to a plain-HTTP port: not a certificate problem
-        if any(isinstance(e, ssl.SSLError) for e in chain) or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
-            return TransportError("tls", text, host=host)
-        if any(isinstance(e, socket.gaierror) for e in chain) or "Name or service not known" in text or "getaddrinfo" in text or "nodename" in text or "Temporary failure in name resolution" in text:
-            return TransportError("dns", text, host=host)
-        if any(isinstance(e, ConnectionRefusedError) for e in chain) or "Connection refused" in text or "Errno 111" in text:
-            return TransportError("refused", text, host=host)
+        for kind, cause, words in _CONNECT:
+            if (cause is not None and any(isinstance(e, cause) for e in chain)) or any(word in text for word in words):
+                return TransportError(kind, text, host=host)
         return TransportError("network", text, host=host)
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return TransportError("dropped", text, ambiguous=True, host=host)
-    if isinstance(exc, httpx.DecodingError):
-        return TransportError("bad_response", text, host=host)
+    for types, kind, ambiguous in _KINDS:
+        if isinstance(exc, types):
+            return TransportError(kind, text, ambiguous=ambiguous, host=host)
     return TransportError("network", text, ambiguous=True, host=host)

@@ -79,7 +79,7 @@ def apply_sgr(pen: Pen, params: str) -> Pen:
     i = 0
     while i < len(parts):
         code = parts[i] or "0"
-        if code in ("38", "48", "58"):
+        if code in ("38", "48", "58"):  # 256 colours (5;N) or true colour (2;R;G;B)
             take = 3 if parts[i + 1:i + 2] == ["5"] else 5 if parts[i + 1:i + 2] == ["2"] else 1
             value = ";".join(parts[i:i + take])
             i += take
@@ -90,25 +90,25 @@ def apply_sgr(pen: Pen, params: str) -> Pen:
             else:
                 flags = {f for f in flags if not f.startswith("58;")} | {value}
             continue
-        n = int(code) if code.isdigit() else -1
-        if n == 0:
-            fg, bg, flags = "", "", set()
-        elif 30 <= n <= 37 or 90 <= n <= 97:
-            fg = code
-        elif n == 39:
-            fg = ""
-        elif 40 <= n <= 47 or 100 <= n <= 107:
-            bg = code
-        elif n == 49:
-            bg = ""
-        elif code in _FLAG_OFF:
-            flags -= _FLAG_OFF[code]
-        elif n == 59:
-            flags = {f for f in flags if not f.startswith("58;")}
-        else:
-            flags.add(code)
+        fg, bg, flags = _one_code(code, fg, bg, flags)
         i += 1
     return Pen(fg, bg, frozenset(flags), pen.link)
+
+
+def _one_code(code: str, fg: str, bg: str, flags: set[str]) -> tuple[str, str, set[str]]:
+    """One plain SGR code: a reset, a 16-colour foreground or background, an attribute on or off."""
+    n = int(code) if code.isdigit() else -1
+    if n == 0:
+        return "", "", set()
+    if 30 <= n <= 37 or 90 <= n <= 97 or n == 39:
+        return ("" if n == 39 else code), bg, flags
+    if 40 <= n <= 47 or 100 <= n <= 107 or n == 49:
+        return fg, ("" if n == 49 else code), flags
+    if code in _FLAG_OFF:
+        return fg, bg, flags - _FLAG_OFF[code]
+    if n == 59:
+        return fg, bg, {f for f in flags if not f.startswith("58;")}
+    return fg, bg, flags | {code}
 
 
 def sgr_change(old: Pen | None, new: Pen) -> str:
@@ -183,6 +183,17 @@ class ScreenDiff:
             tokens = list(_TOKEN.finditer(data))
         if not self.diffing:
             return data
+        if self._unmodelled(tokens):
+            # something this model does not follow (an erase, a scroll, a mode, text at a cursor
+            # it does not know): send as is, after putting the terminal where the stream was
+            restore = (f"\x1b[{self._y + 1};{self._x + 1}H{link_change(None, self._pen)}{sgr_change(None, self._pen)}"
+                       if self._placed else "")
+            self.invalidate()
+            self.passed_through += 1
+            return restore + data
+        return self._diff(tokens)
+
+    def _unmodelled(self, tokens: list[re.Match[str]]) -> bool:
         placed = self._placed
         for m in tokens:
             kind = m.lastgroup
@@ -190,14 +201,8 @@ class ScreenDiff:
                 placed = True
             if (kind == "other" or (kind == "final" and m.group("final") not in "Hm")
                     or (kind in ("text", "cr", "lf") and not placed)):
-                # something this model does not follow (an erase, a scroll, a mode, text at a cursor
-                # it does not know): send as is, after putting the terminal where the stream was
-                restore = (f"\x1b[{self._y + 1};{self._x + 1}H{link_change(None, self._pen)}{sgr_change(None, self._pen)}"
-                           if self._placed else "")
-                self.invalidate()
-                self.passed_through += 1
-                return restore + data
-        return self._diff(tokens)
+                return True
+        return False
 
     def _follow(self, tokens: list[re.Match[str]]) -> None:
         """A write that draws nothing still moves the stream's cursor and pen: the next write may
@@ -215,37 +220,10 @@ class ScreenDiff:
         x, y, pen = self._x, self._y, self._pen
         before: dict[tuple[int, int], tuple[str, Pen] | None] = {}
         prefix: list[str] = []  # OSC other than links (pointer shape): kept, in order, before the drawing
-        rows = self.rows
         for m in tokens:
             kind = m.lastgroup
             if kind == "text":
-                row = rows.setdefault(y, {})
-                text = m.group("text")
-                if text.isascii() or all(_cell_width(ch) == 1 for ch in text):  # one cell each: in bulk
-                    end = x + len(text)
-                    for cell in range(x, end):
-                        if (y, cell) not in before:
-                            before[(y, cell)] = row.get(cell)
-                    self._forget_wide_neighbours(row, x, len(text))
-                    row.update(zip(range(x, end), [(ch, pen) for ch in text], strict=True))
-                    x = end
-                    continue
-                for ch in text:
-                    width = _cell_width(ch)
-                    if width == 0:
-                        if (y, x - 1) not in before:
-                            before[(y, x - 1)] = row.get(x - 1)
-                        old = row.get(x - 1)
-                        row[x - 1] = ((old[0] if old else " ") + ch, pen)
-                        continue
-                    for cell in range(x, x + width):
-                        if (y, cell) not in before:
-                            before[(y, cell)] = row.get(cell)
-                    self._forget_wide_neighbours(row, x, width)
-                    row[x] = (ch, pen)
-                    if width == 2:
-                        row[x + 1] = (_CONTINUATION, pen)
-                    x += width
+                x = self._draw(m.group("text"), x, y, pen, before)
             elif kind == "final":
                 final, params = m.group("final"), m.group("csi")
                 if final == "m":
@@ -255,15 +233,7 @@ class ScreenDiff:
                     y = int(row_s or 1) - 1
                     x = int(col_s or 1) - 1
             elif kind == "osc":
-                osc = m.group("osc")
-                if osc.startswith("8;"):
-                    pen = Pen(pen.fg, pen.bg, pen.flags, osc.split(";", 2)[2])
-                elif osc.startswith("22;"):
-                    if osc != self._pointer:
-                        self._pointer = osc
-                        prefix.append(m.group(0))
-                else:
-                    prefix.append(m.group(0))
+                pen = self._osc(m, pen, prefix)
             elif kind == "cr":
                 x = 0
             elif kind == "lf":
@@ -272,6 +242,47 @@ class ScreenDiff:
         out.append(f"\x1b[{y + 1};{x + 1}H")
         self._x, self._y, self._pen, self._placed = x, y, pen, True
         return "".join(out)
+
+    def _draw(self, text: str, x: int, y: int, pen: Pen, before: dict[tuple[int, int], tuple[str, Pen] | None]) -> int:
+        """Text into the model at (x, y), remembering each touched cell's old content; the new x."""
+        row = self.rows.setdefault(y, {})
+        if text.isascii() or all(_cell_width(ch) == 1 for ch in text):  # one cell each: in bulk
+            end = x + len(text)
+            for cell in range(x, end):
+                if (y, cell) not in before:
+                    before[(y, cell)] = row.get(cell)
+            self._forget_wide_neighbours(row, x, len(text))
+            row.update(zip(range(x, end), [(ch, pen) for ch in text], strict=True))
+            return end
+        for ch in text:
+            width = _cell_width(ch)
+            if width == 0:  # a combining mark joins the cell before
+                if (y, x - 1) not in before:
+                    before[(y, x - 1)] = row.get(x - 1)
+                old = row.get(x - 1)
+                row[x - 1] = ((old[0] if old else " ") + ch, pen)
+                continue
+            for cell in range(x, x + width):
+                if (y, cell) not in before:
+                    before[(y, cell)] = row.get(cell)
+            self._forget_wide_neighbours(row, x, width)
+            row[x] = (ch, pen)
+            if width == 2:
+                row[x + 1] = (_CONTINUATION, pen)
+            x += width
+        return x
+
+    def _osc(self, m: re.Match[str], pen: Pen, prefix: list[str]) -> Pen:
+        """A link changes the pen; the pointer shape goes out only when it changed; any other OSC goes out."""
+        osc = m.group("osc")
+        if osc.startswith("8;"):
+            return Pen(pen.fg, pen.bg, pen.flags, osc.split(";", 2)[2])
+        if not osc.startswith("22;"):
+            prefix.append(m.group(0))
+        elif osc != self._pointer:
+            self._pointer = osc
+            prefix.append(m.group(0))
+        return pen
 
     def _forget_wide_neighbours(self, row: dict[int, tuple[str, Pen]], x: int, width: int) -> None:
         """Overwriting half of a wide character blanks the other half on the terminal: stop trusting it."""
@@ -292,32 +303,42 @@ class ScreenDiff:
         term: Pen | None = None  # what the terminal's pen is now; unknown at the start of a frame
         for y in sorted(changed):
             row = self.rows[y]
-            xs = sorted(changed[y])
-            runs: list[list[int]] = [[xs[0], xs[0]]]
-            for x in xs[1:]:
-                if x == runs[-1][1] + 1:
-                    runs[-1][1] = x
-                    continue
-                gap = range(runs[-1][1] + 1, x)
-                if len(gap) <= 4 and all(g in row for g in gap):
-                    runs[-1][1] = x  # re-sending a few known cells is cheaper than a cursor move
-                else:
-                    runs.append([x, x])
-            for start, end in runs:
+            for start, end in _runs(row, sorted(changed[y])):
                 while start > 0 and row.get(start, ("", PLAIN))[0] == _CONTINUATION:
                     start -= 1  # a changed right half is re-sent from its left half
                 out.append(f"\x1b[{y + 1};{start + 1}H")
-                for x in range(start, end + 1):
-                    cell = row.get(x)
-                    if cell is None or cell[0] == _CONTINUATION:
-                        continue
-                    ch, pen = cell
-                    if pen is not term:
-                        out.append(link_change(term, pen))
-                        out.append(sgr_change(term, pen))
-                        term = pen
-                    out.append(ch)
+                term = _cells(out, row, start, end, term)
         if term is not None and term != PLAIN:
             out.append(link_change(term, PLAIN))
             out.append("\x1b[0m")
         return out
+
+
+def _runs(row: dict[int, tuple[str, Pen]], xs: list[int]) -> list[list[int]]:
+    """Changed columns (sorted) as runs to draw: a small gap of known cells is re-sent rather than jumped."""
+    runs: list[list[int]] = [[xs[0], xs[0]]]
+    for x in xs[1:]:
+        if x == runs[-1][1] + 1:
+            runs[-1][1] = x
+            continue
+        gap = range(runs[-1][1] + 1, x)
+        if len(gap) <= 4 and all(g in row for g in gap):
+            runs[-1][1] = x  # re-sending a few known cells is cheaper than a cursor move
+        else:
+            runs.append([x, x])
+    return runs
+
+
+def _cells(out: list[str], row: dict[int, tuple[str, Pen]], start: int, end: int, term: Pen | None) -> Pen | None:
+    """Cells start..end of a row onto `out`, changing the pen only where it changes; the pen after."""
+    for x in range(start, end + 1):
+        cell = row.get(x)
+        if cell is None or cell[0] == _CONTINUATION:
+            continue
+        ch, pen = cell
+        if pen is not term:
+            out.append(link_change(term, pen))
+            out.append(sgr_change(term, pen))
+            term = pen
+        out.append(ch)
+    return term
