@@ -103,7 +103,9 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
                           concurrency=settings.outbox.concurrency, on_event=keep)
             signals = _stop_gracefully(relay, rep)
-            waker: Waker | None = None
+            # Watching before the first look: a file that arrives while a pass runs wakes the next wait
+            # (the kernel keeps the event), never waits for whatever else is due.
+            waker = None if once else Waker(spool)
             try:
                 while True:
                     try:
@@ -120,9 +122,8 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                     if once:
                         return _finish(rep, done, spool)
                     rep.steps.clear()  # a service's --json reports its last pass, not every pass since it started
-                    if waker is None:
-                        waker = Waker(spool)
-                    await waker.wait(relay.next_wake(), relay.stopped)
+                    if waker is not None:
+                        await waker.wait(relay.next_wake(), relay.stopped)
             except asyncio.CancelledError:
                 if len(signals) > 1:  # a second signal: stopped at once, each send cut short keeps its idx
                     return _cut(rep, signals[-1], spool)

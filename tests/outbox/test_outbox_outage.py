@@ -21,6 +21,7 @@ import pytest
 
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
+from sms_tui.outbox.relay import FOLLOW_EVERY
 from sms_tui.outbox.rooms import Hold
 from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
@@ -231,6 +232,28 @@ def test_a_full_disk_sends_nothing_it_cannot_record(shop: tuple[Path, Path], san
         assert freed.returncode == ExitCode.OK, freed.stderr
         assert sorted(m.message for m in sandbox.outbox) == sorted(texts)
         assert len(os.listdir(spool.folder("sent"))) == 10
+
+
+def test_a_message_dropped_during_the_first_pass_leaves_at_once(shop: tuple[Path, Path], sandbox: Sandbox) -> None:
+    """The relay watches the drop folder before its first look: a file that arrives while the first
+    pass is sending is sent by the very next pass. The watch used to start after the first pass, so
+    that arrival went unseen until something else fell due: the delivery read 15 s later. The bound
+    is no measurement: the arrival takes milliseconds, the next thing due is 15 s away."""
+    config, _ = shop
+    spool = _spool()
+    first = spool.drop("500100200", "Pierwsza")
+    spool.claim()
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=2, times=1))
+    relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: _sends(sandbox) >= 1, "the first send to be in flight")
+        spool.drop("500100200", "W trakcie pierwszego przejścia")
+        _wait_for(lambda: len(sandbox.outbox) == 2, "the second message at SMSAPI before anything else fell due", timeout=FOLLOW_EVERY - 5)
+        assert (spool.folder("sent") / f"{first}.sms").exists()
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        relay.communicate(timeout=60)
 
 
 def test_a_message_removed_under_the_relay_mid_send_is_recorded(shop: tuple[Path, Path], sandbox: Sandbox) -> None:
