@@ -11,6 +11,8 @@ from pydantic import SecretStr
 from sms_tui.settings.model import AccountSettings, SenderSettings, Settings, Verified
 from tests.conftest import DEMO_MD5
 
+# The outbox's own tests are about its mechanics, not the money guard's: every limit off (still counted).
+NO_LIMITS = "[guard]\nduplicate_minutes = 0\nper_recipient_day = 0\nper_hour = 0\npoints_day = 0\npoints_month = 0\n"
 ECO_MD5 = f"""
 [account]
 username = "demo"

@@ -42,6 +42,8 @@ def run(ctx: Context, args: Namespace) -> int:
             return _drop(rep, spool, args.id)
         if action == "resend":
             return _resend(rep, spool, args.ids)
+        if action == "release":
+            return _release(rep, spool, args.ids)
         return _list(rep, spool)
     except OSError as exc:
         rep.step("outbox", False, t("outbox.unusable", path=spool.root, reason=os_reason(exc)))
@@ -54,6 +56,8 @@ def _list(rep: Reporter, spool: Spool) -> int:
     arrived = _arrived(rep, spool, now)
     waiting = _waiting(rep, spool, held, now)
     failed = _failed(rep, spool)
+    if guarded := [row["id"] for row in waiting if row["state"] == "guarded"]:
+        rep.warn("guarded", t("guard.held", n=len(guarded)), ids=guarded)
     if held.reason:
         rep.warn("held", t("outbox.held", reason=describe_reason(held.reason)), code=held.code)
     if not waiting and not failed and not arrived:
@@ -85,12 +89,12 @@ def _waiting(rep: Reporter, spool: Spool, held: Hold, now: float) -> list[dict[s
         age = now - arrival(message_id).timestamp()
         next_try = max(state.next_try, held.until) if state.held else state.next_try
         due_in = max(0, round(next_try - now))
-        kind = "check" if state.check else "held" if state.held else "waiting"
-        reason = t("outbox.check_panel", id=message_id) if state.check else describe_reason(state.last_reason)
+        kind = "check" if state.check else "guarded" if state.guarded and not state.released else "held" if state.held else "waiting"
+        reason = t("outbox.check_panel", id=message_id) if state.check else describe_reason(state.guarded if kind == "guarded" else state.last_reason)
         waiting.append({"id": message_id, "to": entry.draft.to, "state": kind, "age": round(age),
-                        "attempts": state.attempts, "next_try": None if state.check else due_in, "last_reason": reason,
+                        "attempts": state.attempts, "next_try": None if kind in ("check", "guarded") else due_in, "last_reason": reason,
                         "may_have_been_sent": state.uncertain_since is not None})
-        when = t("outbox.due_human") if state.check else t("outbox.due_now") if due_in == 0 else t("outbox.due_in", wait=elapsed_text(due_in))
+        when = t("outbox.due_human") if kind in ("check", "guarded") else t("outbox.due_now") if due_in == 0 else t("outbox.due_in", wait=elapsed_text(due_in))
         rep.info(t("outbox.row", id=message_id, to=entry.draft.to, state=t(f"outbox.state.{kind}"),
                    age=elapsed_text(age), attempts=state.attempts, when=when, reason=reason or "—"))
     return waiting
@@ -133,6 +137,15 @@ def _drop(rep: Reporter, spool: Spool, message_id: str) -> int:
     key = "outbox.dropped" if outcome is Dropped.NOT_SENT else "outbox.dropped_maybe_sent"
     rep.step("drop", True, t(key, id=escape_name(message_id)), id=message_id)
     return rep.finish(ExitCode.OK, dropped=message_id, may_have_been_sent=outcome is Dropped.MAYBE_SENT)
+
+
+def _release(rep: Reporter, spool: Spool, ids: list[str]) -> int:
+    made = spool.release(ids or None)
+    missing = [i for i in ids if i not in made]
+    for message_id in missing:
+        rep.step("release", False, t("outbox.not_guarded", id=escape_name(message_id)))
+    rep.step("release", not missing, t("outbox.released", n=len(made)), ids=made)
+    return rep.finish(ExitCode.USAGE if missing else ExitCode.OK, released=made)
 
 
 def _resend(rep: Reporter, spool: Spool, ids: list[str]) -> int:

@@ -93,6 +93,10 @@ def _queue(p: argparse.ArgumentParser, common: Declare) -> None:
     q.add_argument("ids", nargs="+", metavar="ID")
     _json(q)
     common(q)
+    q = actions.add_parser("release", help="send messages the money guard held, once (all without an ID)")
+    q.add_argument("ids", nargs="*", metavar="ID")
+    _json(q)
+    common(q)
 
 
 def _status(p: argparse.ArgumentParser) -> None:
@@ -145,7 +149,7 @@ def commands(common: Declare) -> tuple[Command, ...]:
         Command("sender", "own sender names: list, request (add) after the statement, switch to an approved one (use)",
                 lambda p: _sender(p, common)),
         Command("relay", "send what programs dropped into the outbox, exactly once; in the foreground, or --once", _relay),
-        Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID, resend ID…", lambda p: _queue(p, common), network=False),
+        Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID, resend ID…, release [ID…]", lambda p: _queue(p, common), network=False),
         Command("doctor", "every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance",
                 _only_json),
         Command("show", "the saved settings, secrets masked", _only_json, network=False, logs=False),

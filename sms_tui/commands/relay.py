@@ -19,6 +19,7 @@ from sms_tui.compat import UTC
 from sms_tui.event_command import run_command
 from sms_tui.exitcodes import ExitCode
 from sms_tui.i18n import os_reason, t
+from sms_tui.outbox.gate import ledger_for
 from sms_tui.outbox.relay import Pass, Relay
 from sms_tui.outbox.spool import Spool, outbox_root, spool_for
 from sms_tui.outbox.wake import Waker
@@ -101,7 +102,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
                     events.append(event)
 
             relay = Relay(spool, conn.session, conn.credentials, settings.sender.from_field, settings.account.username,
-                          concurrency=settings.outbox.concurrency, on_event=keep)
+                          concurrency=settings.outbox.concurrency, on_event=keep, guard=ledger_for(settings, spool))
             signals = _stop_gracefully(relay, rep)
             # Watching before the first look: a file that arrives while a pass runs wakes the next wait
             # (the kernel keeps the event), never waits for whatever else is due.
@@ -131,6 +132,7 @@ async def _serve(ctx: Context, rep: Reporter, settings: Settings, spool: Spool, 
             finally:
                 if waker is not None:
                     waker.close()
+                relay.gate.close()
                 await conn.session.aclose()
     except Busy as exc:  # another relay holds the outbox: it sends, this one has nothing to do (and only that is exit 0)
         rep.warn("relay", exc.describe())
@@ -198,6 +200,12 @@ def _report(rep: Reporter, done: Pass, *, quiet: bool, outbox: str) -> None:
     """One line per message that moved (a service's journal reads like smsd's log)."""
     if done.disk is not None:
         rep.warn("disk", t("outbox.disk", path=outbox, reason=os_reason(done.disk)))
+    if done.guard is not None:
+        rep.warn("guard", done.guard.describe())
+    if done.guarded:
+        rep.warn("guarded", t("guard.held", n=len(done.guarded)), ids=done.guarded)
+    for message_id in done.duplicates:
+        rep.step("duplicate", False, t("outbox.failed", id=message_id), id=message_id, duplicate=True)
     for message_id in done.checking:
         rep.warn("check", t("outbox.check_panel", id=message_id), id=message_id)
     for refused in done.refused:
@@ -217,9 +225,10 @@ def _finish(rep: Reporter, done: Pass, spool: Spool) -> int:
     code = ExitCode.OK
     if done.held is not None:
         code = reason_exit_code(done.held.code)  # its category's, as for the same error met live
-    elif done.disk is not None:
+    elif done.disk is not None or done.guard is not None:
         code = ExitCode.USAGE
     return rep.finish(code, claimed=done.claimed, sent=done.sent, failed=done.failed, retrying=done.retrying,
+                      guarded=done.guarded, duplicates=done.duplicates,
                       refused=[{**r.__dict__, "reason": describe_reason(r.reason), "why": r.reason} for r in done.refused], waiting=waiting, followed=done.followed,
                       held=done.held.__dict__ if done.held is not None else None, checking=done.checking,
                       disk=os_reason(done.disk) if done.disk is not None else None, outbox=str(spool.root))
@@ -240,11 +249,14 @@ def _deliver_events(rep: Reporter, settings: Settings, spool: Spool, events: lis
             ran = run_command(argv, payload, "[outbox] eventhandler")
             if ran.outcome != "sent":
                 rep.warn("eventhandler", t("outbox.event_failed", event=argv[1], reason=ran.detail))
-        if event["event"] in OWNER_EVENTS and _tell_owner(rep, settings, payload) and event["event"] == "held":
-            spool.owner_told()
+        if event["event"] in OWNER_EVENTS and _tell_owner(rep, settings, payload):
+            if event["event"] == "held":
+                spool.owner_told()
+            elif event["event"] == "guarded":
+                spool.set_guard_told(told=True)
 
 
-OWNER_EVENTS = ("held", "uncertain", "disk")
+OWNER_EVENTS = ("held", "uncertain", "disk", "guarded")
 SMSD_EVENTS = {"sent": "SENT", "failed": "FAILED", "delivered": "REPORT", "not_delivered": "REPORT"}
 
 
@@ -262,6 +274,9 @@ def _tell_owner(rep: Reporter, settings: Settings, payload: dict[str, Any]) -> b
     kind = payload["event"]
     if kind == "held":
         text = t("outbox.owner_held", reason=payload.get("reason_text", ""), n=payload.get("waiting", 0), host=payload["host"])
+    elif kind == "guarded":
+        text = t("outbox.owner_guarded", host=payload["host"], sent=payload.get("sent", 0), held=payload.get("held", 0),
+                 reason=payload.get("reason_text", ""))
     elif kind == "uncertain":
         text = t("outbox.owner_uncertain", n=payload.get("n", 0), host=payload["host"], ids=" ".join(payload.get("ids", [])[:5]))
     else:

@@ -1,5 +1,6 @@
 """The queue: a taken message's attempts (the attempts log synced before a request goes out), its
-move to sent/ or failed/, dropping and resending by hand, and the account's hold."""
+move to sent/ or failed/, and the account's hold. What a technician does to it by hand is in
+`hands` (retry, resend, release, drop)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,17 @@ import fcntl
 import json
 import os
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import asdict
 
 from sms_tui.base.files import atomic_write
-from sms_tui.outbox.message import MAX_BYTES, Malformed, headers_of, parse, render
+from sms_tui.outbox.message import Malformed, parse, render
 from sms_tui.outbox.rooms import (
     ID,
-    Dropped,
     Entry,
     Hold,
     SpoolBase,
     State,
-    lstat_or_none,
     new_id,
     read_nofollow,
     record_name,
@@ -175,81 +173,6 @@ class Queue(SpoolBase):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.root}/queue/{message_id}{suffix}")
 
-    def drop_entry(self, message_id: str, *, wait: float = 30.0) -> Dropped:
-        """`queue drop ID`: removed from the queue — never while its request is out (the relay holds
-        its lock then: this waits up to `wait` seconds for the outcome), and "not sent" only when no
-        attempt of it may have reached SMSAPI. A file not taken from outgoing/ yet is dropped by its name."""
-        queued = f"{self.root}/queue/{message_id}.sms"
-        try:
-            fd = os.open(queued, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
-            return self._drop_arrival(message_id)
-        try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        return Dropped.IN_FLIGHT
-                    time.sleep(0.05)  # the relay's send ends with its answer or its timeout
-            opened, now = os.fstat(fd), lstat_or_none(queued)
-            if now is None or (now.st_ino, now.st_dev) != (opened.st_ino, opened.st_dev):
-                record = headers_of(os.pread(fd, MAX_BYTES * 2, 0))  # the same file, now a record: what it says
-                return Dropped.SENT if "Sent" in record else Dropped.DONE
-            state = self.state(message_id)
-            self._forget(message_id)
-        finally:
-            os.close(fd)
-        self.touched()
-        return Dropped.MAYBE_SENT if state.uncertain_since is not None else Dropped.NOT_SENT
-
-    def _drop_arrival(self, name: str) -> Dropped:
-        if "/" in name or name in ("", ".", ".."):
-            return Dropped.UNKNOWN
-        try:
-            os.unlink(self.folder("outgoing") / name)  # a name in the drop folder: unlink never follows it
-        except (FileNotFoundError, IsADirectoryError, PermissionError):
-            return Dropped.UNKNOWN
-        return Dropped.NOT_SENT
-
-    def resend(self, ids: list[str]) -> list[str]:
-        """`queue resend ID…`: a message held for a human (an attempt's outcome unknown for longer
-        than SMSAPI remembers its idx) sent after all — the human looked at the panel."""
-        made = []
-        for message_id in ids:
-            if not os.path.lexists(f"{self.root}/queue/{message_id}.sms"):
-                continue
-            state = self.state(message_id)
-            state.check, state.uncertain_since, state.next_try, state.held = False, None, 0.0, False
-            self.save_state(message_id, state, sync=True)
-            made.append(message_id)
-        if made:
-            self.touched()
-        return made
-
-    def retry_now(self, ids: list[str] | None = None) -> list[str]:
-        """`queue retry [ID…]`: those (all without ids) due now; without ids the account's hold
-        ends too, so the next pass tries the account at once (the owner, told already, is not
-        told again if it still refuses)."""
-        made: list[str] = []
-        for message_id in ids or list(self.ids()):
-            entry = self.entry(message_id)
-            if entry is None:
-                continue
-            if entry.state.check:
-                continue  # only `queue resend`, after a look at the panel
-            entry.state.next_try = 0.0
-            self.save_state(message_id, entry.state)
-            made.append(message_id)
-        if not ids and (hold := self.hold()).reason:
-            hold.until = 0.0
-            self.save_hold(hold)
-        if made:
-            self.touched()
-        return made
-
     def generation(self) -> str:
         """Changed by every hand laid on the queue from outside the relay (`queue retry`, `queue
         drop`): while it is the same, what the relay last read of the waiting messages holds."""
@@ -276,6 +199,16 @@ class Queue(SpoolBase):
         if hold.reason and not hold.told:
             hold.told = True
             self.save_hold(hold)
+
+    def guard_told(self) -> bool:
+        """The owner heard that the guard holds messages (not again while any is held)."""
+        return os.path.lexists(self.root / "guard.told")
+
+    def set_guard_told(self, *, told: bool) -> None:
+        if told:
+            atomic_write(self.root / "guard.told", b"", mode=0o640, owner=self.owner, sync=False)
+        else:
+            (self.root / "guard.told").unlink(missing_ok=True)
 
     def clear_hold(self) -> None:
         (self.root / "hold.json").unlink(missing_ok=True)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sms_tui import operations
 from sms_tui.outbox.follow import Followed
+from sms_tui.outbox.gate import Gate
 from sms_tui.outbox.message import Draft
 from sms_tui.outbox.rooms import Entry, Hold, Refused
 from sms_tui.outbox.spool import Spool
@@ -29,6 +30,8 @@ from sms_tui.smsapi.errors import ApiError, Category, TransportError
 from sms_tui.smsapi_texts import Reason, describe, keyed, reason_of
 
 if TYPE_CHECKING:
+    from sms_tui.guard import Ledger
+    from sms_tui.guard.ledger import GuardUnavailable
     from sms_tui.smsapi.client import SmsapiClient
     from sms_tui.smsapi.models import SendResult
 
@@ -69,6 +72,7 @@ class _Scan:
     found: int = 0
     earliest: float = float("inf")
     complete: bool = True
+    guarded: int = 0  # held by the money guard, those held before and those held now
 
 
 @dataclass
@@ -84,16 +88,20 @@ class Pass:
     followed: int = 0
     checking: list[str] = field(default_factory=list)  # held for a human this pass: may already have been sent
     disk: OSError | None = None  # the outbox's disk refused a write: nothing more was sent
+    guarded: list[str] = field(default_factory=list)  # held by the money guard this pass
+    duplicates: list[str] = field(default_factory=list)  # not sent: the same text went to the same number just now
+    guard: GuardUnavailable | None = None  # the guard's ledger could not be used: nothing more was sent
     next_retry: float = float("inf")  # the earliest next try of those that failed this pass
 
 
 class Relay:
     def __init__(self, spool: Spool, session: operations.Session, credentials: Any, default_sender: str, username: str, *,
-                 concurrency: int = 4, clock: Clock = time.time, on_event: EventSink | None = None) -> None:
+                 concurrency: int = 4, clock: Clock = time.time, on_event: EventSink | None = None, guard: Ledger | None = None) -> None:
         self.spool, self.session, self.credentials = spool, session, credentials
         self.default_sender, self.username = default_sender, username
         self.concurrency, self.clock = concurrency, clock
         self.on_event = on_event or (lambda _event: None)
+        self.gate = Gate(spool, guard, lambda message_id: idx_for(username, message_id), self.on_event)
         self._stopping = asyncio.Event()
         # After a pass that found nothing due: the queue's generation then, and the earliest next
         # try. Until either moves (or something new is claimed), a pass reads no message: a day's
@@ -199,10 +207,21 @@ class Relay:
             if now < state.next_try <= now + BACKOFF[-1] and not state.held:
                 scan.earliest = min(scan.earliest, state.next_try)
                 continue
+            if Gate.waiting(state):
+                scan.guarded += 1
+                continue  # held by the money guard: waits for `queue release`
             entry = self.spool.entry(message_id, state)
-            if entry is not None:
-                scan.found += 1
-                yield entry
+            if entry is None:
+                continue
+            if not self.gate.admit(entry, done.guarded, done.duplicates):  # counted, or held, or a duplicate
+                if self.gate.error is not None:  # the ledger cannot be used: nothing goes uncounted
+                    done.guard, scan.complete = self.gate.error, False
+                    stop.set()
+                    return
+                scan.guarded += entry.state.guarded is not None
+                continue
+            scan.found += 1
+            yield entry
 
     def _attempted(self, due: Iterator[Entry], done: Pass, stop: asyncio.Event) -> Iterator[Entry]:
         """The due messages in batches whose attempts are on the disk before any of them is sent:
@@ -250,10 +269,12 @@ class Relay:
                     return
 
         await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        self.gate.settle()
+        self.gate.notice(done.guarded, scan.guarded if scan.complete else None)
         self._earliest = scan.earliest if scan.complete else self.clock()  # a look cut short: the rest is due now
         if done.disk is None:
             self.spool.attempts_done()  # every attempt's outcome is on the disk: a record, or a state
-        self._quiet = (generation, scan.earliest) if scan.complete and not scan.found and not done.checking else None
+        self._quiet = (generation, scan.earliest) if scan.complete and not scan.found and not done.checking and not done.duplicates else None
         if done.checking:
             self.on_event({"event": "uncertain", "ids": done.checking, "n": len(done.checking)})
         if done.held is None and (hold := self.spool.hold()).reason:
@@ -295,6 +316,7 @@ class Relay:
     def _refused(self, entry: Entry, exc: ApiError, done: Pass, stop: asyncio.Event) -> None:
         """SMSAPI said no: the account's problem holds the queue, a passing one retries, the message's own fails it."""
         state, draft = entry.state, entry.draft
+        self.gate.charged(entry, None)  # SMSAPI refused it: nothing was sent, nothing charged
         if exc.category in ACCOUNT:
             state.held, state.last_reason = True, reason_of(exc)
             self.spool.save_state(entry.id, state)
@@ -310,6 +332,7 @@ class Relay:
 
     def _record_sent(self, entry: Entry, result: SendResult, extra: dict[str, str], done: Pass, stop: asyncio.Event) -> None:
         state = entry.state
+        self.gate.charged(entry, result.points)
         message = result.messages[0] if result.messages else None
         extra.update({"Sent": self.spool.stamp(), "Message_id": result.message_id or "", "Points": f"{result.points:g}", "Attempts": str(state.attempts + 1)})
         if result.already_accepted:

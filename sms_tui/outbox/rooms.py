@@ -107,6 +107,8 @@ class State:
     # idx, and only while SMSAPI still remembers it (IDX_MEMORY); after that it waits for a human.
     uncertain_since: float | None = None
     check: bool = False  # held for a human: "may already have been sent — check the panel"
+    guarded: Reason | None = None  # held by the money guard (which limit): waits for `queue release`
+    released: bool = False  # released by a human: passes the guard's limits once
 
 @dataclass
 class Hold:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from sms_tui import constants
 from sms_tui.outbox.follow import Follow
+from sms_tui.outbox.hands import Hands
 from sms_tui.outbox.intake import Intake
-from sms_tui.outbox.queue import Queue
 from sms_tui.outbox.rooms import SMSD_DATE
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def outbox_root(configured: str | None) -> Path:
     return platformdirs.user_state_path("sms-tui") / "outbox"
 
 
-class Spool(Intake, Queue, Follow):
+class Spool(Intake, Hands, Follow):
     """The outbox at `root`: see the rooms for what each part does."""
 
 

@@ -24,7 +24,7 @@ from sms_tui.i18n import language, os_reason, t
 from sms_tui.i18n.reasons import not_utf8, toml_reason, unreadable_toml, validation_reasons
 from sms_tui.logs import register_secret
 from sms_tui.rules import check_api_url, clean_field
-from sms_tui.settings.model import ACCOUNT_NAME
+from sms_tui.settings.model import ACCOUNT_NAME, Guard
 from sms_tui.settings.setup_model import SecretKind, Setup, secret_from
 from sms_tui.settings.store import reader_problem
 from sms_tui.smsapi.auth import Platform
@@ -94,6 +94,7 @@ class AnswersFile(_Strict):
     alerts: AlertAnswers = AlertAnswers()
     files: FileAnswers = FileAnswers()
     outbox: OutboxAnswers = OutboxAnswers()
+    guard: Guard = Guard()  # the money guard (docs/guard.md): absent, its defaults
     export: ExportAnswers | None = None  # absent: what the saved settings name stays
 
 
@@ -210,6 +211,9 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     problems += _alerts(parsed.alerts, setup)
     problems += _files(parsed.files, setup)
     problems += _outbox(parsed.outbox, setup)
+    if parsed.guard.ledger is not None and not Path(parsed.guard.ledger).expanduser().is_absolute():
+        problems.append(f"guard.ledger: {t('answers.outbox_relative', path=parsed.guard.ledger)}")
+    setup.guard = parsed.guard.model_dump(exclude_defaults=True) or None
     problems += _export(parsed.export, setup)
     if problems:
         raise AnswersError(problems)

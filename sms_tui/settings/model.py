@@ -140,6 +140,20 @@ class Outbox(_Section):
     date_format: str = "%y-%m-%d %H:%M:%S"  # Sent:/Failed:/Delivered: (smsd's datetime_format, local time); "iso": ISO 8601 UTC
 
 
+class Guard(_Section):
+    """The money guard (docs/guard.md): what one shop may send before a human is asked. 0 switches a
+    limit off; `enabled = false` switches the guard off. The defaults cover three times a busy
+    workshop's busiest day and stop a runaway program within the hour."""
+
+    enabled: bool = True
+    duplicate_minutes: int = Field(60, ge=0, le=7 * 24 * 60)  # the same text to the same number again within this: not sent
+    per_recipient_day: int = Field(6, ge=0)  # messages to one number per calendar day
+    per_hour: int = Field(150, ge=0)  # messages in any 60 minutes, the whole shop
+    points_day: float = Field(100.0, ge=0, allow_inf_nan=False)  # points per calendar day
+    points_month: float = Field(1500.0, ge=0, allow_inf_nan=False)  # points per calendar month
+    ledger: str | None = None  # where the counts are kept; default: the outbox's guard/ledger.sqlite
+
+
 class Export(_Section):
     """The shop software's copies of the account (`sms-tui export`), named once: every save rewrites
     them, so a `sender use` or a changed secret never leaves the program sending with the old one."""
@@ -162,6 +176,7 @@ class Settings(_Section):
     alerts: Alerts = Field(default_factory=Alerts)
     files: Files = Field(default_factory=Files)
     outbox: Outbox = Field(default_factory=Outbox)
+    guard: Guard = Field(default_factory=Guard)
     export: Export = Field(default_factory=Export)
 
     def to_toml_dict(self) -> dict[str, Any]:
@@ -171,6 +186,8 @@ class Settings(_Section):
             data.pop("files", None)  # nobody named: no empty section in the file
         if self.outbox == Outbox():
             data.pop("outbox", None)  # no outbox configured: files saved before it existed keep their bytes
+        if self.guard == Guard():
+            data.pop("guard", None)  # the defaults: not written out, so a later release's defaults apply
         if not data.get("export"):
             data.pop("export", None)
         account = data["account"]

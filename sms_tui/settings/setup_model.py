@@ -69,6 +69,7 @@ class Setup(BaseModel):
     # [outbox] as the settings' Outbox takes it: carried through (a plain dict keeps the settings
     # model off this module's import), no step sets it
     outbox: dict[str, Any] | None = Field(None, json_schema_extra=NOT_DRAFTED)
+    guard: dict[str, Any] | None = Field(None, json_schema_extra=NOT_DRAFTED)  # [guard]: carried through like [outbox]
     export: dict[str, Any] | None = Field(None, json_schema_extra=NOT_DRAFTED)  # [export]: the copies every save rewrites
 
     # -- one cleaning for every way in (typed, pasted, answers file, draft) ----------------------
@@ -161,11 +162,12 @@ class Setup(BaseModel):
                       watch=self.watch or installed, language=self.language or ("en" if language() == "en" else "pl"))
 
     def to_settings(self, verified: Verified | None, *, installed: Watch = "off") -> Settings:
-        from sms_tui.settings.model import Export, Files, Outbox, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
+        from sms_tui.settings.model import Export, Files, Guard, Outbox, Settings  # noqa: PLC0415 — sms_tui.settings.model adds 12 ms to sms_tui.settings.setup_model (python -X importtime)
 
         return Settings(account=self.account_settings(), sender=self.sender_settings(), verified=verified,
                         alerts=self.alert_settings(installed), files=Files(group=self.files_group, user=self.files_user),
-                        outbox=Outbox.model_validate(self.outbox or {}), export=Export.model_validate(self.export or {}))
+                        outbox=Outbox.model_validate(self.outbox or {}), guard=Guard.model_validate(self.guard or {}),
+                        export=Export.model_validate(self.export or {}))
 
     # -- where a setup comes from ---------------------------------------------------------------
 
@@ -182,6 +184,7 @@ class Setup(BaseModel):
                    low_balance=alerts.low_balance, notify_to=alerts.notify_to or "", notify_command=alerts.notify_command,
                    watch=alerts.watch, language=alerts.language, files_group=settings.files.group,
                    files_user=settings.files.user, outbox=settings.outbox.model_dump(exclude_defaults=True) or None,
+                   guard=settings.guard.model_dump(exclude_defaults=True) or None,
                    export=settings.export.model_dump(by_alias=True, exclude_none=True) or None)
 
     @classmethod

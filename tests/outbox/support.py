@@ -11,6 +11,7 @@ from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
+from tests.samples import NO_LIMITS
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
@@ -27,7 +28,7 @@ def shop_settings(shared: Path, sandbox: Sandbox, tmp_path: Path, sections: str)
     the outbox; the sandbox's outbox emptied of the set-up's test SMS."""
     config, outbox = shared / "etc" / "smsapi.toml", shared / "spool"
     answers = tmp_path / "answers.toml"
-    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
+    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n' + NO_LIMITS
                        + sections.replace("{outbox}", str(outbox)))
     (shared / "etc").mkdir(mode=0o755)
     assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK

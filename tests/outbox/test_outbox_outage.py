@@ -28,6 +28,7 @@ from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
 from tests.conftest import DEMO_MD5, need_tool
 from tests.outbox.support import wait_for as _wait_for
+from tests.samples import NO_LIMITS
 
 pytestmark = pytest.mark.slow
 DAY_AND_AN_HOUR = 25 * 3600
@@ -43,8 +44,8 @@ def shop(tmp_path: Path, sandbox: Sandbox) -> tuple[Path, Path]:
     recorder, notices = tmp_path / "record.py", tmp_path / "notices.jsonl"
     recorder.write_text(RECORDER)
     answers = tmp_path / "answers.toml"
-    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
-                       f"[alerts]\nnotify_command = {json.dumps([sys.executable, str(recorder), str(notices)])}\n")
+    answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n' + NO_LIMITS
+                       + f"[alerts]\nnotify_command = {json.dumps([sys.executable, str(recorder), str(notices)])}\n")
     config = tmp_path / "smsapi.toml"
     assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
     sandbox.state.outbox.clear()

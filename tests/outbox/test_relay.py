@@ -19,13 +19,13 @@ from sms_tui.outbox.spool import Spool
 from sms_tui.rules import md5_hex
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
-from tests.samples import ECO_MD5, answers_file
+from tests.samples import ECO_MD5, NO_LIMITS, answers_file
 
 
 @pytest.fixture
 def config(tmp_path: Path, sandbox: Sandbox) -> Path:
     path = tmp_path / "smsapi.toml"
-    assert main(["apply", answers_file(tmp_path, ECO_MD5), "--api-url", sandbox.url, "--config", str(path)]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, ECO_MD5 + NO_LIMITS), "--api-url", sandbox.url, "--config", str(path)]) == ExitCode.OK
     sandbox.state.outbox.clear()  # the test SMS of the set-up: only the outbox's messages are counted
     sandbox.state.accounts["demo"].points = 1000.0  # a backlog costs more than the demo account's 10 points
     return path

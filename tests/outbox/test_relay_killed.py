@@ -20,7 +20,7 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
-from tests.samples import ECO_MD5, answers_file
+from tests.samples import ECO_MD5, NO_LIMITS, answers_file
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,7 @@ def _empty(spool: Spool) -> bool:
 def test_killed_relays_still_send_each_message_once(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
                                                     seed: int) -> None:
     config = tmp_path / "smsapi.toml"
-    assert main(["apply", answers_file(tmp_path, ECO_MD5), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, ECO_MD5 + NO_LIMITS), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
     sandbox.state.outbox.clear()
     sandbox.state.accounts["demo"].points = 1000.0
     spool = Spool(Path(os.environ["SMS_TUI_OUTBOX"]))

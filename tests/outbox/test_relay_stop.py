@@ -19,7 +19,7 @@ from sms_tui.exitcodes import ExitCode
 from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
 from sms_tui.sandbox.state import Fault
-from tests.samples import ECO_MD5, answers_file
+from tests.samples import ECO_MD5, NO_LIMITS, answers_file
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def config(tmp_path: Path, sandbox: Sandbox) -> Path:
     path = tmp_path / "smsapi.toml"
-    assert main(["apply", answers_file(tmp_path, ECO_MD5), "--api-url", sandbox.url, "--config", str(path)]) == ExitCode.OK
+    assert main(["apply", answers_file(tmp_path, ECO_MD5 + NO_LIMITS), "--api-url", sandbox.url, "--config", str(path)]) == ExitCode.OK
     sandbox.state.outbox.clear()
     sandbox.state.accounts["demo"].points = 1000.0
     with sandbox.state.lock:

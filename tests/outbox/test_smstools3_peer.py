@@ -25,6 +25,7 @@ from sms_tui.outbox.spool import Spool
 from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5
 from tests.outbox.support import wait_for as _wait_for
+from tests.samples import NO_LIMITS
 
 pytestmark = pytest.mark.slow
 SCRIPTS = "usr/share/doc/smstools/examples/scripts"
@@ -64,7 +65,7 @@ def shop(tmp_path: Path, sandbox: Sandbox) -> Iterator[tuple[Path, Spool, Path]]
     outbox = tmp_path / "spool"
     answers = tmp_path / "answers.toml"
     answers.write_text(f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "pro"\nname = "DemoSerwis"\n'
-                       f'[test]\nto = "500000000"\n[outbox]\ndir = "{outbox}"\neventhandler = "{handler}"\ncheckhandler = "{check}"\n')
+                       f'[test]\nto = "500000000"\n[outbox]\ndir = "{outbox}"\neventhandler = "{handler}"\ncheckhandler = "{check}"\n' + NO_LIMITS)
     config = tmp_path / "smsapi.toml"
     assert main(["apply", str(answers), "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
     sandbox.state.outbox.clear()
