@@ -26,6 +26,8 @@ IDENTITIES = ["self", "nobody"]
 
 def as_nobody(fn: Callable[[], Any]) -> Any:
     """`fn()` in a forked child without root's privileges; its result or its error comes back by pipe."""
+    import sqlite3  # noqa: F401 — the guard's: loaded before the fork, the child may not read a Python under root's home
+
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child

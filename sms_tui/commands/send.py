@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from argparse import Namespace
 
+    from sms_tui.guard import Ledger
+
 
 from sms_tui import checks, operations
 from sms_tui.commands.common import Context, Reporter, connect, load_settings, run_async
@@ -114,15 +116,74 @@ def _read_text(message: str | None, stdin: TextIO | None) -> str | None:
     return clean_field(text, keep_newlines=True).strip()
 
 
+def _guarded(rep: Reporter, settings: Settings, to: str, text: str, idx: str) -> Ledger | int:
+    """The money guard asked before anything is sent: its ledger (the outbox's, shared with the relay
+    and every other `send`), or the exit code when the guard stops this message or cannot count it."""
+    from sms_tui import rules
+    from sms_tui.guard import Ledger
+    from sms_tui.guard.ledger import GuardUnavailable
+    from sms_tui.outbox.gate import ledger_for
+    from sms_tui.outbox.spool import spool_for
+    from sms_tui.smsapi_texts import describe_reason
+
+    try:
+        ledger = ledger_for(settings, spool_for(settings))
+        try:
+            verdict = ledger.admit(idx, to, text, rules.measure(text).parts)
+        except GuardUnavailable as exc:
+            if not isinstance(exc.__cause__, PermissionError) or settings.guard.ledger:
+                raise
+            # An outbox this user may not count in (it is root's, the user not in its group): the
+            # user's own ledger, so its sends are still guarded — counted apart from the relay's.
+            import platformdirs
+
+            ledger = Ledger(platformdirs.user_state_path("sms-tui") / "guard" / "ledger.sqlite", settings.guard)
+            verdict = ledger.admit(idx, to, text, rules.measure(text).parts)
+    except (GuardUnavailable, KeyError) as exc:
+        rep.sent()
+        rep.step("guard", False, exc.describe() if isinstance(exc, GuardUnavailable) else t("answers.no_group", name=str(exc)))
+        return rep.finish(ExitCode.USAGE)
+    if not verdict.send:
+        rep.sent()
+        ledger.close()
+        rep.step("guard", False, t("guard.refused_send", reason=describe_reason(verdict.reason), prog=program()),
+                 guard=verdict.outcome, why=verdict.reason)
+        return rep.finish(ExitCode.REFUSED, guard=verdict.outcome, idx=idx, to=to)
+    return ledger
+
+
+def _settle(ledger: Ledger, idx: str, points: float | None) -> None:
+    """What SMSAPI charged into the ledger; a ledger gone since leaves the estimate counted instead."""
+    import contextlib
+
+    from sms_tui.guard.ledger import GuardUnavailable
+
+    with contextlib.suppress(GuardUnavailable):
+        ledger.settle({idx: points})
+
+
 async def _send(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str, wait: float | None) -> int:
+    ledger = _guarded(rep, settings, to, text, idx)
+    if isinstance(ledger, int):
+        return ledger
+    try:
+        return await _send_counted(ctx, rep, settings, to, text, idx, wait, ledger)
+    finally:
+        ledger.close()
+
+
+async def _send_counted(ctx: Context, rep: Reporter, settings: Settings, to: str, text: str, idx: str, wait: float | None,
+                        ledger: Ledger) -> int:
     conn = connect(ctx, settings.account)
     try:
         try:
             result = await operations.send(conn.session, conn.credentials, settings.sender, to, text, idx=idx)
             rep.sent(idx=idx, to=to, message_id=result.message_id)
+            _settle(ledger, idx, result.points)
         except SmsapiError as exc:
             if not isinstance(exc, TransportError):  # refused: SMSAPI has not got it
                 rep.sent()
+                _settle(ledger, idx, None)
             # A retry with the same idx is what keeps SMSAPI from delivering twice (check_idx): name it.
             hint = t("send.retry_with_idx", idx=idx) if isinstance(exc, TransportError) else ""
             return await conn.failure(rep, "send", exc, to, hint=hint, idx=idx)

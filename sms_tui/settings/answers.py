@@ -211,9 +211,7 @@ def from_mapping(raw: dict[str, Any], env: Mapping[str, str], *, _retried: bool 
     problems += _alerts(parsed.alerts, setup)
     problems += _files(parsed.files, setup)
     problems += _outbox(parsed.outbox, setup)
-    if parsed.guard.ledger is not None and not Path(parsed.guard.ledger).expanduser().is_absolute():
-        problems.append(f"guard.ledger: {t('answers.outbox_relative', path=parsed.guard.ledger)}")
-    setup.guard = parsed.guard.model_dump(exclude_defaults=True) or None
+    problems += _guard(parsed.guard, setup)
     problems += _export(parsed.export, setup)
     if problems:
         raise AnswersError(problems)
@@ -342,6 +340,13 @@ def _outbox(given: OutboxAnswers, setup: Setup) -> list[str]:
     setup.outbox = {"dir": given.dir, "group": given.group, "on_event": on_event, "concurrency": given.concurrency,
                     "eventhandler": given.eventhandler, "checkhandler": given.checkhandler, "date_format": given.date_format}
     return problems
+
+
+def _guard(given: Guard, setup: Setup) -> list[str]:
+    setup.guard = given.model_dump(exclude_defaults=True) or None
+    if given.ledger is not None and not Path(given.ledger).expanduser().is_absolute():
+        return [f"guard.ledger: {t('answers.outbox_relative', path=given.ledger)}"]
+    return []
 
 
 def _alerts(given: AlertAnswers, setup: Setup) -> list[str]:

@@ -66,7 +66,8 @@ def test_a_file_root_saved_in_its_own_folder_keeps_working_and_is_named(sandbox:
 
 def test_another_user_has_its_own_file_and_else_the_systems(sandbox: Sandbox, shared: Path, tmp_path: Path) -> None:
     home = shared / "home"
-    home.mkdir(mode=0o777)
+    home.mkdir()
+    home.chmod(0o777)  # its own state folder: where its sends are counted by the money guard (not root's outbox's)
     shown = cli_as("nobody", home, ["show"])
     assert shown.code == ExitCode.USAGE  # nothing anywhere yet: its own file is the one missing
     assert str(home / ".config" / "sms-tui" / "smsapi.toml") in shown.err
@@ -80,6 +81,15 @@ def test_another_user_has_its_own_file_and_else_the_systems(sandbox: Sandbox, sh
     sent = cli_as("nobody", home, ["send", "--to", "500000000", "--message", "z programu sklepu"])  # the shop's user, no option
     assert sent.code == ExitCode.OK, sent.err
     assert sandbox.outbox[-1].message == "z programu sklepu"
+    again = cli_as("nobody", home, ["send", "--to", "500000000", "--message", "z programu sklepu"])  # a program's loop
+    assert again.code == ExitCode.REFUSED and "[guard]" in again.err  # a duplicate within the hour: not sent
+    assert [m.message for m in sandbox.outbox].count("z programu sklepu") == 1
+    counts = home / ".local" / "state" / "sms-tui" / "guard"
+    for path in (counts, *counts.iterdir()):
+        os.chown(path, 0, 0)  # its ledger taken from it (root's now): its sends cannot be counted anywhere
+    unguarded = cli_as("nobody", home, ["send", "--to", "500000001", "--message", "bez licznika"])
+    assert unguarded.code == ExitCode.USAGE and "ledger.sqlite" in unguarded.err  # nowhere to count: nothing sent uncounted
+    assert "bez licznika" not in [m.message for m in sandbox.outbox]
 
 
 def test_a_system_file_the_user_cannot_reach_is_named(sandbox: Sandbox, shared: Path, tmp_path: Path) -> None:
