@@ -150,6 +150,8 @@ def commands(common: Declare) -> tuple[Command, ...]:
                 lambda p: _sender(p, common)),
         Command("relay", "send what programs dropped into the outbox, exactly once; in the foreground, or --once", _relay),
         Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID, resend ID…, release [ID…]", lambda p: _queue(p, common), network=False),
+        Command("spend", "what was sent today and this month (messages, points) and what the money guard held", _only_json,
+                network=False),
         Command("doctor", "every check support would run: settings, proxy, DNS, TLS, clock, credentials, permissions, sender, balance",
                 _only_json),
         Command("show", "the saved settings, secrets masked", _only_json, network=False, logs=False),
