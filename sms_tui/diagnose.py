@@ -35,7 +35,7 @@ def panel_link(page: str, platform: Platform = Platform.PL) -> str:
 
 
 Check = Literal["settings", "tls", "dns", "connection", "proxy", "clock", "credentials", "platform", "permissions", "ip_filter",
-                "activation", "smsapi", "sender", "balance", "outbox"]
+                "activation", "smsapi", "sender", "balance", "outbox", "guard"]
 
 
 @dataclass

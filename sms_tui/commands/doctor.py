@@ -119,6 +119,7 @@ def _outbox(settings: Settings, add: Callable[[Finding], None]) -> None:
         spool = spool_for(settings)
         for finding in health.findings(spool):
             add(finding)
+        add(health.guard_finding(settings, spool))
     except (OSError, KeyError) as exc:
         add(Finding("outbox", "warn", t("doctor.outbox_unreadable", reason=exc)))
 

@@ -739,4 +739,7 @@ MESSAGES: dict[str, str] = {
     "spend.month": "this month",
     "spend.limits": "Last hour: {hour} of {per_hour}; points limits: {points_day}/day, {points_month}/month (0 = none)",
     "spend.off": "The cost guard is off ([guard] enabled = false): counted, never held.",
+    "doctor.guard": "cost guard {state}: sent today {sent} ({points} points), in the last hour {hour} of {per_hour}",
+    "doctor.guard_on": "on",
+    "doctor.guard_off": "OFF ([guard] enabled = false)",
 }

@@ -745,4 +745,7 @@ MESSAGES: dict[str, str] = {
     "spend.month": "ten miesiąc",
     "spend.limits": "Ostatnia godzina: {hour} z {per_hour}; limity punktów: {points_day}/dzień, {points_month}/miesiąc (0 = bez limitu)",
     "spend.off": "Strażnik kosztów jest wyłączony ([guard] enabled = false): liczone, nie wstrzymywane.",
+    "doctor.guard": "strażnik kosztów {state}: dziś wysłano {sent} ({points} pkt), w ostatniej godzinie {hour} z {per_hour}",
+    "doctor.guard_on": "włączony",
+    "doctor.guard_off": "WYŁĄCZONY ([guard] enabled = false)",
 }

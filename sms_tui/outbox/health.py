@@ -7,7 +7,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sms_tui.delivery import elapsed_text
 from sms_tui.diagnose import Finding
@@ -17,6 +17,9 @@ from sms_tui.outbox.spool import Spool
 from sms_tui.smsapi_texts import describe_reason
 
 WAITED_TOO_LONG = 3600.0  # seconds: a message waiting longer means the relay does not send
+
+if TYPE_CHECKING:
+    from sms_tui.settings.model import Settings
 
 
 def findings(spool: Spool, now: float | None = None) -> list[Finding]:
@@ -33,11 +36,20 @@ def findings(spool: Spool, now: float | None = None) -> list[Finding]:
     oldest = min([arrival(i).timestamp() for i in ids] + [info.st_mtime for _, info in arrived], default=None)
     if oldest is not None:
         found.append(_waiting(len(ids) + len(arrived), max(0.0, clock - oldest)))
-    checking = [i for i in ids if spool.state(i).check]
-    if checking:
-        found.append(Finding("outbox", "warn", t("doctor.outbox_check", n=len(checking), ids=" ".join(checking[:3])), {"check": checking}))
+    found += _waiting_for_a_human(spool, ids)
     failed = _failed_since(spool, clock - 86400)
     found.append(Finding("outbox", "warn" if failed else "ok", t("doctor.outbox_failed", n=failed), {"failed_24h": failed}))
+    return found
+
+
+def _waiting_for_a_human(spool: Spool, ids: list[str]) -> list[Finding]:
+    """Held for a look at the panel, held by the money guard: nothing sends them but a person."""
+    states = {i: spool.state(i) for i in ids}
+    found = []
+    if checking := [i for i, state in states.items() if state.check]:
+        found.append(Finding("outbox", "warn", t("doctor.outbox_check", n=len(checking), ids=" ".join(checking[:3])), {"check": checking}))
+    if guarded := [i for i, state in states.items() if state.guarded is not None and not state.released]:
+        found.append(Finding("guard", "warn", t("guard.held", n=len(guarded)), {"guarded": guarded}))
     return found
 
 
@@ -84,3 +96,22 @@ def _failed_since(spool: Spool, since: float) -> int:
             except OSError:
                 continue
     return count
+
+
+def guard_finding(settings: Settings, spool: Spool) -> Finding:
+    """The money guard: its ledger usable, what was sent today and in the last hour against the limit."""
+    from sms_tui.guard.ledger import GuardUnavailable  # noqa: PLC0415 — only doctor asks
+    from sms_tui.outbox.gate import ledger_for  # noqa: PLC0415
+
+    ledger = ledger_for(settings, spool)
+    try:
+        spent = ledger.spend()
+    except GuardUnavailable as exc:
+        return Finding("guard", "fail", exc.describe(), {"ledger": str(ledger.path)})
+    finally:
+        ledger.close()
+    limits = settings.guard
+    status: Literal["ok", "warn"] = "warn" if not limits.enabled or (limits.per_hour and spent.last_hour >= limits.per_hour) else "ok"
+    return Finding("guard", status, t("doctor.guard", sent=spent.today.sent, points=f"{spent.today.points:g}", hour=spent.last_hour,
+                                      per_hour=limits.per_hour or "—", state=t("doctor.guard_on" if limits.enabled else "doctor.guard_off")),
+                   {"sent_today": spent.today.sent, "points_today": spent.today.points, "last_hour": spent.last_hour})

@@ -82,7 +82,7 @@ def test_doctor_all_ok(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureF
     payload = json.loads(capsys.readouterr().out)
     checks = {s["step"]: s["status"] for s in payload["steps"]}
     assert checks == {"settings": "ok", "proxy": "ok", "dns": "ok", "tls": "warn", "clock": "ok", "credentials": "ok",
-                      "permissions": "ok", "sender": "ok", "balance": "ok", "outbox": "ok"}
+                      "permissions": "ok", "sender": "ok", "balance": "ok", "outbox": "ok", "guard": "ok"}
 
 
 def test_doctor_low_balance_and_missing_scope(tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
