@@ -121,6 +121,26 @@ def _sender(p: argparse.ArgumentParser, common: Declare) -> None:
     common(q)
 
 
+def _subuser(p: argparse.ArgumentParser, common: Declare) -> None:
+    actions = p.add_subparsers(dest="subuser_action", metavar="ACTION", required=True)
+    q = actions.add_parser("list", help="the main account's subusers and their monthly points")
+    _json(q)
+    common(q)
+    q = actions.add_parser("add", help="a subuser for one shop: its own API password and monthly points, the chain's sender names")
+    q.add_argument("name", metavar="NAME", help="the subuser's login: 3-32 letters, digits, @ - _ .")
+    q.add_argument("--points-per-month", type=float, required=True, metavar="P", help="what the shop may spend a month, at SMSAPI")
+    q.add_argument("--share", default="all", metavar="all|none|NAME,…", help="the main account's sender names it may use (default: all)")
+    q.add_argument("--answers-out", required=True, metavar="FILE",
+                   help="the shop's answers file (0600), its login and API password in it: `apply` on the shop with it")
+    q.add_argument("--test-to", metavar="NUMBER", help="the number the shop's test SMS goes to (in the answers file)")
+    _json(q)
+    common(q)
+    q = actions.add_parser("show", help="one subuser: active, points, shared sender names")
+    q.add_argument("name", metavar="NAME")
+    _json(q)
+    common(q)
+
+
 def _sandbox(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--approve-after", type=float, default=None, metavar="SECONDS",
@@ -148,6 +168,8 @@ def commands(common: Declare) -> tuple[Command, ...]:
         Command("status", "what became of sent messages: delivered (0), not delivered (7), on its way (8)", _status),
         Command("sender", "own sender names: list, request (add) after the statement, switch to an approved one (use)",
                 lambda p: _sender(p, common)),
+        Command("subuser", "a chain's caps at SMSAPI: list, add NAME --points-per-month P (a login per shop), show NAME",
+                lambda p: _subuser(p, common)),
         Command("relay", "send what programs dropped into the outbox, exactly once; in the foreground, or --once", _relay),
         Command("queue", "what waits in the outbox (as mailq); retry [ID…], drop ID, resend ID…, release [ID…]", lambda p: _queue(p, common), network=False),
         Command("spend", "what was sent today and this month (messages, points) and what the money guard held", _only_json,

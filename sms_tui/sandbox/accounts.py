@@ -17,7 +17,7 @@ class Requested:
 
 
 PRICE = {"pro": 0.16, "eco": 0.07}  # points per message part
-ALL_SCOPES = frozenset({"sms", "sendernames", "profile"})
+ALL_SCOPES = frozenset({"sms", "sendernames", "profile", "subusers"})
 
 
 @dataclass
@@ -35,6 +35,14 @@ class Account:
     ip_filter: bool = False
     platform: str = "pl"  # which of the sandbox's /pl/ and /com/ hosts knows this account
     seen_idx: dict[str, float] = field(default_factory=dict)  # idx -> sandbox clock when it was accepted
+    # A subuser (sandbox/subusers.py): its main account, its id, its points as made, its shares.
+    parent: str | None = None
+    subuser_id: str = ""
+    from_account: float = 0.0
+    per_month: float = 0.0
+    description: str | None = None
+    active: bool = True
+    shared: str = "none"  # the main account's sender names it may use: all, none, selected
 
     @property
     def password_md5(self) -> str:

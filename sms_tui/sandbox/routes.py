@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from sms_tui.sandbox import subusers
 from sms_tui.sandbox.accounts import PRICE, Account
 from sms_tui.sandbox.senders import STATEMENT, SenderRefused
 from sms_tui.sandbox.state import SandboxState, SendRefused, flag
@@ -18,6 +19,7 @@ from sms_tui.sandbox.state import SandboxState, SendRefused, flag
 JSON, TEXT = "application/json", "text/plain"
 Reply = tuple[int, Any, str]
 SENDERNAMES = "/sms/sendernames"
+SUBUSERS = "/subusers"
 
 # Legacy sender.do codes as REST answers them (names from SMSAPI's SDK tests against the live API).
 _REST_SENDER_ERRORS: dict[int, tuple[int, str, str]] = {
@@ -87,12 +89,18 @@ def rest(state: SandboxState, account: Account, method: str, path: str, params: 
     try:
         if path == "/profile" and method == "GET":
             return 200, {"name": account.username, "email": f"{account.username}@example.invalid", "username": account.username,
-                         "phone_number": account.phone, "payment_type": "prepaid", "user_type": "native",
+                         "phone_number": account.phone, "payment_type": "prepaid", "user_type": "native" if account.parent is None else "subuser",
                          "points": round(account.points, 4)}, JSON
         if path == "/profile/prices" and method == "GET":
             return _prices(account, params.get("type"))
         if path == SENDERNAMES or path.startswith(SENDERNAMES + "/"):
             return _sendernames(state, account, method, path[len(SENDERNAMES):].strip("/"), params, multi)
+        if path == SUBUSERS or path.startswith(SUBUSERS + "/"):
+            with state.lock:
+                return _subusers(state, account, method, [p for p in path[len(SUBUSERS):].split("/") if p], params, multi)
+    except subusers.SubuserRefused as refused:
+        errors = [{"message": refused.message, "error": refused.error, "path": refused.path, "value": None}] if refused.path else []
+        return rest_error(refused.status, refused.error, refused.message, errors)
     except SenderRefused as refused:
         status, error, message = _REST_SENDER_ERRORS.get(refused.code, (400, "invalid_domain_logic", refused.message))
         field = _REST_FIELD.get(refused.code)
@@ -122,6 +130,32 @@ def _sendernames(state: SandboxState, account: Account, method: str, rest_path: 
         state.make_default(account, parts[0], rest=True)
         return 204, b"", JSON
     return rest_error(405 if len(parts) <= 1 else 404, "not_found", "Not found resource")
+
+
+def _subusers(state: SandboxState, account: Account, method: str, parts: list[str], params: dict[str, str],
+              multi: dict[str, list[str]]) -> Reply:
+    """The main account's subusers; a subuser itself may not (SMSAPI's error 1000)."""
+    if account.parent is not None:
+        return rest_error(403, "forbidden", "Action available only for the main user")
+    accounts = state.accounts
+    if not parts and method == "GET":
+        mine = [a for a in accounts.values() if a.parent == account.username and (not params.get("q") or params["q"] in a.username)]
+        return 200, {"size": len(mine), "collection": [subusers.item(a) for a in mine]}, JSON
+    if not parts and method == "POST":
+        return 201, subusers.create(accounts, account, params), JSON
+    if len(parts) == 1 and method == "GET":
+        return 200, subusers.item(subusers.find(accounts, account, parts[0])), JSON
+    if len(parts) == 1 and method == "PUT":
+        return 200, subusers.update(accounts, account, parts[0], params), JSON
+    if len(parts) == 1 and method == "DELETE":
+        del accounts[subusers.find(accounts, account, parts[0]).username]
+        return 204, b"", JSON
+    if parts[1:] == ["shares", "sendernames"] and method == "GET":
+        return 200, subusers.shares(accounts, account, parts[0]), JSON
+    if parts[1:] == ["shares", "sendernames"] and method == "PUT":
+        subusers.share_senders(accounts, account, parts[0], params, multi)
+        return 204, b"", JSON
+    return rest_error(404, "not_found", "Not found resource")
 
 
 def _rest_item(item: dict[str, Any]) -> dict[str, Any]:

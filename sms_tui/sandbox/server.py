@@ -285,6 +285,8 @@ def _scope(path: str) -> str | None:
         return "sendernames"
     if path in ("/user.do", "/profile", "/profile/prices"):
         return "profile"
+    if path == "/subusers" or path.startswith("/subusers/"):
+        return "subusers"
     return None
 
 

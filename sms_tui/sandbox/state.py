@@ -87,6 +87,7 @@ class SandboxState:
             self.faults: list[Fault] = []
             self.requests: list[tuple[str, str]] = []
             self._ids = itertools.count(7074294081650020450)
+            self.subuser_limit_code = 103  # a subuser past its points: 103, or (UNCONFIRMED) the document's 96 "monthly limit"
             self._offset = 0.0
             self._started = time.time()
 
@@ -120,7 +121,7 @@ class SandboxState:
 
     def by_password(self, username: str, password_md5: str) -> Account | None:
         account = self.accounts.get(username)
-        if account and account.password_md5 == password_md5.lower():
+        if account and account.active and account.password_md5 == password_md5.lower():
             return account
         return None
 
@@ -155,6 +156,8 @@ class SandboxState:
         price = PRICE["eco" if eco else "pro"] * max(length.parts, 1)
         with self.lock:
             if account.points < price * len(valid) or account.points <= 0:
+                if account.parent is not None and self.subuser_limit_code != 103:  # UNCONFIRMED which code a capped subuser meets
+                    raise SendRefused(self.subuser_limit_code, "You have reached the monthly limit.")
                 raise SendRefused(103, "Insufficient credits on Your account")
             idx = params.get("idx") or None
             seen = account.seen_idx.get(idx) if idx else None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the status, statement, ping and price models load with the 
     from sms_tui.smsapi.message_status import MessageStatus
     from sms_tui.smsapi.profile_models import Ping, Price
     from sms_tui.smsapi.sender_statement import SenderStatement
+    from sms_tui.smsapi.subusers import Subuser
 from sms_tui.smsapi.transport import classify
 
 log = logging.getLogger("sms_tui.smsapi")
@@ -249,6 +250,31 @@ class SmsapiClient:
         chosen = local or matching
         return max(chosen, key=lambda p: p.amount) if chosen else None
 
+    # -- subusers (REST, a token of the main account) -------------------------------------------
+
+    async def subusers(self, name: str | None = None) -> list[Subuser]:
+        from sms_tui.smsapi.subusers import parse_subusers
+
+        return await self._idempotent("GET", "subusers", parse_subusers, params={"q": name} if name else None)
+
+    async def create_subuser(self, username: str, password: str, api_password: str, *, per_month: float,
+                             from_account: float = 0.0, description: str | None = None) -> Subuser:
+        """One request, never repeated blindly: a second try after a lost answer would meet
+        "already exists" — the caller looks the name up instead."""
+        from sms_tui.smsapi.subusers import parse_subuser
+
+        body = {"credentials": {"username": username, "password": password, "api_password": api_password}, "active": True,
+                "points": {"from_account": from_account, "per_month": per_month}, **({"description": description} if description else {})}
+        status, text = await self._request("POST", self.hosts[0], "subusers", json_body=body)
+        return parse_subuser(text, http_status=status)
+
+    async def share_senders(self, subuser_id: str, access: str, senders: list[str] | None = None) -> None:
+        from sms_tui.smsapi.subusers import parse_empty
+
+        body = {"access": access, **({"senders": senders} if access == "selected" else {})}
+        status, text = await self._request("PUT", self.hosts[0], f"subusers/{_segment(subuser_id)}/shares/sendernames", json_body=body)
+        parse_empty(text, http_status=status)
+
     @property
     def _rest(self) -> bool:
         """Tokens speak REST where SMSAPI has it; MD5 credentials only work on the legacy *.do."""
@@ -277,7 +303,7 @@ class SmsapiClient:
         raise last
 
     async def _request(self, method: str, host: str, path: str, *, form: Form | None = None, params: dict[str, str] | None = None,
-                       authenticate: bool = True) -> tuple[int, str]:
+                       authenticate: bool = True, json_body: object | None = None) -> tuple[int, str]:
         if authenticate and not self.credentials.complete:
             raise MissingCredentials("no credentials")
         url = host + path
@@ -285,7 +311,8 @@ class SmsapiClient:
         fields = {**(form or {}), **(self.credentials.params() if authenticate else {})} if method == "POST" else None
         started = time.perf_counter()
         try:
-            response = await self._http.request(method, url, form=fields, params=params, headers=headers)
+            response = await self._http.request(method, url, form=None if json_body is not None else fields, params=params, headers=headers,
+                                                json_body=json_body)
         except httpx.HTTPError as exc:
             error = classify(exc, host)
             log.warning("%s %s failed: %s (%s)", method, url, error.kind, type(exc).__name__)

@@ -12,6 +12,7 @@ User-Agent. Redirects are never followed (an SMSAPI call that redirects is a wro
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from collections.abc import Mapping
 from urllib.parse import urlencode
@@ -60,7 +61,8 @@ class ApiHttp:
         return self._transports[proxy]
 
     async def request(self, method: str, url: str, *, form: Mapping[str, object] | None = None,
-                      params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
+                      params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
+                      json_body: object | None = None) -> httpx.Response:
         """The whole answer, read; every failure is an httpx.HTTPError (see transport.classify). A
         form is encoded here as httpx would (a list value repeats its field): httpx's own per-field
         encoding costs more than the rest of a send."""
@@ -69,6 +71,9 @@ class ApiHttp:
         if form is not None:
             content = urlencode(form, doseq=True).encode()
             merged["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:  # what SMSAPI's REST document declares for /subusers
+            content = json.dumps(json_body, ensure_ascii=False).encode()
+            merged["Content-Type"] = "application/json"
         request = httpx.Request(method, self._url(url), params=params, content=content, headers=merged,
                                 extensions={"timeout": self._timeout})
         response = await self._transport(self.proxy_for(request.url)).handle_async_request(request)

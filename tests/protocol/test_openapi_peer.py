@@ -137,6 +137,28 @@ def test_a_repeated_idx_and_no_points_are_declared_errors(sandbox: Sandbox, open
     _validate(openapi, spec, "POST", "/sms.do", empty)
 
 
+def test_a_subusers_life_is_what_the_document_declares(sandbox: Sandbox, openapi: OpenAPI, spec: dict[str, Any]) -> None:
+    """Create (JSON, as the document and SMSAPI's JavaScript client send it), list, read, edit the
+    points, share the sender names, delete — each answer against the document; a subuser may not."""
+    def call(method: str, path: str, body: dict[str, Any] | None = None, token: str = "demo-token") -> httpx.Response:
+        answer = httpx.request(method, f"{sandbox.url}{path.lstrip('/')}", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        _validate(openapi, spec, method, path, answer)
+        return answer
+
+    made = call("POST", "/subusers", {"credentials": {"username": "sklep-7", "password": "x" * 12, "api_password": "tajne-api-7"},
+                                      "active": True, "description": "Sklep nr 7", "points": {"from_account": 0, "per_month": 1.0}})
+    assert made.status_code == 201
+    subuser = made.json()["id"]
+    assert call("GET", "/subusers").json()["size"] == 1
+    assert call("GET", f"/subusers/{subuser}").json()["points"]["per_month"] == 1.0
+    assert call("PUT", f"/subusers/{subuser}", {"points": {"per_month": 2.0}}).json()["points"]["per_month"] == 2.0
+    assert call("PUT", f"/subusers/{subuser}/shares/sendernames", {"access": "selected", "senders": ["DemoSerwis"]}).status_code == 204
+    assert call("GET", f"/subusers/{subuser}/shares/sendernames").json() == {"access": "selected", "senders": ["DemoSerwis"]}
+    assert call("POST", "/subusers", {"credentials": {"username": "sklep-7", "password": "y" * 12}}).status_code == 409
+    assert call("GET", "/subusers/" + "0" * 24).status_code == 404
+    assert call("DELETE", f"/subusers/{subuser}").status_code == 204
+
+
 def test_the_check_can_fail(openapi: OpenAPI, spec: dict[str, Any], sandbox: Sandbox) -> None:
     """What the defects were: points as a string and a numeric REST error are refused."""
     from openapi_core.validation.response.exceptions import InvalidData
