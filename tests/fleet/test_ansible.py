@@ -117,6 +117,39 @@ def test_a_fleet_converges_without_a_new_paid_sms(tmp_path: Path, sandbox: Sandb
     assert (failed["rc"], failed["exit_name"]) == (4, "credentials") and failed["msg"].startswith("Credentials refused")
 
 
+def test_a_chain_gives_each_shop_its_own_capped_login_and_never_the_main_secret(tmp_path: Path, sandbox: Sandbox,
+                                                                               collection: Collection) -> None:
+    """shop_subuser_points_per_month: the controller makes each shop's subuser with the head office's
+    token (once), the shop is configured with the subuser's login only, and a second run changes nothing."""
+    inventory = _shops(tmp_path, sandbox)
+    head_office = tmp_path / "head-office.toml"
+    (tmp_path / "dist" / "sms-tui").chmod(0o755)  # the controller's own sms-tui
+    (tmp_path / "main.toml").write_text('[account]\ntoken = "demo-token"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n')
+    assert run([str(tmp_path / "dist" / "sms-tui"), "apply", str(tmp_path / "main.toml"), "--api-url", sandbox.url, "--config", str(head_office)],
+               dict(os.environ)).returncode == 0
+    group_vars = tmp_path / "group_vars" / "shops" / "main.yml"
+    chain = {key: value for key, value in json.loads(group_vars.read_text()).items() if key not in ("shop_smsapi_username", "shop_smsapi_md5")}
+    group_vars.write_text(json.dumps({**chain, "shop_subuser_points_per_month": 1.0, "shop_chain_config": str(head_office),
+                                      "shop_chain_sms_tui": "{{ inventory_dir }}/dist/sms-tui"}))
+    sandbox.state.outbox.clear()
+
+    code, first = _play(collection, tmp_path, inventory)
+    assert code == 0, [(t["name"], h, r.get("msg"), r.get("stderr")) for t in first["tasks"] for h, r in t["hosts"].items() if r.get("failed")]
+    subusers = {name: a for name, a in sandbox.state.accounts.items() if a.parent == "demo"}
+    assert sorted(subusers) == ["shop1", "shop2"] and all(a.per_month == 1.0 for a in subusers.values())
+    assert sorted((m.username, m.to) for m in sandbox.outbox) == [("shop1", "48500000001"), ("shop2", "48500000002")]  # each its own login
+    for shop in ("shop1", "shop2"):
+        for path in (tmp_path / shop).rglob("*"):
+            if path.is_file() and path.name != "sms-tui":
+                assert "demo-token" not in path.read_text(errors="replace"), path  # the main account's secret never on a shop
+    assert (tmp_path / "subusers" / "shop1.toml").stat().st_mode & 0o777 == 0o600
+    assert "demo-token" not in json.dumps(first)
+
+    code, second = _play(collection, tmp_path, inventory)
+    assert code == 0 and _changed(second) == {"shop1": 0, "shop2": 0}, second["stats"]
+    assert len([a for a in sandbox.state.accounts.values() if a.parent == "demo"]) == 2 and len(sandbox.outbox) == 2
+
+
 def test_one_refused_shop_does_not_stop_the_others(tmp_path: Path, sandbox: Sandbox, collection: Collection) -> None:
     inventory = _shops(tmp_path, sandbox)
     data = json.loads(inventory.read_text())
