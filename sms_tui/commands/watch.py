@@ -55,6 +55,7 @@ def watch_once(ctx: Context) -> int:
 
 async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
     seen = await inspect(ctx, rep, settings)
+    _spend(settings, seen)
     path = watch.state_path(ctx.config_path)
     told: list[dict[str, Any]] = []
     with contextlib.ExitStack() as stack:
@@ -74,6 +75,32 @@ async def _watch(ctx: Context, rep: Reporter, settings: Settings) -> int:
         except OSError as exc:
             rep.warn("watch", t("watch.state_unwritable", path=path, reason=os_reason(exc)))
     return rep.finish(seen.code, **seen.data, conditions=seen.conditions, notices=told, state_file=str(path))
+
+
+SPIKE = 0.8  # of a limit: the owner hears of a spend spike before the guard has to hold anything
+
+
+def _spend(settings: Settings, seen: Inspection) -> None:
+    """The money guard's view for the watch: a spike — the last hour near its limit, today's points
+    near the day's budget, or messages held today — is a condition the owner hears of once."""
+    from sms_tui.guard.ledger import GuardUnavailable
+    from sms_tui.outbox.gate import ledger_for
+    from sms_tui.outbox.spool import spool_for
+
+    try:
+        ledger = ledger_for(settings, spool_for(settings))
+        try:
+            spent = ledger.spend()
+        finally:
+            ledger.close()
+    except (GuardUnavailable, KeyError, OSError):
+        return  # not watched: `doctor` names the ledger's problem
+    limits = settings.guard
+    spike = spent.today.held > 0 or (limits.per_hour > 0 and spent.last_hour >= SPIKE * limits.per_hour) \
+        or (limits.points_day > 0 and spent.today.points >= SPIKE * limits.points_day)
+    seen.conditions["spend"] = "spike" if spike else "ok"
+    seen.data.update(spend_hour=spent.last_hour, spend_points=spent.today.points, spend_held=spent.today.held,
+                     per_hour=limits.per_hour, points_day=limits.points_day)
 
 
 def _channels(rep: Reporter, settings: Settings) -> dict[str, Any]:
@@ -147,7 +174,9 @@ def _notice_data(settings: Settings, seen: Inspection) -> dict[str, Any]:
     return {"host": socket.gethostname().split(".")[0][:24] or "serwer", "account": settings.account.username or "token",
             "points": threshold_text(seen.data.get("points")), "threshold": threshold_text(settings.alerts.low_balance),
             "sender": settings.sender.from_field,
-            "name": requested.get("name") if isinstance(requested, dict) else settings.sender.requested}
+            "name": requested.get("name") if isinstance(requested, dict) else settings.sender.requested,
+            **{key: f"{seen.data[key]:g}" if isinstance(seen.data.get(key), float) else seen.data.get(key, "—")
+               for key in ("spend_hour", "spend_points", "spend_held", "per_hour", "points_day")}}
 
 
 def _payload(notice: watch.Notice, data: dict[str, Any], ctx: Context) -> dict[str, Any]:

@@ -237,6 +237,8 @@ class Ledger:
         day, month = _calendar(now)
         spent = Spend(day, month, limits={"per_hour": self.limits.per_hour, "points_day": self.limits.points_day,
                                           "points_month": self.limits.points_month})
+        if self._db is None and not os.path.lexists(self.path):
+            return spent  # nothing counted yet: a look makes no ledger
         db = self._connect()
         try:
             for period, (totals, stopped), value in ((spent.today, _DAY, day), (spent.this_month, _MONTH, month)):

@@ -752,4 +752,6 @@ MESSAGES: dict[str, str] = {
     "subuser.inactive": "inactive",
     "subuser.description": "a shop (sms-tui)",
     "subuser.added": "subuser {name} made: {per_month} points a month; the shop's answers file: {path} (sms-tui apply on the shop)",
+    "watch.spend.spike": "sms-tui {host}: {spend_hour} SMS sent in the last hour (limit {per_hour}), {spend_points} points today (budget {points_day}); held by the cost guard: {spend_held}. Check the shop's program: sms-tui spend",
+    "watch.spend.ok": "sms-tui {host}: SMS spending is back to normal.",
 }

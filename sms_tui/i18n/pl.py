@@ -758,4 +758,6 @@ MESSAGES: dict[str, str] = {
     "subuser.inactive": "nieaktywne",
     "subuser.description": "sklep (sms-tui)",
     "subuser.added": "subkonto {name} założone: {per_month} pkt na miesiąc; plik odpowiedzi sklepu: {path} (sms-tui apply na sklepie)",
+    "watch.spend.spike": "sms-tui {host}: w ostatniej godzinie wysłano {spend_hour} SMS-ów (limit {per_hour}), dziś {spend_points} pkt (budżet {points_day}); wstrzymane przez strażnika kosztów: {spend_held}. Sprawdź program sklepu: sms-tui spend",
+    "watch.spend.ok": "sms-tui {host}: wydatki na SMS-y wróciły do normy.",
 }

@@ -22,14 +22,14 @@ from sms_tui.rules import measure, plain_letters
 QUIET = 24 * 3600  # seconds: one notice per channel, condition and state
 # What the owner is assumed to know before the first run: a first run that finds the balance
 # low tells; one that finds everything fine says nothing.
-CALM = {"gateway": "reachable", "credentials": "ok", "balance": "ok", "sender": "ok", "requested": "waiting"}
+CALM = {"gateway": "reachable", "credentials": "ok", "balance": "ok", "sender": "ok", "requested": "waiting", "spend": "ok"}
 # Every state a condition can be in, as `check` sees them: each but the silent one has a notice.
 STATES: dict[str, tuple[str, ...]] = {"gateway": ("unreachable", "reachable"), "credentials": ("refused", "ok"), "balance": ("low", "ok"),
-                                      "sender": ("problem", "ok"), "requested": ("usable", "refused", "waiting")}
+                                      "sender": ("problem", "ok"), "requested": ("usable", "refused", "waiting"), "spend": ("spike", "ok")}
 # A state that is never news in itself (a newly requested name waits: the technician knows).
 SILENT = {("requested", "waiting")}
 # Conditions the check sees only when it could read the account: absent then means "not watched".
-OPTIONAL = ("balance", "requested")
+OPTIONAL = ("balance", "requested", "spend")  # spend: only where the money guard's ledger could be read
 CHANNELS = ("sms", "command")
 
 

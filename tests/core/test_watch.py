@@ -135,7 +135,8 @@ def test_unreachable_and_reachable_again(sandbox: Sandbox, tmp_path: Path, capsy
     assert _watch(sandbox, config, "--json", url=dead_url) == ExitCode.UNREACHABLE
     out = capsys.readouterr().out
     payload = json.loads(out)
-    assert payload["conditions"] == {"gateway": "unreachable"} and payload["notices"][0]["channels"] == {"command": "sent"}
+    # the gateway out of reach; the money guard's ledger is local, so still watched
+    assert payload["conditions"] == {"gateway": "unreachable", "spend": "ok"} and payload["notices"][0]["channels"] == {"command": "sent"}
     assert "Traceback" not in out
     assert _watch(sandbox, config) == ExitCode.OK
     assert [n["event"] for n in _received(log)] == ["gateway.unreachable", "gateway.reachable"]
@@ -244,3 +245,21 @@ def test_a_second_watch_while_one_runs_says_the_first_tells(sandbox: Sandbox, tm
     [warning] = [step for step in payload["steps"] if step.get("warning") and step["step"] == "watch"]
     assert warning["message"] == i18n.t("watch.busy", pid=str(os.getpid()), since=warning["message"].split("od ")[1].split(")")[0])
     assert _notices(sandbox) == []  # the run holding the state tells; this one does not
+
+
+def test_a_spend_spike_is_told_once_and_its_end_too(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The money guard's view: the last hour near its limit (or anything held today) is news for the
+    owner once; back below, once more."""
+    command, log = _recorder(tmp_path)
+    config = _configure(sandbox, tmp_path, f"notify_command = {command}")
+    config.write_text(config.read_text() + "\n[guard]\nper_hour = 5\n")
+    assert _watch(sandbox, config) == ExitCode.OK and _received(log) == []  # calm: nothing to say
+    for n in range(4):  # 4 of 5 in the hour: 80 %
+        assert main(["send", "--to", f"50030040{n}", "--message", f"Zamówienie {n}", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
+    assert _watch(sandbox, config) == ExitCode.OK
+    [spike] = _received(log)
+    assert spike["event"] == "spend.spike" and "wysłano 4 SMS" in str(spike["text"]) and "sms-tui spend" in str(spike["text"])
+    assert _watch(sandbox, config) == ExitCode.OK and len(_received(log)) == 1  # told once
+    config.write_text(config.read_text().replace("per_hour = 5", "per_hour = 100"))  # the technician raised it: calm again
+    assert _watch(sandbox, config) == ExitCode.OK
+    assert [n["event"] for n in _received(log)] == ["spend.spike", "spend.ok"]
