@@ -197,9 +197,14 @@ class SpoolBase:
                 for entry in entries:
                     with contextlib.suppress(FileNotFoundError):
                         os.chown(entry.path, uid, group, follow_symlinks=False)
-        for name in ("hold.json", "queue.generation", "relay.lock"):
+        for name in ("hold.json", "queue.generation", "relay.lock", "guard.told", "guard"):
             with contextlib.suppress(FileNotFoundError):
                 os.chown(self.root / name, uid, group, follow_symlinks=False)
+        if (self.root / "guard").is_dir() and not (self.root / "guard").is_symlink():  # the money guard's ledger, if root counted first
+            with os.scandir(self.root / "guard") as entries:
+                for entry in entries:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.chown(entry.path, uid, group, follow_symlinks=False)
 
     def _create(self, path: str) -> int:
         """An append-only log of the relay's own (0600), the outbox owner's whoever opens it."""

@@ -73,6 +73,10 @@ def test_the_relay_of_its_own_user_and_a_secret_the_shop_cannot_read(shared: Pat
     assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (0, 0o600)  # the secret stays root's
     spool = Spool(outbox, group=gid)
     spool.prepare()
+    from sms_tui.guard import Ledger
+    from sms_tui.settings.model import Guard
+
+    Ledger(outbox / "guard" / "ledger.sqlite", Guard(), group=gid).settle({"-": None})  # root's `send` counted first
     spool.hand_over(relay.pw_uid, relay.pw_gid)
     outgoing = outbox / "outgoing"
 
@@ -94,3 +98,6 @@ def test_the_relay_of_its_own_user_and_a_secret_the_shop_cannot_read(shared: Pat
     assert [m.message for m in sandbox.outbox] == ["Od sklepu, bez sekretu"]
     owners = {(outbox / folder / name).stat().st_uid for folder in ("queue", "sent", "follow") for name in os.listdir(outbox / folder)}
     assert owners == {relay.pw_uid}  # everything written there is the relay user's: the service can go on from it
+    guard = outbox / "guard"
+    assert {p.stat().st_uid for p in (guard, *guard.iterdir())} == {relay.pw_uid}  # the money guard's ledger too
+    assert {(p.stat().st_gid, stat.S_IMODE(p.stat().st_mode)) for p in guard.iterdir()} == {(gid, 0o660)}  # the shop's group counts
