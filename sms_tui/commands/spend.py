@@ -11,7 +11,7 @@ from sms_tui.commands.common import Context, load_settings
 from sms_tui.exitcodes import ExitCode
 from sms_tui.guard.ledger import GuardUnavailable
 from sms_tui.i18n import t
-from sms_tui.outbox.gate import ledger_for
+from sms_tui.outbox.gate import spent_for
 from sms_tui.outbox.spool import spool_for
 
 if TYPE_CHECKING:
@@ -24,11 +24,7 @@ def run(ctx: Context, args: Namespace | None = None) -> int:
     if isinstance(settings, int):
         return settings
     try:
-        ledger = ledger_for(settings, spool_for(settings))
-        try:
-            spent = ledger.spend()
-        finally:
-            ledger.close()
+        spent, ledger = spent_for(settings, spool_for(settings))
     except GuardUnavailable as exc:
         rep.step("spend", False, exc.describe())
         return rep.finish(ExitCode.USAGE)
@@ -44,4 +40,4 @@ def run(ctx: Context, args: Namespace | None = None) -> int:
                points_month=f"{limits.points_month:g}"))
     if not limits.enabled:
         rep.warn("guard", t("spend.off"))
-    return rep.finish(ExitCode.OK, **dataclasses.asdict(spent), enabled=limits.enabled, ledger=str(ledger.path))
+    return rep.finish(ExitCode.OK, **dataclasses.asdict(spent), enabled=limits.enabled, ledger=str(ledger))

@@ -84,15 +84,11 @@ def _spend(settings: Settings, seen: Inspection) -> None:
     """The money guard's view for the watch: a spike — the last hour near its limit, today's points
     near the day's budget, or messages held today — is a condition the owner hears of once."""
     from sms_tui.guard.ledger import GuardUnavailable
-    from sms_tui.outbox.gate import ledger_for
+    from sms_tui.outbox.gate import spent_for
     from sms_tui.outbox.spool import spool_for
 
     try:
-        ledger = ledger_for(settings, spool_for(settings))
-        try:
-            spent = ledger.spend()
-        finally:
-            ledger.close()
+        spent, _ = spent_for(settings, spool_for(settings))
     except (GuardUnavailable, KeyError, OSError):
         return  # not watched: `doctor` names the ledger's problem
     limits = settings.guard

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sms_tui import rules
-from sms_tui.guard import Ledger
+from sms_tui.guard import Ledger, Spend
 from sms_tui.guard.ledger import GuardUnavailable
 from sms_tui.i18n import t
 from sms_tui.outbox.rooms import Entry, State
@@ -28,6 +28,15 @@ def ledger_for(settings: Settings, spool: Spool) -> Ledger:
     one per outbox, so the relay and `send` run by the shop's user count together."""
     path = Path(settings.guard.ledger).expanduser() if settings.guard.ledger else spool.root / "guard" / "ledger.sqlite"
     return Ledger(path, settings.guard, owner=spool.owner, group=spool.group)
+
+
+def spent_for(settings: Settings, spool: Spool) -> tuple[Spend, Path]:
+    """What the ledger of these settings says was spent, and where it is (GuardUnavailable when it cannot be read)."""
+    ledger = ledger_for(settings, spool)
+    try:
+        return ledger.spend(), ledger.path
+    finally:
+        ledger.close()
 
 
 class Gate:

@@ -101,15 +101,12 @@ def _failed_since(spool: Spool, since: float) -> int:
 def guard_finding(settings: Settings, spool: Spool) -> Finding:
     """The money guard: its ledger usable, what was sent today and in the last hour against the limit."""
     from sms_tui.guard.ledger import GuardUnavailable  # noqa: PLC0415 — only doctor asks
-    from sms_tui.outbox.gate import ledger_for  # noqa: PLC0415
+    from sms_tui.outbox.gate import spent_for  # noqa: PLC0415
 
-    ledger = ledger_for(settings, spool)
     try:
-        spent = ledger.spend()
+        spent, _ = spent_for(settings, spool)
     except GuardUnavailable as exc:
-        return Finding("guard", "fail", exc.describe(), {"ledger": str(ledger.path)})
-    finally:
-        ledger.close()
+        return Finding("guard", "fail", exc.describe(), {"ledger": exc.params.get("path")})
     limits = settings.guard
     status: Literal["ok", "warn"] = "warn" if not limits.enabled or (limits.per_hour and spent.last_hour >= limits.per_hour) else "ok"
     return Finding("guard", status, t("doctor.guard", sent=spent.today.sent, points=f"{spent.today.points:g}", hour=spent.last_hour,
