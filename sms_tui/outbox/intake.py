@@ -98,13 +98,16 @@ class Intake(Arrivals):
         message yet, a writer that opens it again to append. The descriptor is closed here."""
         problem, data, opened, fd = outcome
         try:
-            if problem is None and not settled(opened, clock):
+            draft = None
+            if problem is None:
                 try:
-                    parse(data)
-                except Malformed:
-                    self._look_again(max(opened.st_mtime_ns, opened.st_ctime_ns) / 1e9 + SETTLE)
-                    return
-            self._claim_one(path, name, problem, data, opened, fd, taken, refused)
+                    draft = parse(data)
+                except Malformed as exc:
+                    if not settled(opened, clock):
+                        self._look_again(max(opened.st_mtime_ns, opened.st_ctime_ns) / 1e9 + SETTLE)
+                        return
+                    problem = exc
+            self._claim_one(path, name, problem, draft, data, opened, fd, taken, refused)
         finally:
             if fd != NO_FD:
                 os.close(fd)
@@ -131,15 +134,9 @@ class Intake(Arrivals):
                 return None
         return Malformed("outbox.checkhandler", code=code, reason=said or "—"), outcome[1], outcome[2], NO_FD
 
-    def _claim_one(self, path: Path, name: str, problem: Malformed | None, data: bytes, opened: os.stat_result, fd: int,
-                   taken: list[str], refused: list[Refused]) -> None:
+    def _claim_one(self, path: Path, name: str, problem: Malformed | None, draft: Draft | None, data: bytes, opened: os.stat_result,
+                   fd: int, taken: list[str], refused: list[Refused]) -> None:
         message_id = name if ID.fullmatch(name) else self._id_for(name, opened)
-        draft = None
-        if problem is None:
-            try:
-                draft = parse(data)
-            except Malformed as exc:
-                problem = exc
         canonical = render(draft) if draft is not None else b""
         if self.known(message_id):
             if self._left_over(message_id, canonical, name):
