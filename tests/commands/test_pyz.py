@@ -19,14 +19,20 @@ from sms_tui.sandbox import Sandbox
 from tests.conftest import DEMO_MD5, need_tool
 
 ROOT = Path(__file__).parents[2]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pyz")]  # one worker builds the file once
 
 
 @pytest.fixture(scope="module")
 def pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, str(ROOT / "packaging" / "build_pyz.py"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=900, check=False)
+    """Built once, as the README's offline recipe builds it: `pip download` (hatchling too: the wheel
+    of sms-tui itself is built from the checkout) on a machine with the index, then the build with
+    no index at all. The module's tests share one xdist worker, so this runs once a session."""
+    wheelhouse, out = tmp_path_factory.mktemp("wheelhouse"), tmp_path_factory.mktemp("dist")
+    downloaded = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(wheelhouse), "-c", str(ROOT / "constraints.txt"),
+                                 str(ROOT), "hatchling"], capture_output=True, text=True, timeout=600, check=False)
+    assert downloaded.returncode == 0, downloaded.stderr[-2000:]
+    done = subprocess.run([sys.executable, str(ROOT / "packaging" / "build_pyz.py"), "--out", str(out), "--wheelhouse", str(wheelhouse)],
+                          capture_output=True, text=True, timeout=900, check=False, env={**os.environ, "PIP_NO_INDEX": "1"})
     assert done.returncode == 0, done.stderr[-3000:]
     built = Path(done.stdout.strip().splitlines()[-1])
     assert built.name == f"sms-tui-{__version__}-py{sys.version_info.major}{sys.version_info.minor}.pyz"
@@ -142,16 +148,3 @@ def test_root_never_runs_code_another_user_planted_in_its_home(pyz: Path, shared
                           env={**clean, "HOME": str(home), "TMPDIR": str(shared)}, check=False)
     assert (done.returncode, done.stdout.strip()) == (0, f"sms-tui {__version__}"), done.stderr[-2000:]
     assert not (home / ".shiv").exists()  # nothing of root's unpacked where that user could change it, nothing run from there
-
-
-def test_built_offline_from_a_wheelhouse(tmp_path: Path) -> None:
-    """README's offline recipe: `pip download` (hatchling too: the wheel of sms-tui itself is built
-    from the checkout) on a machine with the index, then the build with no index at all."""
-    wheelhouse, out = tmp_path / "wheelhouse", tmp_path / "dist"
-    downloaded = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(wheelhouse), "-c", str(ROOT / "constraints.txt"),
-                                 str(ROOT), "hatchling"], capture_output=True, text=True, timeout=600, check=False)
-    assert downloaded.returncode == 0, downloaded.stderr[-2000:]
-    done = subprocess.run([sys.executable, str(ROOT / "packaging" / "build_pyz.py"), "--out", str(out), "--wheelhouse", str(wheelhouse)],
-                          capture_output=True, text=True, timeout=900, check=False, env={**os.environ, "PIP_NO_INDEX": "1"})
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert _run(Path(done.stdout.strip().splitlines()[-1]), "--version").stdout.strip() == f"sms-tui {__version__}"
