@@ -291,8 +291,11 @@ def _scope(path: str) -> str | None:
 
 
 def state_sleep(server: _Server, seconds: float) -> None:
-    """Sleep that ends early when the sandbox stops, so tests never wait for a stalled fault."""
-    server.stopping.wait(seconds)
+    """Sleep that ends early when the sandbox stops or a test lets the answers it holds go
+    (`Sandbox.let_go`), so a test waits for its condition, never for a stalled fault."""
+    with server.waking:
+        seen = server.wakes
+        server.waking.wait_for(lambda: server.wakes != seen or server.stopping.is_set(), timeout=seconds)
 
 
 class _Server(ThreadingHTTPServer):
@@ -303,6 +306,8 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.state = state
         self.stopping = threading.Event()
+        self.waking = threading.Condition()
+        self.wakes = 0  # each let_go (and the stop) ends every delay and stall waiting now
         if ssl_context is not None:
             self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
 
@@ -334,8 +339,16 @@ class Sandbox:
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
+    def let_go(self) -> None:
+        """Every answer a `delay` or `stall` fault holds right now goes at once (faults still to
+        come wait as injected): a test holds a send in flight for as long as its condition needs."""
+        with self._server.waking:
+            self._server.wakes += 1
+            self._server.waking.notify_all()
+
     def stop(self) -> None:
         self._server.stopping.set()
+        self.let_go()
         self._server.shutdown()
         self._server.server_close()
         if self._thread:

@@ -60,7 +60,7 @@ def test_a_signal_during_the_send_names_the_safe_retry(sandbox: Sandbox, tmp_pat
                                                        as_json: bool) -> None:
     config = _configured(sandbox, tmp_path)
     sent_before, asked_before = len(sandbox.outbox), _sms_requests(sandbox)
-    sandbox.inject("delay", "/sms.do", seconds=3)
+    sandbox.inject("delay", "/sms.do", seconds=60)  # held in flight until let go below (60 s only bounds a hang)
     argv = [sys.executable, "-m", "sms_tui", "send", "--to", "500000001", "--message", "Zamówienie 17 gotowe",
             "--api-url", sandbox.url, "--config", str(config), *(["--json"] if as_json else [])]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
@@ -80,6 +80,7 @@ def test_a_signal_during_the_send_names_the_safe_retry(sandbox: Sandbox, tmp_pat
         idx = shlex.split(retry)[-1]
     assert f"--config {config}" in retry  # the same settings, not the user's default file
     assert idx in (tmp_path / "sms-tui.log").read_text()  # the log has it even when the terminal went with the link
+    sandbox.let_go()
     _until(lambda: len(sandbox.outbox) == sent_before + 1, "the delayed SMS never arrived")  # it did go out
 
     words = shlex.split(retry)

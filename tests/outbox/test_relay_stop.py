@@ -64,11 +64,18 @@ def _relay(sandbox: Sandbox, config: Path) -> subprocess.Popen[str]:
 def test_sigterm_finishes_the_sends_in_flight_and_starts_no_more(config: Path, sandbox: Sandbox) -> None:
     texts = [f"Odbiór {n}" for n in range(10)]
     spool = _queued(texts)
-    sandbox.state.inject(Fault("delay", "/sms.do", seconds=3, times=100))  # every send a while in flight
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=60, times=100))  # every send held in flight until let go
     relay = _relay(sandbox, config)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(relay.stderr.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
     _wait_for(lambda: _sends(sandbox) >= 4, "four sends in flight (concurrency 4)")
     relay.send_signal(signal.SIGTERM)
-    out, err = relay.communicate(timeout=60)
+    _wait_for(lambda: any("Zatrzymuję relay (SIGTERM)" in line for line in lines), "the relay to say it is stopping")
+    sandbox.let_go()  # the four in flight are answered now, after the signal
+    out, _ = relay.communicate(timeout=60)
+    reader.join(timeout=10)
+    err = "".join(lines)
     assert relay.returncode == 128 + signal.SIGTERM, err
     assert "Relay zatrzymany (SIGTERM)" in out and "Przerwano" not in out + err
     accepted = sorted(m.message for m in sandbox.outbox)
@@ -76,6 +83,8 @@ def test_sigterm_finishes_the_sends_in_flight_and_starts_no_more(config: Path, s
     recorded = sorted(os.listdir(spool.folder("sent")))
     assert len(recorded) == 4 and all("Message_id: " in (spool.folder("sent") / name).read_text() for name in recorded)
     assert len(list(spool.ids())) == 6 and "czeka 6" in out
+    with sandbox.state.lock:
+        sandbox.state.faults.clear()  # the next start is answered at once
     assert main(["relay", "--once", "--api-url", sandbox.url, "--config", str(config)]) == ExitCode.OK
     assert sorted(m.message for m in sandbox.outbox) == sorted(texts)  # the rest at the next start, each once
 
