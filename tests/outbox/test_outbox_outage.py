@@ -63,12 +63,13 @@ def _sends(sandbox: Sandbox) -> int:
 def _killed_mid_send(sandbox: Sandbox, config: Path, spool: Spool, text: str) -> str:
     """A message SMSAPI accepted while its relay was SIGKILLed before it learnt (or recorded) so."""
     message_id = spool.drop("500100200", text)
-    sandbox.state.inject(Fault("delay", "/sms.do", seconds=3))
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=60))  # held until the relay is dead
     relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_for(lambda: _sends(sandbox) >= 1, "the send to reach the sandbox")
     relay.send_signal(signal.SIGKILL)
     relay.wait(timeout=30)
+    sandbox.let_go()
     _wait_for(lambda: len(sandbox.outbox) == 1, "the sandbox to accept it")
     return message_id
 
@@ -244,12 +245,13 @@ def test_a_message_dropped_during_the_first_pass_leaves_at_once(shop: tuple[Path
     spool = _spool()
     first = spool.drop("500100200", "Pierwsza")
     spool.claim()
-    sandbox.state.inject(Fault("delay", "/sms.do", seconds=2, times=1))
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=60, times=1))  # the first pass held until the second file is there
     relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: _sends(sandbox) >= 1, "the first send to be in flight")
         spool.drop("500100200", "W trakcie pierwszego przejścia")
+        sandbox.let_go()
         _wait_for(lambda: len(sandbox.outbox) == 2, "the second message at SMSAPI before anything else fell due", timeout=FOLLOW_EVERY - 5)
         assert (spool.folder("sent") / f"{first}.sms").exists()
     finally:
@@ -264,12 +266,13 @@ def test_a_message_removed_under_the_relay_mid_send_is_recorded(shop: tuple[Path
     spool = _spool()
     first = spool.drop("500100200", "Usunięta w locie")
     spool.claim()
-    sandbox.state.inject(Fault("delay", "/sms.do", seconds=2))
+    sandbox.state.inject(Fault("delay", "/sms.do", seconds=60))  # held until the file is gone
     relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: _sends(sandbox) >= 1, "the send to be in flight")
         os.unlink(spool.folder("queue") / f"{first}.sms")
+        sandbox.let_go()
         _wait_for(lambda: (spool.folder("sent") / f"{first}.sms").exists(), "the record of the send")
         second = spool.drop("500100200", "Następna")
         _wait_for(lambda: (spool.folder("sent") / f"{second}.sms").exists(), "the next message")
