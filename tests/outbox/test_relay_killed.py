@@ -49,10 +49,10 @@ def test_killed_relays_still_send_each_message_once(tmp_path: Path, sandbox: San
     sandbox.state.accounts["demo"].points = 1000.0
     spool = Spool(Path(os.environ["SMS_TUI_OUTBOX"]))
     spool.prepare()
-    texts = [f"Paczka {n} wysłana" for n in range(40)]
+    texts = [f"Paczka {n} wysłana" for n in range(24)]
     for text in texts:
         spool.drop("500100200", text)
-    sandbox.state.inject(Fault("drop_after", "/sms.do", times=25))  # accepted, and the answer lost
+    sandbox.state.inject(Fault("drop_after", "/sms.do", times=15))  # accepted, and the answer lost
     pick = random.Random(seed)
     argv = [sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)]
     kills = 0
