@@ -13,12 +13,16 @@ from sms_tui.sandbox import Sandbox
 from sms_tui.smsapi import ClientOptions
 from sms_tui.tui.app import WizardApp
 from sms_tui.wizard import Wizard
+from tests.sandbox_time import SandboxTime
 
 
 def make_app(sandbox: Sandbox, config: Path, **kwargs: object) -> WizardApp:
     kwargs.setdefault("demo", True)
     wizard = Wizard(config, ClientOptions(api_url=sandbox.url, retry_delay=0.01), **kwargs)  # type: ignore[arg-type]
     wizard.prefill_from_disk()
+    # The delivery report followed on the sandbox's clock (its QUEUE, SENT, DELIVERED in order, at
+    # the same moments every run) rather than 5 s of each test waiting for a phone that is not there.
+    wizard.timing = SandboxTime(sandbox).timing
     return WizardApp(wizard, sandbox=sandbox)
 
 
