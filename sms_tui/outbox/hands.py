@@ -99,9 +99,10 @@ class Hands(Queue):
             if state.guarded is None:
                 continue
             state.guarded, state.released, state.next_try = None, True, 0.0
-            self.save_state(message_id, state, sync=True)
+            self.save_state(message_id, state)  # all-or-nothing each; on the disk below, once for all
             made.append(message_id)
         if made:
+            self.flush("queue")  # a mark a power cut took leaves its message held: the safe side, released again
             self.touched()
         return made
 

@@ -4,11 +4,11 @@ collection, against two shops on localhost and the sandbox. Every path and the S
 from group_vars and host vars beside the inventory, as a chain sets them:
 
 1. the first run installs the file, changes both shops with one real test SMS each, runs the restart handler;
-2. the second sends nothing, leaves both files as they were (inode and mtime) and reports changed=0;
-3. a third, after the sandbox's clock passed SMSAPI's 24-hour check_idx window: still nothing;
-4. `--check --diff` with a changed answer reports changed and touches nothing; the diff is masked;
-5. a refused password fails that shop with sms-tui's message; the other shop goes on;
-6. `--check --diff` on a shop without sms-tui yet: rc 0, what would be installed and sent.
+2. the second, after the sandbox's clock passed SMSAPI's 24-hour check_idx window, sends nothing,
+   leaves both files as they were (inode and mtime) and reports changed=0;
+3. `--check --diff` with a changed answer reports changed and touches nothing; the diff is masked;
+4. a refused password fails that shop with sms-tui's message; the other shop goes on;
+5. `--check --diff` on a shop without sms-tui yet: rc 0, what would be installed and sent.
 """
 
 from __future__ import annotations
@@ -94,13 +94,11 @@ def test_a_fleet_converges_without_a_new_paid_sms(tmp_path: Path, sandbox: Sandb
     assert all(r["rc"] == 0 for r in _results(first, "Check the gateway").values())
     stamps = _stamps(tmp_path)
 
+    # The second run a day later, past SMSAPI's 24-hour check_idx window: what keeps it from a new
+    # paid SMS is the shop's own file, not SMSAPI's memory of the idx (within the day, both would).
+    httpx.post(f"{sandbox.url}__sandbox/clock", json={"advance": 25 * 3600}, timeout=10).raise_for_status()
     code, second = _play(collection, tmp_path, inventory)
     assert code == 0 and _changed(second) == {"shop1": 0, "shop2": 0}, second["stats"]
-    assert len(sandbox.outbox) == 2 and _stamps(tmp_path) == stamps
-
-    httpx.post(f"{sandbox.url}__sandbox/clock", json={"advance": 25 * 3600}, timeout=10).raise_for_status()
-    code, third = _play(collection, tmp_path, inventory)
-    assert code == 0 and _changed(third) == {"shop1": 0, "shop2": 0}
     assert len(sandbox.outbox) == 2 and _stamps(tmp_path) == stamps
     assert (_restarts(tmp_path, "shop1"), _restarts(tmp_path, "shop2")) == (1, 1)
 

@@ -14,12 +14,14 @@ from tests.conftest import DEMO_MD5
 from tests.samples import NO_LIMITS
 
 
-def wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+def wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0, every: float = 0.02) -> None:
+    """Until `condition` holds (`every`: the pause between looks — longer for a look that reads
+    thousands of files, so it does not take the CPU from the process it waits for)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout} s for {what}")
-        time.sleep(0.02)
+        time.sleep(every)
 
 
 def shop_settings(shared: Path, sandbox: Sandbox, tmp_path: Path, sections: str) -> tuple[Path, Path]:

@@ -88,8 +88,8 @@ def test_a_runaway_program_spends_only_the_limits_and_a_human_releases_the_rest(
     relay = _relay(config, sandbox)
     try:
         subprocess.run([sys.executable, "-c", RUNAWAY, str(spool.folder("outgoing")), "0", "5000"], check=True, timeout=300)
-        wait_for(lambda: _claimed(spool) and len(sandbox.outbox) >= 40, "every message taken from outgoing/", timeout=600)
-        wait_for(lambda: _guarded(spool) == 10_000 - 40, "every message sent or held", timeout=600)
+        wait_for(lambda: _claimed(spool) and len(sandbox.outbox) >= 40, "every message taken from outgoing/", timeout=600, every=0.2)
+        wait_for(lambda: _guarded(spool) == 10_000 - 40, "every message sent or held", timeout=600, every=0.5)
         _stop(relay)
         assert len(sandbox.outbox) == 40  # per_hour: the whole shop
         assert Counter(m.to for m in sandbox.outbox)[ONE] == 3  # per_recipient_day: the one number
@@ -101,7 +101,7 @@ def test_a_runaway_program_spends_only_the_limits_and_a_human_releases_the_rest(
 
         relay = _relay(config, sandbox)  # a restart keeps the counts: one more is held, not sent
         subprocess.run([sys.executable, "-c", RUNAWAY, str(spool.folder("outgoing")), "5000", "1"], check=True, timeout=60)
-        wait_for(lambda: _guarded(spool) == 9962, "the two new messages held")
+        wait_for(lambda: _guarded(spool) == 9962, "the two new messages held", every=0.2)
         assert len(sandbox.outbox) == 40
 
         rows = _queue(config, capsys)["waiting"]
