@@ -10,19 +10,23 @@ from pathlib import Path
 
 import pytest
 
+from sms_tui import delivery
 from sms_tui.cli import main
 from sms_tui.exitcodes import ExitCode
 from sms_tui.sandbox import Sandbox, SandboxState
 from sms_tui.sandbox.tracking import Delays
 from tests.conftest import DEMO_MD5
+from tests.sandbox_time import SandboxTime
 
 ANSWERS = f'[account]\nusername = "demo"\npassword_md5 = "{DEMO_MD5}"\n[sender]\nmode = "eco"\n[test]\nto = "500000000"\n'
 
 
 @pytest.fixture
-def quick() -> Iterator[Sandbox]:
-    """Messages reach their final status before the first read (1 s after acceptance)."""
+def quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """Messages reach their final status before the first read (1 s after acceptance), and the
+    commands follow it on the sandbox's clock: the same looks at the same moments, none waited for."""
     with Sandbox(state=SandboxState(delays=Delays(queue=0.05, sent=0.1))) as server:
+        monkeypatch.setattr(delivery, "Timing", lambda: SandboxTime(server).timing)
         yield server
 
 
