@@ -174,7 +174,7 @@ def test_files_vanishing_under_the_relay_never_stop_it(shared: Path, shop: tuple
     secret, before = _secret(shared)
     script = shared / "churn.py"
     script.write_text(CHURN)
-    churn = _as_nobody(script, str(spool.folder("outgoing")), "4")
+    churn = _as_nobody(script, str(spool.folder("outgoing")), "2")
     looks = 0
     while churn.poll() is None:
         spool.claim()  # thousands of looks, each racing the churn
@@ -184,7 +184,7 @@ def test_files_vanishing_under_the_relay_never_stop_it(shared: Path, shop: tuple
     relay = subprocess.Popen([sys.executable, "-m", "sms_tui", "relay", "--api-url", sandbox.url, "--config", str(config)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        churn = _as_nobody(script, str(spool.folder("outgoing")), "6")
+        churn = _as_nobody(script, str(spool.folder("outgoing")), "3")
         time.sleep(0.5)
         message_id = spool.drop("500100200", "Po burzy")
         deadline = time.monotonic() + 60
