@@ -1,4 +1,5 @@
-"""What lies in outgoing/ and whether a file there is ready to take: the listing (as smsd takes
+"""What lies in outgoing/ and whether a file there is ready to take — and `drop`, how `send --queue`
+puts a message there as any program should: the listing (as smsd takes
 files, oldest first, dot names and locks left alone), the id a dropped file gets, and the check
 made on the file's own descriptor — opened once without following links, read on it, refused when
 it is not a file the shop's programs wrote, left alone while it is still being written."""
@@ -10,13 +11,15 @@ import fcntl
 import os
 import secrets
 import stat
+import time
 from datetime import datetime
 from pathlib import Path
 
 from sms_tui.compat import UTC
-from sms_tui.outbox.message import MAX_BYTES, Malformed
+from sms_tui.outbox.message import MAX_BYTES, Malformed, compose
 from sms_tui.outbox.rooms import (
     SpoolBase,
+    new_id,
 )
 
 SETTLE = 5.0  # seconds a file written in place (not renamed in) must lie still before it is read
@@ -53,6 +56,27 @@ def _group_name(gid: int) -> str:
 
 
 class Arrivals(SpoolBase):
+    def drop(self, to: str, text: str, sender: str | None = None) -> str:
+        """`send --queue`: written under a dot name (never read) and renamed when complete."""
+        message_id = new_id()
+        payload = compose(to, text, sender)
+        tmp = self.folder("outgoing") / f".{message_id}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                # Its time a second back: the rename then leaves the inode changed after its last
+                # write, which tells the relay the file is complete (no settling wait).
+                back = time.time_ns() - 1_000_000_000
+                os.utime(handle.fileno(), ns=(back, back))
+                os.fsync(handle.fileno())
+            os.rename(tmp, self.folder("outgoing") / message_id)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return message_id
+
     def arrivals(self) -> list[tuple[str, os.stat_result]]:
         """What waits in outgoing/ for the relay to take it, oldest first (what `queue` lists)."""
         found = []

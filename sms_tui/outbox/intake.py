@@ -13,11 +13,10 @@ from pathlib import Path
 from sms_tui import rules
 from sms_tui.base.files import atomic_write
 from sms_tui.outbox.arrivals import NO_FD, SETTLE, SHORT, STALE, Arrivals, settled
-from sms_tui.outbox.message import RELAY_HEADERS, Draft, Malformed, compose, headers_of, parse, render
+from sms_tui.outbox.message import RELAY_HEADERS, Draft, Malformed, headers_of, parse, render
 from sms_tui.outbox.rooms import (
     ID,
     Refused,
-    new_id,
     read_nofollow,
     record_name,
 )
@@ -25,27 +24,6 @@ from sms_tui.smsapi_texts import keyed
 
 
 class Intake(Arrivals):
-    def drop(self, to: str, text: str, sender: str | None = None) -> str:
-        """`send --queue`: written under a dot name (never read) and renamed when complete."""
-        message_id = new_id()
-        payload = compose(to, text, sender)
-        tmp = self.folder("outgoing") / f".{message_id}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                # Its time a second back: the rename then leaves the inode changed after its last
-                # write, which tells the relay the file is complete (no settling wait).
-                back = time.time_ns() - 1_000_000_000
-                os.utime(handle.fileno(), ns=(back, back))
-                os.fsync(handle.fileno())
-            os.rename(tmp, self.folder("outgoing") / message_id)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return message_id
-
     def claim(self, now: float | None = None) -> tuple[list[str], list[Refused]]:
         """Every complete file in outgoing/ checked and taken: written into queue/ as it will be
         sent (the number normalised, where no program can change it) and then removed — or, when

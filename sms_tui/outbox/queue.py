@@ -1,6 +1,6 @@
-"""The queue: a taken message's attempts (the attempts log synced before a request goes out), its
-move to sent/ or failed/, and the account's hold. What a technician does to it by hand is in
-`hands` (retry, resend, release, drop)."""
+"""The queue: a taken message's attempts (the attempts log synced before a request goes out) and
+its move to sent/ or failed/. What stops the whole queue is in `holds` (the account's hold, the
+guard's notice); what a technician does to it by hand is in `hands` (retry, resend, release, drop)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 from sms_tui.base.files import atomic_write
+from sms_tui.outbox.holds import Holds
 from sms_tui.outbox.message import Malformed, parse, render
 from sms_tui.outbox.rooms import (
     ID,
     Entry,
-    Hold,
-    SpoolBase,
     State,
     new_id,
     read_nofollow,
@@ -27,7 +26,7 @@ from sms_tui.outbox.rooms import (
 )
 
 
-class Queue(SpoolBase):
+class Queue(Holds):
     def ids(self) -> Iterator[str]:
         """The queue in order of arrival; names only, so a backlog of 10,000 costs a list of names."""
         names = sorted(n[:-4] for n in os.listdir(self.folder("queue")) if n.endswith(".sms"))
@@ -183,32 +182,3 @@ class Queue(SpoolBase):
 
     def touched(self) -> None:
         atomic_write(self.root / "queue.generation", secrets.token_hex(8).encode(), mode=0o640, owner=self.owner, sync=False)
-
-    def hold(self) -> Hold:
-        try:
-            return Hold(**json.loads(read_nofollow(f"{self.root}/hold.json")))
-        except (OSError, ValueError, TypeError):
-            return Hold()
-
-    def save_hold(self, hold: Hold) -> None:
-        atomic_write(self.root / "hold.json", json.dumps(asdict(hold)).encode(), mode=0o640, owner=self.owner)
-
-    def owner_told(self) -> None:
-        """The owner heard of the hold (or there is nobody who could): not again while it lasts."""
-        hold = self.hold()
-        if hold.reason and not hold.told:
-            hold.told = True
-            self.save_hold(hold)
-
-    def guard_told(self) -> bool:
-        """The owner heard that the guard holds messages (not again while any is held)."""
-        return os.path.lexists(self.root / "guard.told")
-
-    def set_guard_told(self, *, told: bool) -> None:
-        if told:
-            atomic_write(self.root / "guard.told", b"", mode=0o640, owner=self.owner, sync=False)
-        else:
-            (self.root / "guard.told").unlink(missing_ok=True)
-
-    def clear_hold(self) -> None:
-        (self.root / "hold.json").unlink(missing_ok=True)

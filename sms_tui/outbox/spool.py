@@ -1,6 +1,7 @@
 """The outbox's spool: one object over its three rooms — `intake` (what programs drop, taken on
-descriptors), `queue` (attempts, records, the hold) and `follow` (sent messages followed to the
-phone), all standing on `rooms.SpoolBase` — and `spool_for`, the outbox the settings name.
+descriptors), `queue` (attempts and records; `holds` what stops it all, `hands` what a technician
+does to it) and `follow` (sent messages followed to the phone), all standing on `rooms.SpoolBase` —
+and `spool_for`, the outbox the settings name.
 
 Every move is one rename or one atomic write followed by removing the old copy, in an order that a
 crash anywhere cannot turn into a second send: a message is in outgoing/ (nobody has it), or in
