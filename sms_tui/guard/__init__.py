@@ -9,6 +9,6 @@ wait for a human (`sms-tui queue release`), never for the clock: a runaway would
 
 The limits and why they are what they are: docs/guard.md."""
 
-from sms_tui.guard.ledger import Ledger, Spend, Verdict
+from sms_tui.guard.ledger import Ask, Ledger, Spend, Verdict
 
-__all__ = ["Ledger", "Spend", "Verdict"]
+__all__ = ["Ask", "Ledger", "Spend", "Verdict"]

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sms_tui.base.errors import KeyedError
 from sms_tui.exitcodes import ExitCode
@@ -88,6 +88,16 @@ class Verdict:
 
 
 SEND = Verdict("send")
+
+
+class Ask(NamedTuple):
+    """A message shown to the guard: its key (the idx), number, text, parts, and whether a human released it."""
+
+    key: str
+    number: str
+    text: str
+    parts: int
+    released: bool = False
 
 
 @dataclass
@@ -175,22 +185,30 @@ class Ledger:
     def admit(self, key: str, number: str, text: str, parts: int, *, released: bool = False) -> Verdict:
         """Send it (counted now, before the request), or why not. The same key again — a retry of one
         message — is the same row: counted once, always sent (its idx makes a second SMS impossible)."""
+        return self.admit_many([Ask(key, number, text, parts, released)])[0]
+
+    def admit_many(self, asks: list[Ask]) -> list[Verdict]:
+        """`admit` for several messages in one transaction, in order (a later one sees what an earlier
+        one counted): the relay's batch costs one commit on the disk, not one a message."""
         now = self.clock()
         day, month = _calendar(now)
-        recipient, body = digest(number), digest(f"{number}\n{text}")
         with self._write() as db:
-            row = db.execute("SELECT state FROM sends WHERE key = ?", (key,)).fetchone()
-            if row is not None and row[0] != "refused":
-                return SEND
-            estimate = max(parts, 1) * self._price(db)
-            verdict = SEND if released or not self.limits.enabled else self._check(db, key, now, day, month, recipient, body, estimate)
-            if verdict.send:
-                db.execute("INSERT OR REPLACE INTO sends VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?)",
-                           (key, now, day, month, recipient, body, parts, estimate, int(released)))
-            else:
-                db.execute("INSERT OR IGNORE INTO stopped VALUES (?, ?, ?, ?, ?, ?)",
-                           (key, now, day, month, verdict.outcome, (verdict.reason or {}).get("key", "")))
-            return verdict
+            return [self._admit(db, ask, now, day, month) for ask in asks]
+
+    def _admit(self, db: sqlite3.Connection, ask: Ask, now: float, day: str, month: str) -> Verdict:
+        row = db.execute("SELECT state FROM sends WHERE key = ?", (ask.key,)).fetchone()
+        if row is not None and row[0] != "refused":
+            return SEND
+        recipient, body = digest(ask.number), digest(f"{ask.number}\n{ask.text}")
+        estimate = max(ask.parts, 1) * self._price(db)
+        verdict = SEND if ask.released or not self.limits.enabled else self._check(db, ask.key, now, day, month, recipient, body, estimate)
+        if verdict.send:
+            db.execute("INSERT OR REPLACE INTO sends VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?)",
+                       (ask.key, now, day, month, recipient, body, ask.parts, estimate, int(ask.released)))
+        else:
+            db.execute("INSERT OR IGNORE INTO stopped VALUES (?, ?, ?, ?, ?, ?)",
+                       (ask.key, now, day, month, verdict.outcome, (verdict.reason or {}).get("key", "")))
+        return verdict
 
     def _check(self, db: sqlite3.Connection, key: str, now: float, day: str, month: str, recipient: str, body: str,
                estimate: float) -> Verdict:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sms_tui import rules
-from sms_tui.guard import Ledger, Spend
+from sms_tui.guard import Ask, Ledger, Spend, Verdict
 from sms_tui.guard.ledger import GuardUnavailable
 from sms_tui.i18n import t
 from sms_tui.outbox.rooms import Entry, State
@@ -50,31 +50,36 @@ class Gate:
         """Held by the guard and not released: it waits for `queue release`, not for the clock."""
         return state.guarded is not None and not state.released
 
-    def admit(self, entry: Entry, guarded: list[str], duplicates: list[str]) -> bool:
-        """Whether the message may be sent now (counted, then). A duplicate is moved to failed/; a
-        message past a limit is held; a ledger that cannot be used sends nothing (`error`)."""
-        if self.ledger is None:
-            return True
-        draft = entry.draft
+    def admit(self, batch: list[Entry], guarded: list[str], duplicates: list[str]) -> list[Entry]:
+        """The messages of `batch` that may be sent now (counted, then: one transaction for the
+        batch). A duplicate is moved to failed/; a message past a limit is held; a ledger that cannot
+        be used sends nothing (`error`)."""
+        if self.ledger is None or not batch:
+            return batch
+        asks = [Ask(self.idx(e.id), e.draft.to, e.draft.text, rules.measure(e.draft.text).parts, e.state.released) for e in batch]
         try:
-            verdict = self.ledger.admit(self.idx(entry.id), draft.to, draft.text, rules.measure(draft.text).parts,
-                                        released=entry.state.released)
+            verdicts = self.ledger.admit_many(asks)
         except GuardUnavailable as exc:
             self.error = exc
-            return False
-        if verdict.outcome == "duplicate":
-            minutes = (verdict.reason or {}).get("params", {}).get("minutes", 0)
-            record = self.spool.mark_failed(entry, t("outbox.duplicate_record", minutes=minutes))
-            duplicates.append(entry.id)
-            self.on_event({"event": "failed", "id": entry.id, "to": draft.to, "reason": verdict.reason, "duplicate": True,
-                           "file": str(self.spool.folder("failed") / record)})
-            return False
-        if verdict.outcome == "hold":
-            entry.state.guarded = verdict.reason
-            self.spool.save_state(entry.id, entry.state)
-            guarded.append(entry.id)
-            return False
-        return True
+            return []
+        admitted = []
+        for entry, verdict in zip(batch, verdicts, strict=True):
+            if verdict.outcome == "duplicate":
+                self._duplicate(entry, verdict, duplicates)
+            elif verdict.outcome == "hold":
+                entry.state.guarded = verdict.reason
+                self.spool.save_state(entry.id, entry.state)
+                guarded.append(entry.id)
+            else:
+                admitted.append(entry)
+        return admitted
+
+    def _duplicate(self, entry: Entry, verdict: Verdict, duplicates: list[str]) -> None:
+        minutes = (verdict.reason or {}).get("params", {}).get("minutes", 0)
+        record = self.spool.mark_failed(entry, t("outbox.duplicate_record", minutes=minutes))
+        duplicates.append(entry.id)
+        self.on_event({"event": "failed", "id": entry.id, "to": entry.draft.to, "reason": verdict.reason, "duplicate": True,
+                       "file": str(self.spool.folder("failed") / record)})
 
     def charged(self, entry: Entry, points: float | None) -> None:
         """What SMSAPI charged for it (None: it refused, nothing was sent), settled at the pass's end."""

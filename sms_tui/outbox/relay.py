@@ -211,30 +211,36 @@ class Relay:
                 scan.guarded += 1
                 continue  # held by the money guard: waits for `queue release`
             entry = self.spool.entry(message_id, state)
-            if entry is None:
-                continue
-            if not self.gate.admit(entry, done.guarded, done.duplicates):  # counted, or held, or a duplicate
-                if self.gate.error is not None:  # the ledger cannot be used: nothing goes uncounted
-                    done.guard, scan.complete = self.gate.error, False
-                    stop.set()
-                    return
-                scan.guarded += entry.state.guarded is not None
-                continue
-            scan.found += 1
-            yield entry
+            if entry is not None:
+                yield entry
 
-    def _attempted(self, due: Iterator[Entry], done: Pass, stop: asyncio.Event) -> Iterator[Entry]:
-        """The due messages in batches whose attempts are on the disk before any of them is sent:
-        one synced write per ATTEMPT_BATCH messages, not one per message. A batch the pass did not
+    def _attempted(self, due: Iterator[Entry], scan: _Scan, done: Pass, stop: asyncio.Event) -> Iterator[Entry]:
+        """The due messages in batches, each shown to the money guard (one ledger transaction a
+        batch) and the attempts of those it lets go on the disk before any of them is sent: one
+        synced write per ATTEMPT_BATCH messages, not one per message. A batch the pass did not
         finish leaves attempts that never went out; after a kill they count as uncertain, which
         costs at most a retry with the same idx (or, a day on, a look at the panel) — never a send."""
         batch: list[Entry] = []
         for entry in due:
             batch.append(entry)
             if len(batch) >= ATTEMPT_BATCH:
-                yield from self._logged(batch, done, stop)
+                yield from self._logged(self._admitted(batch, scan, done, stop), done, stop)
                 batch = []
-        yield from self._logged(batch, done, stop)
+        yield from self._logged(self._admitted(batch, scan, done, stop), done, stop)
+
+    def _admitted(self, batch: list[Entry], scan: _Scan, done: Pass, stop: asyncio.Event) -> list[Entry]:
+        """What the guard lets go now (counted); the rest held or failed as duplicates by the gate."""
+        if not batch or stop.is_set():
+            return []
+        admitted = self.gate.admit(batch, done.guarded, done.duplicates)
+        if self.gate.error is not None:  # the ledger cannot be used: nothing goes uncounted
+            done.guard, scan.complete = self.gate.error, False
+            stop.set()
+            return []
+        going = {entry.id for entry in admitted}
+        scan.guarded += sum(entry.state.guarded is not None for entry in batch if entry.id not in going)
+        scan.found += len(admitted)
+        return admitted
 
     def _logged(self, batch: list[Entry], done: Pass, stop: asyncio.Event) -> Iterator[Entry]:
         if not batch or stop.is_set():
@@ -259,7 +265,7 @@ class Relay:
             return  # nothing was due, nothing changed since, nothing is due yet
         scan = _Scan()
         stop = asyncio.Event()
-        due = self._attempted(self._due(stop, scan, done), done, stop)
+        due = self._attempted(self._due(stop, scan, done), scan, done, stop)
         api = self.session.client(self.credentials)
 
         async def worker() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_tui.guard import Ledger
+from sms_tui.guard import Ask, Ledger
 from sms_tui.guard.ledger import PRICE_PER_PART, GuardUnavailable
 from sms_tui.settings.model import Guard
 
@@ -48,6 +48,18 @@ def test_a_retry_of_one_message_is_counted_once_and_always_sent(tmp_path: Path) 
     assert book.admit("a", "48500100200", "Raz", 1).send  # the relay trying it again: same idx, same row
     assert book.admit("b", "48500100201", "Dwa", 1).outcome == "hold"
     assert book.spend().today.sent == 1
+
+
+def test_a_batch_is_one_transaction_whose_later_messages_see_the_earlier(tmp_path: Path) -> None:
+    """The relay shows the guard a batch at a time: one commit, the same verdicts as one by one."""
+    book = ledger(tmp_path, per_hour=3, per_recipient_day=0, duplicate_minutes=60)
+    asks = [Ask("a", "48500100200", "Raz", 1), Ask("b", "48500100200", "Raz", 1),  # the second a duplicate of the first
+            *(Ask(k, f"4850010030{n}", k, 1) for n, k in enumerate("cdef")), Ask("g", "48500100209", "g", 1, released=True)]
+    assert [v.outcome for v in book.admit_many(asks)] == ["send", "duplicate", "send", "send", "hold", "hold", "send"]
+    assert book.spend().today.sent == 4 and book.admit_many([]) == []
+    one_by_one = ledger(tmp_path / "2", per_hour=3, per_recipient_day=0, duplicate_minutes=60)
+    assert [one_by_one.admit(*ask[:4], released=ask.released).outcome for ask in asks] == ["send", "duplicate", "send", "send", "hold", "hold",
+                                                                                          "send"]
 
 
 def test_each_limit_holds_and_says_which(tmp_path: Path) -> None:
